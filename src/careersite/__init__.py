@@ -1,0 +1,1 @@
+"""careersite: a static site generator for career guides."""

@@ -1,0 +1,236 @@
+"""Discover source files and validate each one into an Article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import list_currencies
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from . import markdown
+from .config import City, Config, Lookup, Role, T
+from .diagnostics import Diagnostic, SourcePos, error, warning
+from .frontmatter import YamlDoc, load_yaml, read_text, split
+from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
+from .urls import alias_problem, slug
+
+CURRENCIES = frozenset(list_currencies())
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Salary:
+    min: float
+    max: float
+    currency: str
+    period: str
+    levels: tuple[Level, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One validated source: a guide (role in a city) or a role overview."""
+
+    source: Path
+    title: str
+    role: Role
+    city: City | None
+    salary: Salary | None
+    date: dt.date
+    updated: dt.date | None
+    summary: str
+    draft: bool
+    slug: str | None
+    aliases: tuple[str, ...]
+    tokens: tuple[Token, ...]
+    body: str
+    body_first_line: int
+
+    @property
+    def is_guide(self) -> bool:
+        return self.city is not None
+
+    @property
+    def last_changed(self) -> dt.date:
+        return self.updated or self.date
+
+
+def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Every Markdown file below content/, in a stable order; no links out of it."""
+    if not content_dir.is_dir():
+        return [], [
+            error("no content folder", SourcePos(content_dir), "create content/<role>/<city>.md")
+        ]
+    root = content_dir.resolve()
+    found: list[Path] = []
+    diagnostics: list[Diagnostic] = []
+    for folder, subfolders, files in os.walk(content_dir):
+        subfolders[:] = sorted(
+            d for d in subfolders if not d.startswith(".") and not os.path.islink(Path(folder, d))
+        )
+        for name in sorted(files):
+            path = Path(folder, name)
+            if name.startswith(".") or not name.endswith(".md"):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                diagnostics.append(
+                    warning("symbolic link out of content/ is not followed", SourcePos(path))
+                )
+                continue
+            found.append(Path(os.path.normpath(path)))
+    return sorted(found), diagnostics
+
+
+def load_article(
+    path: Path, config: Config, md: MarkdownIt
+) -> tuple[Article | None, list[Diagnostic]]:
+    text, problem = read_text(path)
+    if problem:
+        return None, [problem]
+    assert text is not None
+    parts, problem = split(text, path)
+    if problem:
+        return None, [problem]
+    assert parts is not None
+    doc, diagnostics = load_yaml(parts.yaml_text, path, parts.yaml_first_line)
+    if doc is None:
+        return None, diagnostics
+    if not isinstance(doc.value, dict):
+        return None, [
+            error(
+                "front matter must be a mapping of keys such as 'title: ...'",
+                SourcePos(path, parts.yaml_first_line, 1),
+            )
+        ]
+    head = SourcePos(path, 1, 1)
+    fields, diagnostics = validate(FrontMatterModel, doc, head)
+    diagnostics += _unknown_keys(doc)
+    if fields is None:
+        return None, diagnostics
+    salary, problems = _salary(fields, doc, config, head)
+    diagnostics += problems
+    role, problems = _resolve(config.roles, fields.role, "role", doc, Role)
+    diagnostics += problems
+    city = None
+    if fields.city is not None:
+        city, problems = _resolve(config.cities, fields.city, "city", doc, City)
+        diagnostics += problems
+    if fields.updated and fields.updated < fields.date:
+        diagnostics.append(
+            error(
+                f"'updated' ({fields.updated}) is before 'date' ({fields.date})",
+                doc.pos(("updated",)),
+            )
+        )
+    for index, alias in enumerate(fields.aliases):
+        reason = alias_problem(alias)
+        if reason:
+            diagnostics.append(error(f"alias '{alias}' {reason}", doc.pos(("aliases", index))))
+    if any(d.severity == "error" for d in diagnostics):
+        return None, diagnostics
+    tokens = markdown.parse(md, parts.body)
+    return Article(
+        source=path,
+        title=fields.title,
+        role=role,
+        city=city,
+        salary=salary,
+        date=fields.date,
+        updated=fields.updated,
+        summary=fields.summary or markdown.summary(tokens),
+        draft=fields.draft,
+        slug=fields.slug,
+        aliases=tuple(fields.aliases),
+        tokens=tokens,
+        body=parts.body,
+        body_first_line=parts.body_first_line,
+    ), diagnostics
+
+
+def _unknown_keys(doc: YamlDoc) -> list[Diagnostic]:
+    found = []
+    checks: list[tuple[Any, tuple[str, ...], dict[str, Any]]] = [(FrontMatterModel, (), doc.value)]
+    if isinstance(doc.value.get("salary"), dict):
+        checks.append((SalaryModel, ("salary",), doc.value["salary"]))
+    for model, prefix, mapping in checks:
+        known = list(model.model_fields)
+        for key in unknown_keys(model, mapping):
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+            shown = ".".join((*prefix, key))
+            found.append(warning(f"unknown key '{shown}'", doc.pos((*prefix, key), key=True), hint))
+    return found
+
+
+def _salary(
+    fields: FrontMatterModel, doc: YamlDoc, config: Config, head: SourcePos
+) -> tuple[Salary | None, list[Diagnostic]]:
+    given = fields.salary
+    if given is None:
+        if fields.city is not None:
+            return None, [
+                error(
+                    "missing required key 'salary' for a guide with a city",
+                    doc.pos(("city",), key=True) or head,
+                    "add salary: with min, max and period",
+                )
+            ]
+        return None, []
+    problems = []
+    if given.min > given.max:
+        problems.append(
+            error(
+                f"salary min ({given.min:g}) is greater than max ({given.max:g})",
+                doc.pos(("salary", "max")),
+                "swap the two numbers",
+            )
+        )
+    currency = given.currency or config.currency
+    if currency not in CURRENCIES:
+        close = difflib.get_close_matches(currency, sorted(CURRENCIES), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "use an ISO 4217 code such as EUR"
+        problems.append(
+            error(f"unknown currency '{currency}'", doc.pos(("salary", "currency")), hint)
+        )
+    levels = []
+    for name, (low, high) in given.levels.items():
+        pos = doc.pos(("salary", "levels", name))
+        if low > high:
+            problems.append(error(f"salary level '{name}': {low:g} is greater than {high:g}", pos))
+        elif low < given.min or high > given.max:
+            problems.append(
+                error(
+                    f"salary level '{name}' [{low:g}, {high:g}] lies outside "
+                    f"the range {given.min:g}–{given.max:g}",
+                    pos,
+                    "widen min/max or correct the level",
+                )
+            )
+        levels.append(Level(name, low, high))
+    salary = Salary(given.min, given.max, currency, given.period, tuple(levels))
+    return salary, problems
+
+
+def _resolve(
+    lookup: Lookup[T], given: str, key: str, doc: YamlDoc, kind: type[T]
+) -> tuple[T, list[Diagnostic]]:
+    found = lookup.find(given)
+    if found is not None:
+        return found, []
+    close = lookup.suggest(given)
+    data_file = "data/roles.yaml" if key == "role" else "data/cities.yaml"
+    hint = f"did you mean '{close}'?" if close else f"add it to {data_file}"
+    diagnostic = warning(f"unknown {key} '{given}'", doc.pos((key,)), hint)
+    return kind(given, slug(given) or "unbenannt", known=False), [diagnostic]

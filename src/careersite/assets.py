@@ -1,0 +1,38 @@
+"""Static files from layouts/static/, copied with content fingerprints in their names."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Assets:
+    hrefs: dict[str, str]  # "style.css" -> site path "static/style.1a2b3c4d5e.css"
+    files: dict[str, bytes]  # site path -> content
+
+
+def fingerprinted(name: str, content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()[:10]
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{digest}.{suffix}" if dot and stem else f"{name}.{digest}"
+
+
+def collect(static_dirs: list[Path]) -> Assets:
+    """The first folder that has a file wins, so a site overrides a built-in file by name."""
+    chosen: dict[str, Path] = {}
+    for folder in static_dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                chosen.setdefault(path.relative_to(folder).as_posix(), path)
+    hrefs: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for name, path in sorted(chosen.items()):
+        content = path.read_bytes()
+        site_path = "static/" + fingerprinted(name, content)
+        hrefs[name] = site_path
+        files[site_path] = content
+    return Assets(hrefs, files)

@@ -1,0 +1,105 @@
+"""The careersite command line: options to an Options value, exit codes."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import schema
+from .diagnostics import format_github, format_text, to_json
+from .pipeline import BuildResult, Options, build
+from .write import OutputError, write_output
+
+_URL = re.compile(r"^(https?://[^/\s]+)?/\S*$")
+
+
+def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _URL.match(value):
+        raise click.BadParameter(
+            "use a URL such as https://example.org/karriere/ or a path such as /karriere/"
+        )
+    return value
+
+
+source_option = click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site folder (with content/, data/, layouts/).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="careersite")
+def main() -> None:
+    """careersite: a static site generator for career guides."""
+
+
+@main.command("build")
+@source_option
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=Path("public"), show_default=True
+)
+@click.option("--base-url", callback=_base_url, help="Override base_url from data/site.yaml.")
+@click.option("--drafts", is_flag=True, help="Build guides marked draft: true.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def build_command(
+    source: Path, output: Path, base_url: str | None, drafts: bool, strict: bool
+) -> None:
+    """Build the site into the output folder."""
+    started = time.perf_counter()
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
+        output = source / output  # the default public/ lives in the site folder
+    result = build(Options(source, output, base_url, drafts, strict))
+    _report(result, "text")
+    if result.failed:
+        sys.exit(1)
+    try:
+        write_output(result.files, output, source)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    pages = sum(1 for name in result.files if name.endswith(".html"))
+    click.echo(
+        f"built {pages} pages into {output} in {time.perf_counter() - started:.2f} s", err=True
+    )
+
+
+@main.command("check")
+@source_option
+@click.option("--drafts", is_flag=True, help="Check drafts as they would be built.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+)
+def check_command(source: Path, drafts: bool, strict: bool, output_format: str) -> None:
+    """Report every problem in the site without writing anything."""
+    result = build(Options(source, drafts=drafts, strict=strict))
+    _report(result, output_format)
+    sys.exit(1 if result.failed else 0)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the front matter (for editors)."""
+    click.echo(schema.json_schema())
+
+
+def _report(result: BuildResult, output_format: str) -> None:
+    if output_format == "json":
+        click.echo(to_json(result.diagnostics, result.strict))
+        return
+    formatter = format_github if output_format == "github" else format_text
+    stream_is_stdout = output_format == "github"
+    for diagnostic in result.diagnostics:
+        click.echo(formatter(diagnostic, result.strict), err=not stream_is_stdout)

@@ -1,0 +1,249 @@
+"""data/*.yaml to a frozen Config and the role and city Catalog."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from babel import Locale, UnknownLocaleError
+
+from .diagnostics import Diagnostic, SourcePos, error, warning
+from .frontmatter import YamlDoc, load_yaml, read_text
+from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
+from .urls import UrlWords, slug
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A role or a city: found by name, slug or alias."""
+
+    name: str
+    slug: str
+    aliases: tuple[str, ...] = ()
+    summary: str | None = None
+    known: bool = True  # False when only a guide names it, not data/*.yaml
+
+
+@dataclass(frozen=True)
+class Role(Entry):
+    related: tuple[str, ...] = ()  # names as written in data/roles.yaml
+
+
+@dataclass(frozen=True)
+class City(Entry):
+    state: str | None = None
+
+
+def _lookup_key(text: str) -> str:
+    return slug(text)
+
+
+T = TypeVar("T", bound=Entry)
+
+
+@dataclass(frozen=True)
+class Lookup(Generic[T]):
+    """Finds a role or city by name, slug or alias; suggests near misses."""
+
+    entries: tuple[T, ...]
+    by_key: dict[str, T] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entries: tuple[T, ...]) -> Lookup[T]:
+        by_key: dict[str, T] = {}
+        for entry in entries:
+            for text in (entry.name, entry.slug, *entry.aliases):
+                by_key.setdefault(_lookup_key(text), entry)
+        return cls(entries, by_key)
+
+    def find(self, text: str) -> T | None:
+        return self.by_key.get(_lookup_key(text))
+
+    def suggest(self, text: str) -> str | None:
+        names = {_lookup_key(t): e.name for e in self.entries for t in (e.name, e.slug, *e.aliases)}
+        close = difflib.get_close_matches(_lookup_key(text), list(names), n=1, cutoff=0.6)
+        return names[close[0]] if close else None
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path
+    title: str
+    description: str | None
+    base_url: str
+    language: str
+    locale: str
+    currency: str
+    url_words: UrlWords
+    level_labels: dict[str, str]
+    unsafe_html: bool
+    roles: Lookup[Role]
+    cities: Lookup[City]
+
+    @property
+    def content_dir(self) -> Path:
+        return self.source / "content"
+
+
+DEFAULT_LEVEL_LABELS = {"entry": "Einstieg", "experienced": "Mit Berufserfahrung"}
+
+
+def load_config(
+    source: Path, base_url: str | None = None
+) -> tuple[Config | None, list[Diagnostic]]:
+    data = source / "data"
+    diagnostics: list[Diagnostic] = []
+    site_doc = _load(data / "site.yaml", diagnostics, required=True)
+    roles_doc = _load(data / "roles.yaml", diagnostics)
+    cities_doc = _load(data / "cities.yaml", diagnostics)
+    if site_doc is None:
+        return None, diagnostics
+    where = SourcePos(data / "site.yaml", 1, 1)
+    site, problems = validate(SiteModel, site_doc, where)
+    diagnostics += problems
+    if isinstance(site_doc.value, dict):
+        diagnostics += _unknown(SiteModel, site_doc)
+    roles = _entries(RoleModel, roles_doc, data / "roles.yaml", diagnostics)
+    cities = _entries(CityModel, cities_doc, data / "cities.yaml", diagnostics)
+    if site is None:
+        return None, diagnostics
+    try:
+        Locale.parse(site.locale)
+    except (UnknownLocaleError, ValueError):
+        diagnostics.append(
+            error(
+                f"unknown locale '{site.locale}'",
+                site_doc.pos(("locale",)),
+                "use a code like de_DE",
+            )
+        )
+        return None, diagnostics
+    role_entries = tuple(
+        Role(m.name, m.slug or slug(m.name), tuple(m.aliases), m.summary, related=tuple(m.related))
+        for m in roles
+    )
+    city_entries = tuple(
+        City(m.name, m.slug or slug(m.name), tuple(m.aliases), m.summary, state=m.state)
+        for m in cities
+    )
+    diagnostics += _check_names(role_entries, roles_doc, data / "roles.yaml")
+    diagnostics += _check_names(city_entries, cities_doc, data / "cities.yaml")
+    role_lookup = Lookup.of(role_entries)
+    diagnostics += _check_related(role_entries, role_lookup, roles_doc, data / "roles.yaml")
+    chosen_base = base_url if base_url is not None else site.base_url
+    config = Config(
+        source=source,
+        title=site.title,
+        description=site.description,
+        base_url=chosen_base if chosen_base.endswith("/") else chosen_base + "/",
+        language=site.language,
+        locale=site.locale,
+        currency=site.currency,
+        url_words=UrlWords(site.url_words.roles, site.url_words.cities),
+        level_labels={**DEFAULT_LEVEL_LABELS, **site.level_labels},
+        unsafe_html=site.markdown.unsafe_html,
+        roles=role_lookup,
+        cities=Lookup.of(city_entries),
+    )
+    return config, diagnostics
+
+
+def _load(path: Path, diagnostics: list[Diagnostic], required: bool = False) -> YamlDoc | None:
+    if not path.is_file():
+        if required:
+            diagnostics.append(
+                error(
+                    "missing site configuration",
+                    SourcePos(path),
+                    "create it with at least 'title:'",
+                )
+            )
+        return None
+    text, problem = read_text(path)
+    if problem:
+        diagnostics.append(problem)
+        return None
+    assert text is not None
+    doc, problems = load_yaml(text, path)
+    diagnostics += problems
+    return doc
+
+
+def _unknown(model: Any, doc: YamlDoc, prefix: tuple[str | int, ...] = ()) -> list[Diagnostic]:
+    value = doc.value
+    for part in prefix:
+        value = value[part]
+    known = list(model.model_fields)
+    found = []
+    for key in unknown_keys(model, value):
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(known)}"
+        found.append(warning(f"unknown key '{key}'", doc.pos((*prefix, key), key=True), hint))
+    return found
+
+
+def _entries(
+    model: Any, doc: YamlDoc | None, path: Path, diagnostics: list[Diagnostic]
+) -> list[Any]:
+    if doc is None or doc.value is None:
+        return []
+    if not isinstance(doc.value, list):
+        diagnostics.append(
+            error("must be a list of entries, each starting with '- name:'", SourcePos(path, 1, 1))
+        )
+        return []
+    entries = []
+    for index, item in enumerate(doc.value):
+        where = doc.pos((index,)) or SourcePos(path, 1, 1)
+        entry, problems = validate(model, doc, where, (index,))
+        diagnostics += problems
+        if isinstance(item, dict):
+            diagnostics += _unknown(model, doc, (index,))
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _check_names(entries: Sequence[Entry], doc: YamlDoc | None, path: Path) -> list[Diagnostic]:
+    """Two entries may not share a name, slug or alias."""
+    problems = []
+    owner: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        for text in dict.fromkeys((entry.name, entry.slug, *entry.aliases)):
+            key = _lookup_key(text)
+            if not key:
+                problems.append(
+                    error(
+                        f"'{text}' gives an empty slug",
+                        doc.pos((index,)) if doc else SourcePos(path),
+                    )
+                )
+            elif key in owner and owner[key] != entry.name:
+                problems.append(
+                    error(
+                        f"'{text}' of '{entry.name}' is already used by '{owner[key]}'",
+                        doc.pos((index,)) if doc else SourcePos(path),
+                    )
+                )
+            else:
+                owner[key] = entry.name
+    return problems
+
+
+def _check_related(
+    roles: tuple[Role, ...], lookup: Lookup[Role], doc: YamlDoc | None, path: Path
+) -> list[Diagnostic]:
+    problems = []
+    for index, role in enumerate(roles):
+        for number, name in enumerate(role.related):
+            if lookup.find(name) is None:
+                close = lookup.suggest(name)
+                pos = doc.pos((index, "related", number)) if doc else SourcePos(path)
+                hint = f"did you mean '{close}'?" if close else "add the role to data/roles.yaml"
+                problems.append(
+                    warning(f"related role '{name}' is not in data/roles.yaml", pos, hint)
+                )
+    return problems

@@ -1,0 +1,125 @@
+"""Money, dates and the salary chart, formatted for the site's locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+
+@cache
+def _whole_amount_pattern(locale: str) -> str:
+    """The locale's currency pattern without decimals: '#,##0 ¤' for de_DE."""
+    pattern = str(Locale.parse(locale).currency_formats["standard"].pattern)
+    return pattern.split(";")[0].replace(".00", "")
+
+
+def money(amount: float, currency: str, locale: str) -> str:
+    """2800 EUR in de_DE -> '2.800 €' (with a no-break space); cents only when present."""
+    if float(amount).is_integer():
+        return str(
+            format_currency(
+                amount,
+                currency,
+                format=_whole_amount_pattern(locale),
+                locale=locale,
+                currency_digits=False,
+            )
+        )
+    return str(format_currency(amount, currency, locale=locale))
+
+
+def money_range(low: float, high: float, currency: str, locale: str) -> str:
+    if low == high:
+        return money(low, currency, locale)
+    return f"{money(low, currency, locale)} – {money(high, currency, locale)}"
+
+
+def long_date(day: dt.date, locale: str) -> str:
+    return str(format_date(day, format="long", locale=locale))
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    href: str
+    range_text: str
+    y: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class ChartTick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal range chart: one bar from min to max per row."""
+
+    bars: tuple[ChartBar, ...]
+    ticks: tuple[ChartTick, ...]
+    width: int
+    height: int
+    plot_left: int
+    plot_bottom: int
+
+
+CHART_WIDTH = 640
+LABEL_WIDTH = 170
+ROW_HEIGHT = 34
+AXIS_HEIGHT = 30
+
+
+def salary_chart(
+    rows: Sequence[tuple[str, str, float, float]], currency: str, locale: str
+) -> Chart | None:
+    """rows are (label, href, low, high); None when there is nothing to compare."""
+    if not rows:
+        return None
+    low = min(r[2] for r in rows)
+    high = max(r[3] for r in rows)
+    step = _nice_step(high - low if high > low else high)
+    start = math.floor(low / step) * step
+    end = max(math.ceil(high / step) * step, start + step)
+    plot_width = CHART_WIDTH - LABEL_WIDTH - 20
+
+    def x_of(value: float) -> float:
+        return round(LABEL_WIDTH + (value - start) / (end - start) * plot_width, 1)
+
+    bars = tuple(
+        ChartBar(
+            label=label,
+            href=href,
+            range_text=money_range(lo, hi, currency, locale),
+            y=10 + index * ROW_HEIGHT,
+            x=x_of(lo),
+            width=max(round(x_of(hi) - x_of(lo), 1), 4.0),
+        )
+        for index, (label, href, lo, hi) in enumerate(rows)
+    )
+    count = round((end - start) / step)
+    ticks = tuple(
+        ChartTick(x_of(start + i * step), money(start + i * step, currency, locale))
+        for i in range(count + 1)
+    )
+    plot_bottom = 10 + len(rows) * ROW_HEIGHT
+    return Chart(bars, ticks, CHART_WIDTH, plot_bottom + AXIS_HEIGHT, LABEL_WIDTH, plot_bottom)
+
+
+def _nice_step(span: float) -> float:
+    """A round tick step giving about four to eight ticks over span."""
+    raw = span / 5 if span > 0 else 1
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return float(factor * magnitude)
+    return float(10 * magnitude)

@@ -1,0 +1,219 @@
+"""Split the `---` block off a source file and load YAML with node positions.
+
+Positions are exact: every key and value keeps the line and column of its YAML
+node plus the offset of the block in the file, so a bad key is reported on its
+own line. YAML is loaded safely: no tags that construct objects, no aliases
+(which also rules out alias bombs), no duplicate keys, and dates stay text so
+that an impossible date is reported at its own line instead of failing the
+whole block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, SourcePos, error
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The C safe loader (when PyYAML has it) that leaves dates as text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+KeyPath = tuple[str | int, ...]
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A loaded YAML document with the position of every key and value."""
+
+    value: Any
+    keys: dict[KeyPath, SourcePos] = field(default_factory=dict)
+    values: dict[KeyPath, SourcePos] = field(default_factory=dict)
+
+    def pos(self, path: KeyPath, *, key: bool = False) -> SourcePos | None:
+        """The position of the key (or value) at path, else of its nearest parent."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.keys:
+                return self.keys[path]
+            path = path[:-1]
+        return self.values.get(())
+
+
+@dataclass(frozen=True)
+class SplitSource:
+    """A source file cut into its front matter text and its Markdown body."""
+
+    yaml_text: str
+    yaml_first_line: int  # file line (from 1) of the first YAML line
+    body: str
+    body_first_line: int  # file line (from 1) of the first body line
+
+
+def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
+    """Decode a source file as UTF-8, dropping a byte-order mark and CR line ends."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, error(f"cannot read file: {exc.strerror}", SourcePos(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, error(
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            SourcePos(path, line, col),
+            "save the file with UTF-8 encoding",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def split(text: str, path: Path) -> tuple[SplitSource | None, Diagnostic | None]:
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return None, error(
+            "missing front matter: a guide starts with a line '---'",
+            SourcePos(path, 1, 1),
+            "begin the file with '---', then title, role, ..., then '---'",
+        )
+    for index in range(1, len(lines)):
+        if _CLOSING_FENCE.match(lines[index]):
+            return SplitSource(
+                yaml_text="\n".join(lines[1:index]) + "\n",
+                yaml_first_line=2,
+                body="\n".join(lines[index + 1 :]),
+                body_first_line=index + 2,
+            ), None
+    return None, error(
+        "front matter is not closed",
+        SourcePos(path, 1, 1),
+        "add a line '---' after the last front matter key",
+    )
+
+
+def load_yaml(
+    text: str, path: Path, first_line: int = 1
+) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """Load one YAML document; first_line is the file line the text starts on."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_yaml_error(exc, path, first_line)]
+    except yaml.YAMLError as exc:
+        return None, [error(f"invalid YAML: {exc}", SourcePos(path, first_line))]
+    finally:
+        loader.dispose()
+    if node is None:
+        return YamlDoc(None), []
+    return _Builder(loader, path, first_line).document(node)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "malformed YAML"
+    hint = None
+    if "'\\t'" in problem or "\t" in problem:
+        hint = "indent with spaces; YAML does not allow tabs"
+    if problem == "found unexpected end of stream" and exc.context_mark is not None:
+        mark = exc.context_mark
+        hint = "close the quote"
+    if exc.context and exc.context not in problem:
+        problem = f"{problem} ({exc.context})"
+    pos = SourcePos(path, mark.line + first_line, mark.column + 1) if mark else SourcePos(path)
+    return error(f"invalid YAML: {problem}", pos, hint)
+
+
+class _Builder:
+    """Turns a YAML node tree into plain values, recording positions on the way."""
+
+    def __init__(self, loader: Any, path: Path, first_line: int) -> None:
+        self.loader = loader
+        self.path = path
+        self.first_line = first_line
+        self.keys: dict[KeyPath, SourcePos] = {}
+        self.values: dict[KeyPath, SourcePos] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def document(self, node: yaml.Node) -> tuple[YamlDoc | None, list[Diagnostic]]:
+        value = self.build(node, ())
+        if self.diagnostics:
+            return None, self.diagnostics
+        return YamlDoc(value, self.keys, self.values), []
+
+    def pos(self, node: yaml.Node) -> SourcePos:
+        mark = node.start_mark
+        return SourcePos(self.path, mark.line + self.first_line, mark.column + 1)
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.values[path] = self.pos(node)
+        if id(node) in self.seen:
+            self.diagnostics.append(
+                error(
+                    "YAML aliases (*name) are not allowed here",
+                    self.pos(node),
+                    "write the value out instead of referring to an anchor",
+                )
+            )
+            return None
+        self.seen.add(id(node))
+        if node.tag.startswith("tag:yaml.org,2002:python/") or (
+            not node.tag.startswith("tag:yaml.org,2002:")
+        ):
+            self.diagnostics.append(
+                error(f"YAML tag {node.tag!r} is not allowed", self.pos(node), "remove the tag")
+            )
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError as exc:
+            self.diagnostics.append(error(f"invalid value: {exc}", self.pos(node)))
+            return None
+
+    def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                self.diagnostics.append(error("keys must be plain words", self.pos(key_node)))
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                first = self.keys[child]
+                self.diagnostics.append(
+                    error(
+                        f"duplicate key '{key}' (first set on line {first.line})",
+                        self.pos(key_node),
+                        "remove one of the two",
+                    )
+                )
+                continue
+            self.keys[child] = self.pos(key_node)
+            result[key] = self.build(value_node, child)
+        return result

@@ -1,0 +1,230 @@
+"""The one definition of front matter and data files.
+
+The validator checks shapes and types with these models, and `careersite
+schema` prints the JSON Schema generated from the same models, so editors
+and the build can never disagree. Rules that span several fields (min <= max,
+levels inside the range, a known role) live in article.py and config.py,
+where each can point at its own line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+)
+from pydantic import Strict as StrictMarker
+
+from .diagnostics import Diagnostic, SourcePos, error
+from .frontmatter import KeyPath, YamlDoc
+
+PERIODS = ("month", "year", "hour")
+
+
+def _parse_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date of the form 2026-11-01") from None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+Text = Annotated[str, StrictMarker(), StringConstraints(strip_whitespace=True, min_length=1)]
+Amount = Annotated[float, StrictMarker(), Field(gt=0)]
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-11-01"]}),
+]
+StrictFlag = Annotated[bool, StrictMarker()]
+
+
+class _Strict(BaseModel):
+    # Unknown keys are reported by the validator as warnings with a
+    # did-you-mean; editors flag them at once.
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
+
+
+class SalaryModel(_Strict):
+    min: Amount = Field(description="Lowest monthly/yearly/hourly gross pay; > 0.")
+    max: Amount = Field(description="Highest pay; at least min.")
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
+        None, description="ISO 4217 code such as EUR; default from data/site.yaml."
+    )
+    period: Literal["month", "year", "hour"] = Field(
+        "month", description="What one amount pays for."
+    )
+    levels: dict[str, tuple[Amount, Amount]] = Field(
+        default_factory=dict,
+        description="Named [min, max] ranges inside min..max, e.g. entry: [2800, 3200].",
+    )
+
+
+class FrontMatterModel(_Strict):
+    """The YAML block at the top of every guide."""
+
+    model_config = ConfigDict(title="careersite guide front matter")
+
+    title: Text = Field(description="The page title, e.g. 'Kundendienstleiter in Bremen'.")
+    role: Text = Field(description="Name, slug or alias of a role in data/roles.yaml.")
+    city: Text | None = Field(
+        None, description="Name, slug or alias of a city; absent for the role overview."
+    )
+    salary: SalaryModel | None = Field(None, description="Required when city is set.")
+    date: IsoDate = Field(description="Publication date, YYYY-MM-DD.")
+    updated: IsoDate | None = Field(None, description="Date of the last real change.")
+    summary: Text | None = Field(
+        None, description="One or two sentences; else the first paragraph."
+    )
+    draft: StrictFlag = Field(False, description="Drafts build only with --drafts.")
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None = Field(
+        None, description="Override of the last URL segment: lower case, digits, hyphens."
+    )
+    aliases: list[Text] = Field(
+        default_factory=list, description="Old site paths that redirect here, e.g. /alt/seite/."
+    )
+
+
+class RoleModel(_Strict):
+    name: Text
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None = None
+    aliases: list[Text] = Field(default_factory=list)
+    summary: Text | None = None
+    related: list[Text] = Field(default_factory=list)
+
+
+class CityModel(_Strict):
+    name: Text
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] | None = None
+    aliases: list[Text] = Field(default_factory=list)
+    state: Text | None = None
+    summary: Text | None = None
+
+
+class UrlWordsModel(_Strict):
+    roles: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] = "berufe"
+    cities: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] = "staedte"
+
+
+class MarkdownModel(_Strict):
+    unsafe_html: StrictFlag = Field(False, description="Pass raw HTML in Markdown through.")
+
+
+class SiteModel(_Strict):
+    title: Text
+    description: Text | None = None
+    base_url: Annotated[str, StringConstraints(pattern=r"^https?://[^/\s]+(/\S*)?$")] = "/"
+    language: Text = "de"
+    locale: Text = "de_DE"
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    url_words: UrlWordsModel = Field(default_factory=UrlWordsModel)
+    level_labels: dict[str, Text] = Field(default_factory=dict)
+    markdown: MarkdownModel = Field(default_factory=MarkdownModel)
+
+
+def json_schema() -> str:
+    schema = FrontMatterModel.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def unknown_keys(model: type[BaseModel], mapping: dict[str, Any]) -> list[str]:
+    return [key for key in mapping if key not in model.model_fields]
+
+
+def validate(
+    model: type[BaseModel], doc: YamlDoc, where: SourcePos, prefix: KeyPath = ()
+) -> tuple[Any, list[Diagnostic]]:
+    """Validate the value at prefix in doc; diagnostics point at the offending node."""
+    value = doc.value
+    for part in prefix:
+        value = value[part]
+    try:
+        return model.model_validate(value), []
+    except ValidationError as exc:
+        return None, [
+            _diagnostic(item, doc, where, prefix) for item in exc.errors(include_url=False)
+        ]
+
+
+def _diagnostic(item: Any, doc: YamlDoc, where: SourcePos, prefix: KeyPath) -> Diagnostic:
+    loc: KeyPath = (*prefix, *item["loc"])
+    name = ".".join(str(part) for part in loc)
+    if item["type"] == "missing":
+        parent = loc[:-1]
+        pos = doc.pos(parent, key=True) if parent else where
+        inside = f" in '{'.'.join(map(str, parent))}'" if parent else ""
+        return error(f"missing required key '{loc[-1]}'{inside}", pos or where)
+    message, hint = _describe(item, name)
+    return error(message, doc.pos(loc) or where, hint)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _describe(item: Any, name: str) -> tuple[str, str | None]:
+    kind, given = item["type"], item.get("input")
+    if kind in {"float_type", "float_parsing"}:
+        hint = (
+            "write plain digits without dots or units, e.g. 2800"
+            if isinstance(given, str)
+            else None
+        )
+        return f"'{name}' must be a number, not {_shown(given)}", hint
+    if kind == "greater_than":
+        return f"'{name}' must be greater than {item['ctx']['gt']:g}, not {given}", None
+    if kind == "string_type":
+        return f"'{name}' must be text, not {_shown(given)}", "put the value in quotes"
+    if kind == "string_too_short":
+        return f"'{name}' must not be empty", None
+    if kind == "string_pattern_mismatch":
+        return f"'{name}' has the wrong form: {_shown(given)}", _PATTERN_HINTS.get(
+            name.split(".")[-1]
+        )
+    if kind == "bool_type":
+        return f"'{name}' must be true or false, not {_shown(given)}", None
+    if kind == "literal_error":
+        return f"'{name}' must be one of {item['ctx']['expected']}, not {_shown(given)}", None
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"'{name}' must be a mapping of keys, not {_shown(given)}", None
+    if kind in {"list_type", "tuple_type"}:
+        return f"'{name}' must be a list, not {_shown(given)}", None
+    if kind in {"too_short", "too_long"}:
+        return f"'{name}' must be a pair [min, max]", None
+    if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
+        return f"'{name}' must be a date like 2026-11-01, not {_shown(given)}", None
+    if kind == "value_error":
+        return f"'{name}': {str(item['msg']).removeprefix('Value error, ')}", None
+    return f"'{name}': {item['msg']}", None
+
+
+_PATTERN_HINTS = {
+    "slug": "use lower-case letters, digits and hyphens only, e.g. bremen-nord",
+    "currency": "use an ISO 4217 code such as EUR",
+    "base_url": "a URL such as https://example.org/ or https://example.org/karriere/",
+    "roles": "use lower-case letters, digits and hyphens only",
+    "cities": "use lower-case letters, digits and hyphens only",
+}

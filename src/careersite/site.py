@@ -1,0 +1,149 @@
+"""Link articles into role hubs and city hubs; find URL collisions.
+
+Articles refer to each other by site path, never by object: the Site holds
+indexes built once (by role, by city, by source file) so that no page has to
+scan every guide.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .article import Article
+from .config import City, Config, Role
+from .diagnostics import Diagnostic, SourcePos, error
+from .urls import alias_site_path, slug
+
+
+@dataclass(frozen=True)
+class RoleHub:
+    role: Role
+    path: str
+    overview: Article | None
+    guides: tuple[Article, ...]  # one per city, by city name
+
+
+@dataclass(frozen=True)
+class CityHub:
+    city: City
+    path: str
+    guides: tuple[Article, ...]  # one per role, by role name
+
+
+@dataclass(frozen=True)
+class Redirect:
+    path: str
+    target: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    articles: tuple[Article, ...]  # what is built, in source order
+    paths: dict[Path, str]  # source file -> site path of its page
+    roles: tuple[RoleHub, ...]
+    cities: tuple[CityHub, ...]
+    redirects: tuple[Redirect, ...]
+
+    def role_hub(self, role_slug: str) -> RoleHub | None:
+        return next((hub for hub in self.roles if hub.role.slug == role_slug), None)
+
+    def related_hubs(self, role: Role) -> tuple[RoleHub, ...]:
+        by_slug = {hub.role.slug: hub for hub in self.roles}
+        found = (self.config.roles.find(name) for name in role.related)
+        return tuple(by_slug[r.slug] for r in found if r is not None and r.slug in by_slug)
+
+
+def page_path(article: Article, config: Config) -> str:
+    words = config.url_words
+    if article.city is None:
+        return words.role(article.role.slug)
+    return words.guide(article.role.slug, article.slug or article.city.slug)
+
+
+def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    paths = {article.source: page_path(article, config) for article in articles}
+    diagnostics += _collisions(articles, paths)
+    by_role: dict[str, list[Article]] = defaultdict(list)
+    by_city: dict[str, list[Article]] = defaultdict(list)
+    roles: dict[str, Role] = {}
+    cities: dict[str, City] = {}
+    for article in articles:
+        roles.setdefault(article.role.slug, article.role)
+        by_role[article.role.slug].append(article)
+        if article.city is not None:
+            cities.setdefault(article.city.slug, article.city)
+            by_city[article.city.slug].append(article)
+    words = config.url_words
+    role_hubs = []
+    for role_slug, role in sorted(roles.items(), key=lambda item: _sort_key(item[1].name)):
+        members = by_role[role_slug]
+        overview = next((a for a in members if a.city is None), None)
+        guides = sorted((a for a in members if a.city), key=lambda a: _sort_key(_city_name(a)))
+        role_hubs.append(RoleHub(role, words.role(role_slug), overview, tuple(guides)))
+    city_hubs = [
+        CityHub(
+            city,
+            words.city(city_slug),
+            tuple(sorted(by_city[city_slug], key=lambda a: _sort_key(a.role.name))),
+        )
+        for city_slug, city in sorted(cities.items(), key=lambda item: _sort_key(item[1].name))
+    ]
+    taken = {"", words.roles_index(), words.cities_index(), *paths.values()}
+    taken |= {hub.path for hub in role_hubs} | {hub.path for hub in city_hubs}
+    redirects, problems = _redirects(articles, paths, taken)
+    diagnostics += problems
+    site = Site(config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects)
+    return site, diagnostics
+
+
+def _city_name(article: Article) -> str:
+    return article.city.name if article.city else ""
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    return (slug(name), name)
+
+
+def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:
+    owners: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        owners[paths[article.source]].append(article)
+    problems = []
+    for path, group in owners.items():
+        if len(group) < 2:
+            continue
+        for article in group:
+            others = ", ".join(str(o.source) for o in group if o is not article)
+            problems.append(
+                error(
+                    f"'{article.title}' has the same URL /{path} as {others}",
+                    SourcePos(article.source, 1, 1),
+                    "change 'role', 'city' or 'slug' in one of them",
+                )
+            )
+    return problems
+
+
+def _redirects(
+    articles: list[Article], paths: dict[Path, str], taken: set[str]
+) -> tuple[tuple[Redirect, ...], list[Diagnostic]]:
+    redirects: dict[str, Redirect] = {}
+    problems = []
+    for article in articles:
+        for alias in article.aliases:
+            path = alias_site_path(alias)
+            if path in taken or path in redirects:
+                problems.append(
+                    error(
+                        f"alias '{alias}' is already the URL of another page",
+                        SourcePos(article.source, 1, 1),
+                    )
+                )
+                continue
+            redirects[path] = Redirect(path, paths[article.source], article.source)
+    return tuple(sorted(redirects.values(), key=lambda r: r.path)), problems

@@ -1,0 +1,108 @@
+"""German slugs, the URL scheme, and links that survive a sub-path deploy.
+
+Pages are addressed by their site path: "" for home, "berufe/" for all roles,
+"berufe/kundendienstleiter/bremen/" for a guide. Every page is a folder with
+an index.html. Links are written root-relative with the base URL's path in
+front ("/karriere/berufe/"), so they work at a domain root, under a sub-path,
+and from 404.html, which a host serves at any depth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from slugify import slugify
+
+GERMAN_TRANSLITERATION = [
+    ["Ä", "Ae"],
+    ["Ö", "Oe"],
+    ["Ü", "Ue"],
+    ["ä", "ae"],
+    ["ö", "oe"],
+    ["ü", "ue"],
+    ["ß", "ss"],
+    ["ẞ", "SS"],
+]
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slug(text: str) -> str:
+    """A URL segment: German transliteration, lower case, hyphens."""
+    return str(slugify(text, replacements=GERMAN_TRANSLITERATION))
+
+
+def is_slug(text: str) -> bool:
+    return bool(SLUG_PATTERN.match(text))
+
+
+@dataclass(frozen=True)
+class UrlWords:
+    """The configurable first segments of the URL scheme."""
+
+    roles: str = "berufe"
+    cities: str = "staedte"
+
+    def roles_index(self) -> str:
+        return f"{self.roles}/"
+
+    def cities_index(self) -> str:
+        return f"{self.cities}/"
+
+    def role(self, role_slug: str) -> str:
+        return f"{self.roles}/{role_slug}/"
+
+    def guide(self, role_slug: str, city_slug: str) -> str:
+        return f"{self.roles}/{role_slug}/{city_slug}/"
+
+    def city(self, city_slug: str) -> str:
+        return f"{self.cities}/{city_slug}/"
+
+
+def output_file(site_path: str) -> str:
+    """The file a site path is written to, relative to the output folder."""
+    if site_path == "" or site_path.endswith("/"):
+        return f"{site_path}index.html"
+    return site_path
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why an old URL cannot be used as a redirect inside the site, or None."""
+    parts = urlsplit(alias)
+    if parts.scheme or parts.netloc or alias.startswith("//"):
+        return "must be a path on this site, not a URL with a host"
+    if not alias.startswith("/"):
+        return "must start with '/'"
+    if "\\" in alias or any(seg in {".", ".."} for seg in alias.split("/")):
+        return "must not contain '.' or '..' segments"
+    if parts.query or parts.fragment:
+        return "must not have a query or fragment"
+    return None
+
+
+def alias_site_path(alias: str) -> str:
+    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'."""
+    return alias.strip("/") + "/"
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Turns site paths into hrefs and absolute URLs for one base URL."""
+
+    base_url: str  # always ends with "/"
+
+    @classmethod
+    def for_base_url(cls, base_url: str) -> Linker:
+        return cls(base_url if base_url.endswith("/") else base_url + "/")
+
+    @property
+    def base_path(self) -> str:
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def href(self, site_path: str) -> str:
+        return self.base_path + quote(site_path, safe="/#")
+
+    def absolute(self, site_path: str) -> str:
+        return self.base_url + quote(site_path, safe="/#")

@@ -1,0 +1,394 @@
+"""Every output page: its site path, its template and the view it renders.
+
+Views are small frozen types made for templates; templates never reach into
+the site model. All of them are built here, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .article import Article, Salary
+from .filters import Chart, long_date, money, money_range, salary_chart
+from .site import CityHub, RoleHub, Site
+from .urls import Linker
+
+NEWEST_ON_HOME = 10
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class RangeLink:
+    """A link with the salary range it leads to, for lists and tables."""
+
+    title: str
+    href: str
+    range_text: str | None
+    period: str | None
+
+
+@dataclass(frozen=True)
+class LevelView:
+    label: str
+    range_text: str
+
+
+@dataclass(frozen=True)
+class SalaryView:
+    range_text: str
+    low_text: str
+    high_text: str
+    period: str
+    currency: str
+    levels: tuple[LevelView, ...]
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    description: str
+    canonical: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    home: str
+    roles: str
+    cities: str
+    assets: Mapping[str, str]  # static file name -> href with fingerprint
+
+
+@dataclass(frozen=True)
+class GuideView:
+    meta: Meta
+    breadcrumb: tuple[Link, ...]
+    title: str
+    role: Link
+    city: Link
+    state: str | None
+    salary: SalaryView
+    body: Markup
+    published: str
+    published_iso: str
+    updated: str | None
+    updated_iso: str | None
+    same_role: tuple[RangeLink, ...]
+    same_city: tuple[RangeLink, ...]
+    related: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RoleHubView:
+    meta: Meta
+    breadcrumb: tuple[Link, ...]
+    title: str
+    summary: str | None
+    aliases: tuple[str, ...]
+    overview: Markup | None
+    cities: tuple[RangeLink, ...]
+    chart: Chart | None
+    related: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class CityHubView:
+    meta: Meta
+    breadcrumb: tuple[Link, ...]
+    title: str
+    state: str | None
+    summary: str | None
+    roles: tuple[RangeLink, ...]
+    chart: Chart | None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    title: str
+    href: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class IndexView:
+    meta: Meta
+    breadcrumb: tuple[Link, ...]
+    title: str
+    entries: tuple[IndexEntry, ...]
+
+
+@dataclass(frozen=True)
+class NewGuide:
+    title: str
+    href: str
+    summary: str
+    published: str
+    published_iso: str
+
+
+@dataclass(frozen=True)
+class HomeView:
+    meta: Meta
+    roles: tuple[IndexEntry, ...]
+    cities: tuple[IndexEntry, ...]
+    newest: tuple[NewGuide, ...]
+
+
+@dataclass(frozen=True)
+class RedirectView:
+    meta: Meta
+    target: str
+
+
+View = GuideView | RoleHubView | CityHubView | IndexView | HomeView | RedirectView
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    view: View
+
+
+def build_pages(
+    site: Site, bodies: Mapping[str, str], assets: Mapping[str, str]
+) -> tuple[SiteView, list[Page]]:
+    """bodies maps a page's site path to its rendered Markdown."""
+    views = _ViewBuilder(site, bodies)
+    config = site.config
+    site_view = SiteView(
+        title=config.title,
+        description=config.description or "",
+        language=config.language,
+        home=views.link.href(""),
+        roles=views.link.href(config.url_words.roles_index()),
+        cities=views.link.href(config.url_words.cities_index()),
+        assets=assets,
+    )
+    pages = [Page("", "home.html", views.home())]
+    pages.append(Page(config.url_words.roles_index(), "roles.html", views.roles_index()))
+    pages.append(Page(config.url_words.cities_index(), "cities.html", views.cities_index()))
+    for role_hub in site.roles:
+        pages.append(Page(role_hub.path, "role.html", views.role_hub(role_hub)))
+        for guide in role_hub.guides:
+            pages.append(Page(site.paths[guide.source], "guide.html", views.guide(guide)))
+    for city_hub in site.cities:
+        pages.append(Page(city_hub.path, "city.html", views.city_hub(city_hub)))
+    for redirect in site.redirects:
+        meta = Meta("Weiterleitung", "", views.link.absolute(redirect.target), redirect.path)
+        pages.append(
+            Page(
+                redirect.path, "redirect.html", RedirectView(meta, views.link.href(redirect.target))
+            )
+        )
+    return site_view, sorted(pages, key=lambda page: page.path)
+
+
+class _ViewBuilder:
+    def __init__(self, site: Site, bodies: Mapping[str, str]) -> None:
+        self.site = site
+        self.config = site.config
+        self.bodies = bodies
+        self.link = Linker.for_base_url(site.config.base_url)
+        self.city_hubs = {hub.city.slug: hub for hub in site.cities}
+        self.role_hubs = {hub.role.slug: hub for hub in site.roles}
+
+    def meta(self, title: str, description: str, path: str) -> Meta:
+        return Meta(title, description, self.link.absolute(path), path)
+
+    def crumbs(self, *trail: tuple[str, str]) -> tuple[Link, ...]:
+        return tuple(Link(title, self.link.href(path)) for title, path in (("Start", ""), *trail))
+
+    def salary(self, salary: Salary) -> SalaryView:
+        locale, currency = self.config.locale, salary.currency
+        levels = tuple(
+            LevelView(
+                self.config.level_labels.get(level.name, level.name),
+                money_range(level.min, level.max, currency, locale),
+            )
+            for level in salary.levels
+        )
+        return SalaryView(
+            range_text=money_range(salary.min, salary.max, currency, locale),
+            low_text=money(salary.min, currency, locale),
+            high_text=money(salary.max, currency, locale),
+            period=salary.period,
+            currency=currency,
+            levels=levels,
+        )
+
+    def range_link(self, title: str, guide: Article) -> RangeLink:
+        salary = guide.salary
+        range_text = (
+            money_range(salary.min, salary.max, salary.currency, self.config.locale)
+            if salary
+            else None
+        )
+        return RangeLink(
+            title,
+            self.link.href(self.site.paths[guide.source]),
+            range_text,
+            salary.period if salary else None,
+        )
+
+    def chart(self, rows: list[tuple[str, Article]]) -> Chart | None:
+        priced = [(label, a) for label, a in rows if a.salary is not None]
+        currencies = {a.salary.currency for _, a in priced if a.salary}
+        periods = {a.salary.period for _, a in priced if a.salary}
+        if len(priced) < 1 or len(currencies) != 1 or len(periods) != 1:
+            return None  # ranges in different units do not share an axis
+        data = [
+            (label, self.link.href(self.site.paths[a.source]), a.salary.min, a.salary.max)
+            for label, a in priced
+            if a.salary
+        ]
+        return salary_chart(data, currencies.pop(), self.config.locale)
+
+    def guide(self, guide: Article) -> GuideView:
+        assert guide.city is not None and guide.salary is not None
+        words = self.config.url_words
+        role_hub = self.role_hubs[guide.role.slug]
+        city_hub = self.city_hubs[guide.city.slug]
+        path = self.site.paths[guide.source]
+        locale = self.config.locale
+        return GuideView(
+            meta=self.meta(guide.title, guide.summary, path),
+            breadcrumb=self.crumbs(
+                ("Berufe", words.roles_index()),
+                (guide.role.name, role_hub.path),
+                (guide.city.name, path),
+            ),
+            title=guide.title,
+            role=Link(guide.role.name, self.link.href(role_hub.path)),
+            city=Link(guide.city.name, self.link.href(city_hub.path)),
+            state=guide.city.state,
+            salary=self.salary(guide.salary),
+            body=Markup(self.bodies[path]),
+            published=long_date(guide.date, locale),
+            published_iso=guide.date.isoformat(),
+            updated=long_date(guide.updated, locale) if guide.updated else None,
+            updated_iso=guide.updated.isoformat() if guide.updated else None,
+            same_role=tuple(
+                self.range_link(other.city.name, other)
+                for other in role_hub.guides
+                if other is not guide and other.city is not None
+            ),
+            same_city=tuple(
+                self.range_link(other.role.name, other)
+                for other in city_hub.guides
+                if other is not guide
+            ),
+            related=tuple(
+                Link(hub.role.name, self.link.href(hub.path))
+                for hub in self.site.related_hubs(guide.role)
+            ),
+        )
+
+    def role_hub(self, hub: RoleHub) -> RoleHubView:
+        role = hub.role
+        overview = hub.overview
+        cities = [(g.city.name, g) for g in hub.guides if g.city is not None]
+        title = overview.title if overview else role.name
+        summary = role.summary or (overview.summary if overview else None)
+        return RoleHubView(
+            meta=self.meta(
+                title, summary or f"{role.name}: Gehälter und Ratgeber nach Stadt", hub.path
+            ),
+            breadcrumb=self.crumbs(
+                ("Berufe", self.config.url_words.roles_index()), (role.name, hub.path)
+            ),
+            title=title,
+            summary=summary,
+            aliases=role.aliases,
+            overview=Markup(self.bodies[hub.path]) if overview else None,
+            cities=tuple(self.range_link(name, g) for name, g in cities),
+            chart=self.chart(cities),
+            related=tuple(
+                Link(h.role.name, self.link.href(h.path)) for h in self.site.related_hubs(role)
+            ),
+        )
+
+    def city_hub(self, hub: CityHub) -> CityHubView:
+        city = hub.city
+        roles = [(g.role.name, g) for g in hub.guides]
+        return CityHubView(
+            meta=self.meta(
+                city.name, city.summary or f"Berufe und Gehälter in {city.name}", hub.path
+            ),
+            breadcrumb=self.crumbs(
+                ("Städte", self.config.url_words.cities_index()), (city.name, hub.path)
+            ),
+            title=city.name,
+            state=city.state,
+            summary=city.summary,
+            roles=tuple(self.range_link(name, g) for name, g in roles),
+            chart=self.chart(roles),
+        )
+
+    def role_entries(self) -> tuple[IndexEntry, ...]:
+        return tuple(
+            IndexEntry(
+                hub.role.name, self.link.href(hub.path), _count(len(hub.guides), "Stadt", "Städte")
+            )
+            for hub in self.site.roles
+        )
+
+    def city_entries(self) -> tuple[IndexEntry, ...]:
+        return tuple(
+            IndexEntry(
+                hub.city.name, self.link.href(hub.path), _count(len(hub.guides), "Beruf", "Berufe")
+            )
+            for hub in self.site.cities
+        )
+
+    def roles_index(self) -> IndexView:
+        path = self.config.url_words.roles_index()
+        return IndexView(
+            self.meta("Berufe", f"Alle Berufe auf {self.config.title}", path),
+            self.crumbs(("Berufe", path)),
+            "Berufe",
+            self.role_entries(),
+        )
+
+    def cities_index(self) -> IndexView:
+        path = self.config.url_words.cities_index()
+        return IndexView(
+            self.meta("Städte", f"Alle Städte auf {self.config.title}", path),
+            self.crumbs(("Städte", path)),
+            "Städte",
+            self.city_entries(),
+        )
+
+    def home(self) -> HomeView:
+        guides = [a for a in self.site.articles if a.city is not None]
+        newest = sorted(guides, key=lambda a: (-a.date.toordinal(), a.title))[:NEWEST_ON_HOME]
+        return HomeView(
+            meta=self.meta(self.config.title, self.config.description or self.config.title, ""),
+            roles=self.role_entries(),
+            cities=self.city_entries(),
+            newest=tuple(
+                NewGuide(
+                    a.title,
+                    self.link.href(self.site.paths[a.source]),
+                    a.summary,
+                    long_date(a.date, self.config.locale),
+                    a.date.isoformat(),
+                )
+                for a in newest
+            ),
+        )
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"

@@ -1,0 +1,122 @@
+"""Write the rendered site: stage beside the output, then swap it in.
+
+A failed or interrupted build leaves the previous output whole: files are
+written to a hidden folder next to the output, which then takes the output's
+place in one atomic exchange (renameat2 on Linux; two renames elsewhere, with
+recovery at the next build). careersite only ever clears a folder that holds
+its marker file.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+MARKER = ".careersite-output"
+MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why."""
+
+
+def refusal(output: Path, source: Path) -> str | None:
+    """Why careersite must not replace output, or None when it may."""
+    out, src = output.resolve(), source.resolve()
+    if out == Path(out.anchor):
+        return f"refusing to use the root folder {out} as output"
+    if out == Path.home().resolve():
+        return f"refusing to use the home folder {out} as output"
+    if out == src or src.is_relative_to(out):
+        return f"refusing to use {output} as output: it holds the site's sources"
+    for part in ("content", "data", "layouts"):
+        if out.is_relative_to(src / part):
+            return f"refusing to write output into the site's {part}/ folder"
+    if out.exists() and not out.is_dir():
+        return f"{output} exists and is not a folder"
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        return (
+            f"refusing to replace {output}: it is not empty and careersite did not create it "
+            "(remove it or choose another --output)"
+        )
+    return None
+
+
+def _staging(out: Path) -> Path:
+    return out.with_name(f".{out.name}.careersite-new")
+
+
+def _retired(out: Path) -> Path:
+    return out.with_name(f".{out.name}.careersite-old")
+
+
+def recover(output: Path) -> None:
+    """Undo what an interrupted build left: restore a retired tree, drop the rest."""
+    out = output.resolve()
+    retired, staging = _retired(out), _staging(out)
+    if retired.is_dir() and not out.exists():
+        retired.rename(out)
+    for leftover in (retired, staging):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+
+
+def write_output(files: Mapping[str, bytes], output: Path, source: Path) -> None:
+    reason = refusal(output, source)
+    if reason:
+        raise OutputError(reason)
+    out = output.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staging = _staging(out)
+    _write_tree(staging, files)
+    if not out.exists():
+        staging.rename(out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging)  # now holds the previous tree
+        return
+    retired = _retired(out)
+    out.rename(retired)
+    staging.rename(out)
+    shutil.rmtree(retired)
+
+
+def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    root.mkdir()
+    made = {root}
+    base = os.fspath(root)
+    for relative, content in sorted(files.items()):
+        target = Path(os.path.normpath(os.path.join(base, relative)))
+        if not target.is_relative_to(root) or target == root:
+            raise OutputError(f"refusing to write {relative!r} outside the output folder")
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(content)
+    (root / MARKER).write_bytes(MARKER_TEXT)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(second))

@@ -1,0 +1,106 @@
+"""Shared fixtures: small sites written inline, and the CLI run as a user runs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_YAML = """\
+title: Testseite
+base_url: https://example.org/
+language: de
+locale: de_DE
+currency: EUR
+"""
+ROLES_YAML = """\
+- name: Kundendienstleiter
+  aliases: [Leiter Customer Service]
+  related: [Customer Service]
+- name: Customer Service
+  related: [Kundendienstleiter]
+"""
+CITIES_YAML = """\
+- name: Bremen
+  state: Bremen
+- name: Potsdam
+  state: Brandenburg
+- name: Mönchengladbach
+  state: Nordrhein-Westfalen
+"""
+
+
+def guide(
+    title: str = "Kundendienstleiter in Bremen",
+    role: str = "Kundendienstleiter",
+    city: str | None = "Bremen",
+    body: str = "Ein kurzer Text.\n",
+    extra: str = "",
+    salary: str = "salary:\n  min: 2800\n  max: 3800\n",
+    date: str = "2026-11-01",
+) -> str:
+    """The text of a valid guide; override any part to make it invalid."""
+    lines = ["---", f"title: {title}", f"role: {role}"]
+    if city is not None:
+        lines.append(f"city: {city}")
+    head = "\n".join(lines) + "\n"
+    if city is not None and salary:
+        head += salary
+    head += f"date: {date}\n{extra}---\n"
+    return head + body
+
+
+SiteFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def site_factory(tmp_path: Path) -> SiteFactory:
+    """Write a site: site_factory({"content/x/y.md": "..."}) -> its folder.
+
+    data/site.yaml, roles.yaml and cities.yaml get small defaults unless given.
+    """
+
+    def make(files: dict[str, str | bytes] | None = None, name: str = "site") -> Path:
+        root = tmp_path / name
+        defaults: dict[str, str | bytes] = {
+            "data/site.yaml": SITE_YAML,
+            "data/roles.yaml": ROLES_YAML,
+            "data/cities.yaml": CITIES_YAML,
+        }
+        for relative, content in {**defaults, **(files or {})}.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(
+                    textwrap.dedent(content) if content.startswith("\n") else content,
+                    encoding="utf-8",
+                )
+        (root / "content").mkdir(exist_ok=True)
+        return root
+
+    return make
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `careersite ARGS` in a real process, as a user or CI would."""
+    return subprocess.run(
+        [sys.executable, "-m", "careersite", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return run_cli

@@ -1,0 +1,45 @@
+"""The command line as users and CI call it: exit codes, streams, options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import REPO, guide
+
+
+def test_build_writes_the_example_site(tmp_path: Path, cli) -> None:
+    output = tmp_path / "out"
+    result = cli("build", "--source", REPO, "--output", output)
+    assert result.returncode == 0, result.stderr
+    assert (output / "index.html").is_file()
+    assert (output / "berufe/kundendienstleiter/bremen/index.html").is_file()
+    assert "built 12 pages" in result.stderr
+
+
+def test_usage_error_exits_2(cli) -> None:
+    result = cli("build", "--no-such-option")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr
+
+
+def test_errors_exit_1_and_write_nothing(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide(salary="salary:\n  min: 0\n  max: 3\n")})
+    result = cli("build", "--source", site)
+    assert result.returncode == 1
+    assert "'salary.min' must be greater than 0, not 0" in result.stderr
+    assert not (site / "public").exists()
+
+
+def test_build_py_takes_the_same_options(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    output = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--source", str(REPO), "--output", str(output), "--strict"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (output / "staedte/potsdam/index.html").is_file()
