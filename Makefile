@@ -34,7 +34,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix src tests build.py
 
 golden: $(STAMP)  ## regenerate tests/golden/ after an intended output change
-	$(BIN)/python -m tests.golden
+	$(BIN)/python tests/golden.py
 
 clean:
 	rm -rf public .venv .careersite-cache .pytest_cache .ruff_cache .mypy_cache

@@ -23,7 +23,9 @@ def test_usage_error_exits_2(cli) -> None:
 
 
 def test_errors_exit_1_and_write_nothing(site_factory, cli) -> None:
-    site = site_factory({"content/kundendienstleiter/bremen.md": guide(salary="salary:\n  min: 0\n  max: 3\n")})
+    site = site_factory(
+        {"content/kundendienstleiter/bremen.md": guide(salary="salary:\n  min: 0\n  max: 3\n")}
+    )
     result = cli("build", "--source", site)
     assert result.returncode == 1
     assert "'salary.min' must be greater than 0, not 0" in result.stderr
@@ -36,7 +38,15 @@ def test_build_py_takes_the_same_options(tmp_path: Path) -> None:
 
     output = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "--source", str(REPO), "--output", str(output), "--strict"],
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--source",
+            str(REPO),
+            "--output",
+            str(output),
+            "--strict",
+        ],
         capture_output=True,
         text=True,
         check=False,

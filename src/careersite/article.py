@@ -117,16 +117,14 @@ def load_article(
     head = SourcePos(path, 1, 1)
     fields, diagnostics = validate(FrontMatterModel, doc, head)
     diagnostics += _unknown_keys(doc)
-    if fields is None:
+    role, problems = _resolve(config.roles, doc.value.get("role"), "role", doc, Role)
+    diagnostics += problems
+    city, problems = _resolve(config.cities, doc.value.get("city"), "city", doc, City)
+    diagnostics += problems
+    if fields is None or role is None:
         return None, diagnostics
     salary, problems = _salary(fields, doc, config, head)
     diagnostics += problems
-    role, problems = _resolve(config.roles, fields.role, "role", doc, Role)
-    diagnostics += problems
-    city = None
-    if fields.city is not None:
-        city, problems = _resolve(config.cities, fields.city, "city", doc, City)
-        diagnostics += problems
     if fields.updated and fields.updated < fields.date:
         diagnostics.append(
             error(
@@ -224,8 +222,11 @@ def _salary(
 
 
 def _resolve(
-    lookup: Lookup[T], given: str, key: str, doc: YamlDoc, kind: type[T]
-) -> tuple[T, list[Diagnostic]]:
+    lookup: Lookup[T], given: Any, key: str, doc: YamlDoc, kind: type[T]
+) -> tuple[T | None, list[Diagnostic]]:
+    """The role or city a front matter value names; unknown ones are a warning."""
+    if not isinstance(given, str) or not given.strip():
+        return None, []  # the schema reports what is wrong with the value itself
     found = lookup.find(given)
     if found is not None:
         return found, []
@@ -233,4 +234,4 @@ def _resolve(
     data_file = "data/roles.yaml" if key == "role" else "data/cities.yaml"
     hint = f"did you mean '{close}'?" if close else f"add it to {data_file}"
     diagnostic = warning(f"unknown {key} '{given}'", doc.pos((key,)), hint)
-    return kind(given, slug(given) or "unbenannt", known=False), [diagnostic]
+    return kind(given.strip(), slug(given) or "unbenannt", known=False), [diagnostic]

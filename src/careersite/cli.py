@@ -89,6 +89,18 @@ def check_command(source: Path, drafts: bool, strict: bool, output_format: str) 
     sys.exit(1 if result.failed else 0)
 
 
+@main.command("serve")
+@source_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--drafts", is_flag=True, help="Show guides marked draft: true.")
+def serve_command(source: Path, host: str, port: int, drafts: bool) -> None:
+    """Preview the site with live reload; nothing is written to disk."""
+    from .serve import serve
+
+    serve(Options(source, drafts=drafts), host, port)
+
+
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the front matter (for editors)."""

@@ -1,0 +1,138 @@
+"""The dev server: the latest build in memory, served with livereload.
+
+It never writes to disk (public/ stays as the last real build left it),
+binds 127.0.0.1 unless told otherwise, and answers only with files of the
+build. When content is broken the browser shows an error page naming file,
+line and message, and the server keeps running until the author fixes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+import mimetypes
+import posixpath
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import click
+from livereload import Server
+
+from .diagnostics import Diagnostic, format_text
+from .pipeline import Options, build
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+
+
+class Preview:
+    """A WSGI app over the files of the most recent successful build."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.files: Mapping[str, bytes] = {}
+        self.problems: tuple[Diagnostic, ...] = ()
+        self.failed = False
+
+    def rebuild(self) -> None:
+        result = build(self.options)
+        for diagnostic in result.diagnostics:
+            click.echo(format_text(diagnostic, result.strict), err=True)
+        self.problems = result.diagnostics
+        self.failed = result.failed
+        if not result.failed:
+            self.files = result.files
+            pages = sum(1 for name in result.files if name.endswith(".html"))
+            click.echo(f"rebuilt {pages} pages", err=True)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        status, headers, body = self.respond(str(environ.get("PATH_INFO", "/")))
+        start_response(status, [*headers, ("Content-Length", str(len(body)))])
+        return [body]
+
+    def respond(self, raw_path: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        name = _file_name(raw_path)
+        if name is None:
+            return _not_found(self.files)
+        if name in self.files or name + "index.html" in self.files:
+            if name.endswith("/") or name == "":
+                name += "index.html"
+            if self.failed and name.endswith(".html"):
+                return "500 Internal Server Error", _html_type(), error_page(self.problems)
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind in {"application/xml", "application/json"}:
+                kind += "; charset=utf-8"
+            return (
+                "200 OK",
+                [("Content-Type", kind), ("Cache-Control", "no-store")],
+                self.files[name],
+            )
+        if name + "/index.html" in self.files:
+            return "301 Moved Permanently", [("Location", "/" + name + "/")], b""
+        if self.failed:
+            return "500 Internal Server Error", _html_type(), error_page(self.problems)
+        return _not_found(self.files)
+
+
+def _file_name(raw_path: str) -> str | None:
+    """The build file a request path names, or None when it leaves the site."""
+    path = unquote(raw_path)
+    if "\\" in path or "\x00" in path or not path.startswith("/"):
+        return None
+    parts = path.split("/")
+    if any(part in {".", ".."} for part in parts):
+        return None
+    normal = posixpath.normpath(path).lstrip("/")
+    if normal == ".":
+        normal = ""
+    return normal + "/" if path.endswith("/") and normal else normal
+
+
+def _html_type() -> list[tuple[str, str]]:
+    return [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
+
+
+def _not_found(files: Mapping[str, bytes]) -> tuple[str, list[tuple[str, str]], bytes]:
+    body = (
+        files.get("404.html")
+        or b"<!doctype html><html><head><title>404</title></head><body><h1>404</h1></body></html>"
+    )
+    return "404 Not Found", _html_type(), body
+
+
+def error_page(problems: Iterable[Diagnostic]) -> bytes:
+    items = "\n".join(
+        f"<li><pre>{html.escape(format_text(p))}</pre></li>"
+        for p in problems
+        if p.severity == "error"
+    )
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Build failed · careersite</title>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#222}"
+        "h1{color:#a00}pre{white-space:pre-wrap;background:#fff4f4;border-left:4px solid #a00;"
+        "padding:.5rem 1rem}ul{list-style:none;padding:0}</style></head><body>"
+        "<h1>The site has errors</h1><p>Fix them and save: this page reloads by itself.</p>"
+        f"<ul>{items}</ul></body></html>"
+    ).encode()
+
+
+def serve(options: Options, host: str, port: int) -> None:
+    preview_options = dataclasses.replace(options, base_url=f"http://{host}:{port}/")
+    preview = Preview(preview_options)
+    preview.rebuild()
+    logging.getLogger("livereload").setLevel(logging.WARNING)
+    server = Server(app=preview)
+    for folder in ("content", "data", "layouts"):
+        path = Path(options.source) / folder
+        if path.exists():
+            server.watch(str(path), preview.rebuild, delay=0.1)
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    try:
+        server.serve(host=host, port=port, open_url_delay=None)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+        sys.exit(0)
