@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 import time
@@ -99,6 +100,27 @@ def serve_command(source: Path, host: str, port: int, drafts: bool) -> None:
     from .serve import serve
 
     serve(Options(source, drafts=drafts), host, port)
+
+
+@main.command("new")
+@click.argument("role")
+@click.argument("city", required=False)
+@source_option
+def new_command(role: str, city: str | None, source: Path) -> None:
+    """Write content/<role>/<city>.md (or the role overview) as a draft skeleton."""
+    from . import scaffold
+    from .config import load_config
+
+    config, _ = load_config(source)
+    try:
+        planned = scaffold.plan(source, config, role, city, dt.date.today())
+        scaffold.write(planned)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {planned.path} (a draft: set draft: false to publish)", err=True)
+    for note in planned.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command("schema")

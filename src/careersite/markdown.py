@@ -7,6 +7,7 @@ and the same tokens are rendered with the resolved hrefs (render).
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -90,14 +91,14 @@ def resolve_links(
     hrefs: dict[tuple[int, int], str | None] = {}
     diagnostics: list[Diagnostic] = []
     lines = body.split("\n")
-    cursor: dict[int, int] = {}
+    searched: dict[int, tuple[int, int]] = {}
     for key, link, block in _links(tokens):
         href = str(link.attrGet("href") or "")
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
             continue
         target_file = unquote(parts.path)
-        pos = _position(lines, block, href, target_file, cursor, source, body_first_line)
+        pos = _position(lines, block, href, target_file, searched, source, body_first_line)
         if target_file.startswith("/"):
             diagnostics.append(
                 error(
@@ -130,11 +131,10 @@ def resolve_links(
 
 
 def _near(target: Path, pages: Mapping[Path, str | None]) -> str | None:
-    import difflib
-
-    siblings = [str(p) for p in pages if p.parent == target.parent]
-    close = difflib.get_close_matches(str(target), siblings, n=1)
-    return f"did you mean '{Path(close[0]).name}'?" if close else None
+    """A did-you-mean among the files in the folder the link points into."""
+    siblings = [p.name for p in pages if p.parent == target.parent]
+    close = difflib.get_close_matches(target.name, siblings, n=1, cutoff=0.7)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _position(
@@ -142,20 +142,23 @@ def _position(
     block: Token,
     href: str,
     target_file: str,
-    cursor: dict[int, int],
+    searched: dict[int, tuple[int, int]],
     source: Path,
     body_first_line: int,
 ) -> SourcePos:
-    """The file line and column of a link's target, searched in its block's lines."""
+    """The file line and column of a link's target, searched in its block's lines.
+
+    searched remembers, per block, where the previous link was found, so two
+    links to the same file in one paragraph get their own positions.
+    """
     start, end = block.map or (0, len(lines))
-    for number in range(max(start, cursor.get(id(block), start)), min(end, len(lines))):
-        line = lines[number]
-        offset = cursor.get(-number - 1, 0)
+    line_from, col_from = searched.get(id(block), (start, 0))
+    for number in range(line_from, min(end, len(lines))):
+        offset = col_from if number == line_from else 0
         for needle in (f"]({href}", f"]({target_file}", f"](<{target_file}>"):
-            found = line.find(needle, offset)
+            found = lines[number].find(needle, offset)
             if found >= 0:
-                cursor[id(block)] = number
-                cursor[-number - 1] = found + 1
+                searched[id(block)] = (number, found + 1)
                 return SourcePos(source, body_first_line + number, found + 3)
     return SourcePos(source, body_first_line + start)
 

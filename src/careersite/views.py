@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from . import feeds
 from .article import Article, Salary
+from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
 from .site import CityHub, RoleHub, Site
 from .urls import Linker
@@ -55,8 +57,9 @@ class SalaryView:
 class Meta:
     title: str
     description: str
-    canonical: str
+    canonical: str | None
     path: str
+    kind: str = "website"  # OpenGraph type: "article" for guides
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class SiteView:
     home: str
     roles: str
     cities: str
+    feed: str
+    locale: str
     assets: Mapping[str, str]  # static file name -> href with fingerprint
 
 
@@ -151,7 +156,18 @@ class RedirectView:
     target: str
 
 
-View = GuideView | RoleHubView | CityHubView | IndexView | HomeView | RedirectView
+View = (
+    GuideView
+    | RoleHubView
+    | CityHubView
+    | IndexView
+    | HomeView
+    | RedirectView
+    | SitemapView
+    | FeedView
+    | RobotsView
+    | NotFoundView
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,8 @@ def build_pages(
         home=views.link.href(""),
         roles=views.link.href(config.url_words.roles_index()),
         cities=views.link.href(config.url_words.cities_index()),
+        feed=views.link.href("feed.xml"),
+        locale=config.locale,
         assets=assets,
     )
     pages = [Page("", "home.html", views.home())]
@@ -185,13 +203,18 @@ def build_pages(
             pages.append(Page(site.paths[guide.source], "guide.html", views.guide(guide)))
     for city_hub in site.cities:
         pages.append(Page(city_hub.path, "city.html", views.city_hub(city_hub)))
+    listed = [page.path for page in pages]
     for redirect in site.redirects:
         meta = Meta("Weiterleitung", "", views.link.absolute(redirect.target), redirect.path)
-        pages.append(
-            Page(
-                redirect.path, "redirect.html", RedirectView(meta, views.link.href(redirect.target))
-            )
-        )
+        target = views.link.href(redirect.target)
+        pages.append(Page(redirect.path, "redirect.html", RedirectView(meta, target)))
+    dates = feeds.page_dates(site)
+    pages += [
+        Page("404.html", "404.html", NotFoundView("Seite nicht gefunden")),
+        Page("sitemap.xml", "sitemap.xml", feeds.sitemap(listed, dates, views.link)),
+        Page("feed.xml", "feed.xml", feeds.feed(site, views.link)),
+        Page("robots.txt", "robots.txt", RobotsView(views.link.absolute("sitemap.xml"))),
+    ]
     return site_view, sorted(pages, key=lambda page: page.path)
 
 
@@ -263,7 +286,7 @@ class _ViewBuilder:
         path = self.site.paths[guide.source]
         locale = self.config.locale
         return GuideView(
-            meta=self.meta(guide.title, guide.summary, path),
+            meta=Meta(guide.title, guide.summary, self.link.absolute(path), path, kind="article"),
             breadcrumb=self.crumbs(
                 ("Berufe", words.roles_index()),
                 (guide.role.name, role_hub.path),
