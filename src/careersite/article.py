@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import list_currencies
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -20,7 +23,17 @@ from .frontmatter import YamlDoc, load_yaml, read_text, split
 from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
 from .urls import alias_problem, slug
 
-CURRENCIES = frozenset(list_currencies())
+COMMON_CURRENCIES = ("EUR", "CHF", "USD", "GBP", "PLN", "CZK", "DKK", "SEK", "NOK")
+
+
+@cache
+def currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes that some territory uses as legal tender today (CLDR)."""
+    territories = get_global("territory_currencies")
+    return frozenset(code for t in territories for code in get_territory_currencies(t))
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class Article:
     draft: bool
     slug: str | None
     aliases: tuple[str, ...]
+    alias_positions: tuple[SourcePos, ...]
     tokens: tuple[Token, ...]
     body: str
     body_first_line: int
@@ -84,10 +98,13 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
             path = Path(folder, name)
             if name.startswith(".") or not name.endswith(".md"):
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                diagnostics.append(
-                    warning("symbolic link out of content/ is not followed", SourcePos(path))
-                )
+            if path.is_symlink():
+                # Inside content/ its target is found under its own name;
+                # outside, it is not ours to read.
+                if not path.resolve().is_relative_to(root):
+                    diagnostics.append(
+                        warning("symbolic link out of content/ is not followed", SourcePos(path))
+                    )
                 continue
             found.append(Path(os.path.normpath(path)))
     return sorted(found), diagnostics
@@ -151,6 +168,7 @@ def load_article(
         draft=fields.draft,
         slug=fields.slug,
         aliases=tuple(fields.aliases),
+        alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
         tokens=tokens,
         body=parts.body,
         body_first_line=parts.body_first_line,
@@ -195,9 +213,10 @@ def _salary(
                 "swap the two numbers",
             )
         )
+    problems += _thousands_separators(doc)
     currency = given.currency or config.currency
-    if currency not in CURRENCIES:
-        close = difflib.get_close_matches(currency, sorted(CURRENCIES), n=1)
+    if currency not in currencies_in_use():
+        close = difflib.get_close_matches(currency, COMMON_CURRENCIES, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "use an ISO 4217 code such as EUR"
         problems.append(
             error(f"unknown currency '{currency}'", doc.pos(("salary", "currency")), hint)
@@ -221,6 +240,22 @@ def _salary(
     return salary, problems
 
 
+def _thousands_separators(doc: YamlDoc) -> list[Diagnostic]:
+    """'min: 2.800' is 2.8 to YAML; a German author meant 2800."""
+    problems = []
+    for path, raw in doc.scalars.items():
+        if path[:1] == ("salary",) and _THOUSANDS.fullmatch(raw):
+            name = ".".join(map(str, path))
+            problems.append(
+                error(
+                    f"'{name}' is written {raw}, which reads as {float(raw):g}",
+                    doc.pos(path),
+                    f"write amounts without a thousands separator: {raw.replace('.', '')}",
+                )
+            )
+    return problems
+
+
 def _resolve(
     lookup: Lookup[T], given: Any, key: str, doc: YamlDoc, kind: type[T]
 ) -> tuple[T | None, list[Diagnostic]]:
@@ -230,6 +265,8 @@ def _resolve(
     found = lookup.find(given)
     if found is not None:
         return found, []
+    if not lookup.complete:
+        return kind(given.strip(), slug(given) or "unbenannt", known=False), []
     close = lookup.suggest(given)
     data_file = "data/roles.yaml" if key == "role" else "data/cities.yaml"
     hint = f"did you mean '{close}'?" if close else f"add it to {data_file}"

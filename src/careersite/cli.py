@@ -15,7 +15,7 @@ from .diagnostics import format_github, format_text, to_json
 from .pipeline import BuildResult, Options, build
 from .write import OutputError, write_output
 
-_URL = re.compile(r"^(https?://[^/\s]+)?/\S*$")
+_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -50,14 +50,15 @@ class Lookup(Generic[T]):
 
     entries: tuple[T, ...]
     by_key: dict[str, T] = field(default_factory=dict)
+    complete: bool = True  # False when its data file is broken: unknown names prove nothing
 
     @classmethod
-    def of(cls, entries: tuple[T, ...]) -> Lookup[T]:
+    def of(cls, entries: tuple[T, ...], complete: bool = True) -> Lookup[T]:
         by_key: dict[str, T] = {}
         for entry in entries:
             for text in (entry.name, entry.slug, *entry.aliases):
                 by_key.setdefault(_lookup_key(text), entry)
-        return cls(entries, by_key)
+        return cls(entries, by_key, complete)
 
     def find(self, text: str) -> T | None:
         return self.by_key.get(_lookup_key(text))
@@ -131,7 +132,7 @@ def load_config(
     )
     diagnostics += _check_names(role_entries, roles_doc, data / "roles.yaml")
     diagnostics += _check_names(city_entries, cities_doc, data / "cities.yaml")
-    role_lookup = Lookup.of(role_entries)
+    role_lookup = Lookup.of(role_entries, _clean(diagnostics, data / "roles.yaml"))
     diagnostics += _check_related(role_entries, role_lookup, roles_doc, data / "roles.yaml")
     chosen_base = base_url if base_url is not None else site.base_url
     config = Config(
@@ -146,9 +147,13 @@ def load_config(
         level_labels={**DEFAULT_LEVEL_LABELS, **site.level_labels},
         unsafe_html=site.markdown.unsafe_html,
         roles=role_lookup,
-        cities=Lookup.of(city_entries),
+        cities=Lookup.of(city_entries, _clean(diagnostics, data / "cities.yaml")),
     )
     return config, diagnostics
+
+
+def _clean(diagnostics: list[Diagnostic], path: Path) -> bool:
+    return not any(d.severity == "error" and d.pos and d.pos.path == path for d in diagnostics)
 
 
 def _load(path: Path, diagnostics: list[Diagnostic], required: bool = False) -> YamlDoc | None:
@@ -208,28 +213,31 @@ def _entries(
 
 
 def _check_names(entries: Sequence[Entry], doc: YamlDoc | None, path: Path) -> list[Diagnostic]:
-    """Two entries may not share a name, slug or alias."""
+    """Two entries may not share a name, slug or alias (compared as slugs)."""
     problems = []
-    owner: dict[str, str] = {}
+    owner: dict[str, int] = {}
     for index, entry in enumerate(entries):
-        for text in dict.fromkeys((entry.name, entry.slug, *entry.aliases)):
+        pos = doc.pos((index,)) if doc else SourcePos(path)
+        clashes: dict[int, str] = {}
+        for text in (entry.name, entry.slug, *entry.aliases):
             key = _lookup_key(text)
             if not key:
-                problems.append(
-                    error(
-                        f"'{text}' gives an empty slug",
-                        doc.pos((index,)) if doc else SourcePos(path),
-                    )
-                )
-            elif key in owner and owner[key] != entry.name:
-                problems.append(
-                    error(
-                        f"'{text}' of '{entry.name}' is already used by '{owner[key]}'",
-                        doc.pos((index,)) if doc else SourcePos(path),
-                    )
-                )
+                problems.append(error(f"'{text}' has no letters or digits to make a URL from", pos))
+            elif owner.get(key, index) != index:
+                clashes.setdefault(owner[key], text)
             else:
-                owner[key] = entry.name
+                owner[key] = index
+        for other, text in clashes.items():
+            first = doc.pos((other,)) if doc else None
+            seen = f" (line {first.line})" if first else ""
+            problems.append(
+                error(
+                    f"'{entry.name}' clashes with '{entries[other].name}'{seen}: "
+                    f"both answer to '{text}'",
+                    pos,
+                    "give each entry its own name, slug and aliases",
+                )
+            )
     return problems
 
 

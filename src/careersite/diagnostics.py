@@ -43,10 +43,17 @@ class Diagnostic:
     pos: SourcePos | None = None
     hint: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        if self.pos is None:
-            return ("", 0, 0, self.message)
-        return (str(self.pos.path), self.pos.line or 0, self.pos.col or 0, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        path, line, col = (
+            ("", 0, 0)
+            if self.pos is None
+            else (
+                str(self.pos.path),
+                self.pos.line or 0,
+                self.pos.col or 0,
+            )
+        )
+        return (path, line, col, self.message, self.severity, self.hint or "")
 
 
 def error(message: str, pos: SourcePos | None = None, hint: str | None = None) -> Diagnostic:
@@ -59,8 +66,9 @@ def warning(message: str, pos: SourcePos | None = None, hint: str | None = None)
 
 def display_path(path: Path) -> str:
     """The path relative to the working directory when it lies below it."""
+    absolute = os.path.abspath(path)  # not resolve(): a symlink keeps its own name
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(absolute).relative_to(Path.cwd()))
     except ValueError:
         return os.fspath(path)
 

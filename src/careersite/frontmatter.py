@@ -44,6 +44,7 @@ class YamlDoc:
     value: Any
     keys: dict[KeyPath, SourcePos] = field(default_factory=dict)
     values: dict[KeyPath, SourcePos] = field(default_factory=dict)
+    scalars: dict[KeyPath, str] = field(default_factory=dict)  # plain scalars as written
 
     def pos(self, path: KeyPath, *, key: bool = False) -> SourcePos | None:
         """The position of the key (or value) at path, else of its nearest parent."""
@@ -76,8 +77,9 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         return None, error(
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             SourcePos(path, line, col),
@@ -113,11 +115,15 @@ def load_yaml(
     text: str, path: Path, first_line: int = 1
 ) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Load one YAML document; first_line is the file line the text starts on."""
+    if "*" in text:
+        aliases = _alias_uses(text, path, first_line)
+        if aliases:
+            return None, aliases
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        return None, [_yaml_error(exc, path, first_line)]
+        return None, [_yaml_error(exc, text, path, first_line)]
     except yaml.YAMLError as exc:
         return None, [error(f"invalid YAML: {exc}", SourcePos(path, first_line))]
     finally:
@@ -127,11 +133,30 @@ def load_yaml(
     return _Builder(loader, path, first_line).document(node)
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Diagnostic:
+def _alias_uses(text: str, path: Path, first_line: int) -> list[Diagnostic]:
+    """Every *alias, at its own position (the composed node only knows the anchor's)."""
+    found = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.AliasToken):
+                mark = token.start_mark
+                found.append(
+                    error(
+                        "YAML aliases (*name) are not allowed here",
+                        SourcePos(path, mark.line + first_line, mark.column + 1),
+                        "write the value out instead of referring to an anchor",
+                    )
+                )
+    except yaml.YAMLError:
+        return []  # loading reports the syntax error itself
+    return found
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, text: str, path: Path, first_line: int) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "malformed YAML"
     hint = None
-    if "'\\t'" in problem or "\t" in problem:
+    if mark is not None and "\t" in text.split("\n")[mark.line][: mark.column + 1]:
         hint = "indent with spaces; YAML does not allow tabs"
     if problem == "found unexpected end of stream" and exc.context_mark is not None:
         mark = exc.context_mark
@@ -151,6 +176,7 @@ class _Builder:
         self.first_line = first_line
         self.keys: dict[KeyPath, SourcePos] = {}
         self.values: dict[KeyPath, SourcePos] = {}
+        self.scalars: dict[KeyPath, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self.seen: set[int] = set()
 
@@ -158,7 +184,7 @@ class _Builder:
         value = self.build(node, ())
         if self.diagnostics:
             return None, self.diagnostics
-        return YamlDoc(value, self.keys, self.values), []
+        return YamlDoc(value, self.keys, self.values, self.scalars), []
 
     def pos(self, node: yaml.Node) -> SourcePos:
         mark = node.start_mark
@@ -187,6 +213,8 @@ class _Builder:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.style is None:
+            self.scalars[path] = str(node.value)
         try:
             return self.loader.construct_object(node)
         except yaml.YAMLError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +18,20 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 
 from .diagnostics import Diagnostic, SourcePos, error, warning
+from .urls import slug
 
 SUMMARY_LENGTH = 160
+_CODE_SPAN = re.compile(r"(`+).+?\1")
 
 
 def make_parser(unsafe_html: bool = False) -> MarkdownIt:
     """CommonMark with tables and strikethrough; raw HTML only when the site allows it."""
     md = MarkdownIt("commonmark", {"html": unsafe_html}).enable(["table", "strikethrough"])
+    # Headings get ids (German slugs) so links such as dortmund.md#gehalt land.
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slug)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("table_open", _render_table_open)
@@ -155,8 +161,9 @@ def _position(
     line_from, col_from = searched.get(id(block), (start, 0))
     for number in range(line_from, min(end, len(lines))):
         offset = col_from if number == line_from else 0
+        line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), lines[number])
         for needle in (f"]({href}", f"]({target_file}", f"](<{target_file}>"):
-            found = lines[number].find(needle, offset)
+            found = line.find(needle, offset)
             if found >= 0:
                 searched[id(block)] = (number, found + 1)
                 return SourcePos(source, body_first_line + number, found + 3)

@@ -47,7 +47,9 @@ def render_page(
         pos = SourcePos(Path(exc.filename or exc.name or page.template), exc.lineno)
         return None, error(f"template error: {exc.message}", pos)
     except jinja2.TemplateNotFound as exc:
-        return None, error(f"layout '{exc.name}' not found", None, "add it to layouts/")
+        return None, error(
+            f"layout '{exc.name}' not found", _template_frame(exc), "add it to layouts/"
+        )
     except Exception as exc:  # a template's own error: point at its line
         return None, error(f"template error in /{page.path}: {exc}", _template_frame(exc))
     return html.encode("utf-8"), None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -35,6 +36,8 @@ def _parse_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                raise ValueError(f"'{value}' is not a day in the calendar") from None
             raise ValueError(f"'{value}' is not a date of the form 2026-11-01") from None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -42,7 +45,7 @@ def _parse_date(value: Any) -> Any:
 
 
 Text = Annotated[str, StrictMarker(), StringConstraints(strip_whitespace=True, min_length=1)]
-Amount = Annotated[float, StrictMarker(), Field(gt=0)]
+Amount = Annotated[float, StrictMarker(), Field(gt=0, allow_inf_nan=False)]
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_parse_date),
@@ -162,6 +165,11 @@ def validate(
 def _diagnostic(item: Any, doc: YamlDoc, where: SourcePos, prefix: KeyPath) -> Diagnostic:
     loc: KeyPath = (*prefix, *item["loc"])
     name = ".".join(str(part) for part in loc)
+    if item["type"] == "missing" and isinstance(loc[-1], int):
+        pair = loc[:-1]  # a [min, max] given with one amount
+        return error(
+            f"'{'.'.join(map(str, pair))}' must be a pair [min, max]", doc.pos(pair) or where
+        )
     if item["type"] == "missing":
         parent = loc[:-1]
         pos = doc.pos(parent, key=True) if parent else where
@@ -194,6 +202,8 @@ def _describe(item: Any, name: str) -> tuple[str, str | None]:
             else None
         )
         return f"'{name}' must be a number, not {_shown(given)}", hint
+    if kind == "finite_number":
+        return f"'{name}' must be a finite number, not {given}", None
     if kind == "greater_than":
         return f"'{name}' must be greater than {item['ctx']['gt']:g}, not {given}", None
     if kind == "string_type":

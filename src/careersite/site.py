@@ -93,8 +93,11 @@ def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagn
         )
         for city_slug, city in sorted(cities.items(), key=lambda item: _sort_key(item[1].name))
     ]
-    taken = {"", words.roles_index(), words.cities_index(), *paths.values()}
-    taken |= {hub.path for hub in role_hubs} | {hub.path for hub in city_hubs}
+    taken = {"": "the home page", words.roles_index(): "the list of roles"}
+    taken[words.cities_index()] = "the list of cities"
+    taken |= {hub.path: f"the role hub of {hub.role.name}" for hub in role_hubs}
+    taken |= {hub.path: f"the city hub of {hub.city.name}" for hub in city_hubs}
+    taken |= {paths[a.source]: f"'{a.title}' ({a.source})" for a in articles}
     redirects, problems = _redirects(articles, paths, taken)
     diagnostics += problems
     site = Site(config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects)
@@ -110,10 +113,10 @@ def _sort_key(name: str) -> tuple[str, str]:
 
 
 def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:
+    problems = _second_guides(articles, paths)
     owners: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         owners[paths[article.source]].append(article)
-    problems = []
     for path, group in owners.items():
         if len(group) < 2:
             continue
@@ -129,21 +132,55 @@ def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnos
     return problems
 
 
+# First URL segments that careersite's own files use.
+RESERVED = frozenset({"static", "404.html", "feed.xml", "sitemap.xml", "robots.txt"})
+
+
+def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:
+    """A role has one guide per city and one overview; hubs and lists rely on it.
+
+    Two that share a URL as well are reported as a URL collision instead.
+    """
+    first: dict[tuple[str, str], Article] = {}
+    problems = []
+    for article in articles:
+        key = (article.role.slug, article.city.slug if article.city else "")
+        if key not in first:
+            first[key] = article
+            continue
+        if paths[article.source] == paths[first[key].source]:
+            continue
+        what = (
+            f"{article.role.name} in {article.city.name}"
+            if article.city
+            else f"the overview of {article.role.name}"
+        )
+        problems.append(
+            error(
+                f"a second guide for {what}; the first is {first[key].source}",
+                SourcePos(article.source, 1, 1),
+                "merge the two guides or correct 'role' or 'city'",
+            )
+        )
+    return problems
+
+
 def _redirects(
-    articles: list[Article], paths: dict[Path, str], taken: set[str]
+    articles: list[Article], paths: dict[Path, str], taken: dict[str, str]
 ) -> tuple[tuple[Redirect, ...], list[Diagnostic]]:
+    """Redirect pages for old URLs; taken maps each page's path to what it is."""
     redirects: dict[str, Redirect] = {}
     problems = []
     for article in articles:
-        for alias in article.aliases:
+        for alias, pos in zip(article.aliases, article.alias_positions, strict=True):
             path = alias_site_path(alias)
-            if path in taken or path in redirects:
-                problems.append(
-                    error(
-                        f"alias '{alias}' is already the URL of another page",
-                        SourcePos(article.source, 1, 1),
-                    )
-                )
+            owner = taken.get(path) or (
+                f"'{redirects[path].source}'" if path in redirects else None
+            )
+            if path.split("/")[0] in RESERVED:
+                owner = "a file careersite writes itself"
+            if owner:
+                problems.append(error(f"alias '{alias}' is already the URL of {owner}", pos))
                 continue
             redirects[path] = Redirect(path, paths[article.source], article.source)
     return tuple(sorted(redirects.values(), key=lambda r: r.path)), problems

@@ -82,8 +82,9 @@ def alias_problem(alias: str) -> str | None:
 
 
 def alias_site_path(alias: str) -> str:
-    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'."""
-    return alias.strip("/") + "/"
+    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'; '/' is home."""
+    inner = alias.strip("/")
+    return inner + "/" if inner else ""
 
 
 @dataclass(frozen=True)

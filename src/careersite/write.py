@@ -73,7 +73,11 @@ def write_output(files: Mapping[str, bytes], output: Path, source: Path) -> None
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     staging = _staging(out)
-    _write_tree(staging, files)
+    try:
+        _write_tree(staging, files)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     if not out.exists():
         staging.rename(out)
         return
@@ -97,7 +101,10 @@ def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_bytes(content)
+        try:
+            target.write_bytes(content)
+        except OSError as exc:
+            raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
     (root / MARKER).write_bytes(MARKER_TEXT)
 
 
