@@ -20,6 +20,7 @@ def _whole_amount_pattern(locale: str) -> str:
     return pattern.split(";")[0].replace(".00", "")
 
 
+@cache  # Babel's formatting is slow and a site repeats the same few amounts
 def money(amount: float, currency: str, locale: str) -> str:
     """2800 EUR in de_DE -> '2.800 €' (with a no-break space); cents only when present."""
     if float(amount).is_integer():
@@ -35,12 +36,14 @@ def money(amount: float, currency: str, locale: str) -> str:
     return str(format_currency(amount, currency, locale=locale))
 
 
+@cache
 def money_range(low: float, high: float, currency: str, locale: str) -> str:
     if low == high:
         return money(low, currency, locale)
     return f"{money(low, currency, locale)} – {money(high, currency, locale)}"
 
 
+@cache
 def long_date(day: dt.date, locale: str) -> str:
     return str(format_date(day, format="long", locale=locale))
 
