@@ -8,12 +8,12 @@ line and message, and the server keeps running until the author fixes it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import logging
 import mimetypes
 import posixpath
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -124,15 +124,22 @@ def serve(options: Options, host: str, port: int) -> None:
     preview_options = dataclasses.replace(options, base_url=f"http://{host}:{port}/")
     preview = Preview(preview_options)
     preview.rebuild()
-    logging.getLogger("livereload").setLevel(logging.WARNING)
-    server = Server(app=preview)
+    server = _QuietServer(app=preview)
     for folder in ("content", "data", "layouts"):
         path = Path(options.source) / folder
         if path.exists():
             server.watch(str(path), preview.rebuild, delay=0.1)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # livereload mostly catches it itself
         server.serve(host=host, port=port, open_url_delay=None)
-    except KeyboardInterrupt:
-        click.echo("stopped", err=True)
-        sys.exit(0)
+    click.echo("stopped", err=True)
+
+
+class _QuietServer(Server):  # type: ignore[misc]
+    """livereload's server without its per-request and start-up log lines."""
+
+    def _setup_logging(self) -> None:
+        handler = logging.StreamHandler()
+        for name in ("livereload", "tornado"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+            logging.getLogger(name).addHandler(handler)

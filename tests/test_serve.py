@@ -1,0 +1,174 @@
+"""careersite serve as authors use it: a real server process, real HTTP, real edits."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+WAIT = 20.0  # seconds a change may take to show before the test gives up
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", errors="replace")
+
+
+def wait_for(url: str, predicate, timeout: float = WAIT) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout
+    last: tuple[int, str] = (0, "")
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+            if predicate(*last):
+                return last
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(
+        f"{url} did not reach the expected state; last answer: {last[0]} {last[1][:300]}"
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the example site, free to edit."""
+    copy = tmp_path / "site"
+    for part in ("content", "data", "layouts"):
+        shutil.copytree(REPO / part, copy / part)
+    return copy
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careersite", "serve", "--source", str(site), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/", lambda status, _: status == 200)
+        yield base, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def test_pages_are_served_with_the_livereload_script(server, site: Path) -> None:
+    base, _ = server
+    status, page = fetch(base + "/berufe/kundendienstleiter/bremen/")
+    assert status == 200
+    assert "<h1>Kundendienstleiter in Bremen</h1>" in page
+    assert "livereload.js" in page
+    assert 'href="/berufe/kundendienstleiter/"' in page  # links work at the server's root
+    assert not (site / "public").exists(), "serve must not write the output folder"
+
+
+def test_a_folder_without_slash_redirects_and_unknown_paths_are_404(server) -> None:
+    base, _ = server
+    request = urllib.request.Request(base + "/berufe")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(request, timeout=10)
+    assert answer.value.code == 301
+    assert answer.value.headers["Location"] == "/berufe/"
+    status, page = fetch(base + "/gibt-es-nicht/")
+    assert status == 404
+    assert "Seite nicht gefunden" in page
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../data/site.yaml",
+        "/%2e%2e/data/site.yaml",
+        "/static/..%2f..%2fdata/site.yaml",
+        "//etc/passwd",
+    ],
+)
+def test_nothing_outside_the_build_is_served(server, path: str) -> None:
+    base, _ = server
+    status, page = fetch(base + path)
+    assert status == 404
+    assert "title:" not in page
+
+
+def test_an_edit_shows_after_a_rebuild(server, site: Path) -> None:
+    base, _ = server
+    guide = site / "content/kundendienstleiter/bremen.md"
+    guide.write_text(
+        guide.read_text(encoding="utf-8") + "\nEin frisch ergänzter Absatz.\n", encoding="utf-8"
+    )
+    wait_for(
+        base + "/berufe/kundendienstleiter/bremen/",
+        lambda s, page: "frisch ergänzter Absatz" in page,
+    )
+
+
+def test_broken_content_shows_an_error_page_and_the_server_recovers(server, site: Path) -> None:
+    base, process = server
+    guide = site / "content/kundendienstleiter/bremen.md"
+    good = guide.read_text(encoding="utf-8")
+    guide.write_text(good.replace("min: 2800", "min: viel", 1), encoding="utf-8")
+    _, page = wait_for(base + "/berufe/kundendienstleiter/bremen/", lambda s, _: s == 500)
+    assert (
+        "content/kundendienstleiter/bremen.md:6:8: error: &#x27;salary.min&#x27; must be a number"
+        in page
+    )
+    assert "livereload.js" in page, "the error page must reload by itself"
+    guide.write_text(good, encoding="utf-8")
+    wait_for(
+        base + "/berufe/kundendienstleiter/bremen/", lambda s, page: s == 200 and "<h1>" in page
+    )
+    assert process.poll() is None
+
+
+def test_ctrl_c_stops_the_server_cleanly(site: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careersite", "serve", "--source", str(site), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    wait_for(f"http://127.0.0.1:{port}/", lambda status, _: status == 200)
+    os.killpg(process.pid, signal.SIGINT)
+    output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert "Traceback" not in output
+    assert "stopped" in output
