@@ -36,5 +36,8 @@ format: $(STAMP)
 golden: $(STAMP)  ## regenerate tests/golden/ after an intended output change
 	$(BIN)/python tests/golden.py
 
+bench: $(STAMP)  ## timings and peak memory at 1,000 and 10,000 guides (minutes)
+	$(BIN)/python tests/benchmarks/run.py --sizes 1000,10000 --runs 3 --json tests/benchmarks/results.json
+
 clean:
 	rm -rf public .venv .careersite-cache .pytest_cache .ruff_cache .mypy_cache

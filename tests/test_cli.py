@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import REPO, guide
 
 
@@ -13,13 +14,50 @@ def test_build_writes_the_example_site(tmp_path: Path, cli) -> None:
     assert result.returncode == 0, result.stderr
     assert (output / "index.html").is_file()
     assert (output / "berufe/kundendienstleiter/bremen/index.html").is_file()
-    assert "built 12 pages" in result.stderr
+    assert "built 13 pages" in result.stderr
 
 
 def test_usage_error_exits_2(cli) -> None:
     result = cli("build", "--no-such-option")
     assert result.returncode == 2
     assert "No such option" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["/karriere/", "/", "karriere", "example.org/karriere/", "ftp://example.org/", "https://"],
+)
+def test_base_url_must_be_an_absolute_http_url(tmp_path: Path, cli, base_url: str) -> None:
+    """Canonical links, the sitemap and the feed need scheme and host."""
+    output = tmp_path / "out"
+    result = cli("build", "--source", REPO, "--output", output, "--base-url", base_url)
+    assert result.returncode == 2
+    assert "Error: Invalid value for '--base-url': " in result.stderr
+    assert result.stdout == ""
+    assert not output.exists()
+
+
+def test_base_url_error_suggests_only_what_is_accepted(cli) -> None:
+    result = cli("build", "--source", REPO, "--base-url", "/karriere/")
+    assert result.returncode == 2
+    assert "https://example.org/karriere/" in result.stderr
+    assert "/karriere/" not in result.stderr.replace("https://example.org/karriere/", "")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "canonical"),
+    [
+        ("https://example.org/karriere/", "https://example.org/karriere/"),
+        ("https://example.org/karriere", "https://example.org/karriere/"),
+        ("http://localhost:8000", "http://localhost:8000/"),
+    ],
+)
+def test_absolute_base_url_is_accepted(tmp_path: Path, cli, base_url: str, canonical: str) -> None:
+    output = tmp_path / "out"
+    result = cli("build", "--source", REPO, "--output", output, "--base-url", base_url)
+    assert result.returncode == 0, result.stderr
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{canonical}">' in home
 
 
 def test_errors_exit_1_and_write_nothing(site_factory, cli) -> None:

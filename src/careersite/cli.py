@@ -20,9 +20,7 @@ _URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not _URL.match(value):
-        raise click.BadParameter(
-            "use a URL such as https://example.org/karriere/ or a path such as /karriere/"
-        )
+        raise click.BadParameter("use an absolute URL such as https://example.org/karriere/")
     return value
 
 

@@ -219,10 +219,13 @@ def _check_names(entries: Sequence[Entry], doc: YamlDoc | None, path: Path) -> l
     for index, entry in enumerate(entries):
         pos = doc.pos((index,)) if doc else SourcePos(path)
         clashes: dict[int, str] = {}
-        for text in (entry.name, entry.slug, *entry.aliases):
+        for text in dict.fromkeys((entry.name, entry.slug, *entry.aliases)):
             key = _lookup_key(text)
             if not key:
-                problems.append(error(f"'{text}' has no letters or digits to make a URL from", pos))
+                if text != entry.slug:  # an empty slug made from the name is the same problem
+                    problems.append(
+                        error(f"'{text}' has no letters or digits to make a URL from", pos)
+                    )
             elif owner.get(key, index) != index:
                 clashes.setdefault(owner[key], text)
             else:

@@ -156,7 +156,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, path: Path, first_line: in
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "malformed YAML"
     hint = None
-    if mark is not None and "\t" in text.split("\n")[mark.line][: mark.column + 1]:
+    if mark is not None and _tab_at(text.split("\n")[mark.line], mark.column):
         hint = "indent with spaces; YAML does not allow tabs"
     if problem == "found unexpected end of stream" and exc.context_mark is not None:
         mark = exc.context_mark
@@ -165,6 +165,12 @@ def _yaml_error(exc: yaml.MarkedYAMLError, text: str, path: Path, first_line: in
         problem = f"{problem} ({exc.context})"
     pos = SourcePos(path, mark.line + first_line, mark.column + 1) if mark else SourcePos(path)
     return error(f"invalid YAML: {problem}", pos, hint)
+
+
+def _tab_at(line: str, column: int) -> bool:
+    """A tab in the line's indentation or right at the error."""
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    return "\t" in indentation or line[column : column + 1] == "\t"
 
 
 class _Builder:
@@ -213,7 +219,7 @@ class _Builder:
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.style is None:
+        if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: '' in libyaml
             self.scalars[path] = str(node.value)
         try:
             return self.loader.construct_object(node)

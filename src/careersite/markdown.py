@@ -31,7 +31,7 @@ def make_parser(unsafe_html: bool = False) -> MarkdownIt:
     """CommonMark with tables and strikethrough; raw HTML only when the site allows it."""
     md = MarkdownIt("commonmark", {"html": unsafe_html}).enable(["table", "strikethrough"])
     # Headings get ids (German slugs) so links such as dortmund.md#gehalt land.
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slug)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("table_open", _render_table_open)
@@ -44,6 +44,12 @@ class ResolvedLinks:
     """Per link token (by position in the body), the href to write or None to drop it."""
 
     hrefs: Mapping[tuple[int, int], str | None] = field(default_factory=dict)
+
+
+def heading_id(text: str) -> str:
+    """A heading's id; never one of the layouts' own ids, which all start with 'cs-'."""
+    anchor = slug(text) or "abschnitt"
+    return f"abschnitt-{anchor}" if anchor.startswith("cs-") else anchor
 
 
 def parse(md: MarkdownIt, body: str) -> tuple[Token, ...]:

@@ -1,0 +1,346 @@
+"""Source files to Articles: discovery and the rules that span several front matter keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import guide
+
+from careersite.article import Level, Salary, discover, load_article
+from careersite.config import load_config
+from careersite.diagnostics import SourcePos, format_text
+from careersite.markdown import make_parser
+
+BREMEN = "content/kundendienstleiter/bremen.md"
+LEVELS = "salary:\n  min: 2800\n  max: 3800\n  levels:\n    entry: {}\n"
+
+
+@pytest.fixture
+def load(site_factory, monkeypatch: pytest.MonkeyPatch):
+    """load(text) -> (article, diagnostics as the user reads them)."""
+
+    def run(text: str, path: str = BREMEN):
+        root: Path = site_factory({path: text})
+        monkeypatch.chdir(root)
+        config, problems = load_config(root)
+        assert problems == []
+        article, diagnostics = load_article(Path(path), config, make_parser())
+        return article, [format_text(d) for d in diagnostics]
+
+    return run
+
+
+def test_valid_guide(load) -> None:
+    article, shown = load(guide(body="# Titel\n\nErster Absatz.\n"))
+    assert shown == []
+    assert article.title == "Kundendienstleiter in Bremen"
+    assert (article.role.name, article.role.slug) == ("Kundendienstleiter", "kundendienstleiter")
+    assert (article.city.name, article.city.slug) == ("Bremen", "bremen")
+    assert article.salary == Salary(2800.0, 3800.0, "EUR", "month", ())
+    assert article.date == dt.date(2026, 11, 1)
+    assert article.last_changed == dt.date(2026, 11, 1)
+    assert article.is_guide
+    assert article.draft is False
+    assert article.summary == "Erster Absatz."
+    assert article.body == "# Titel\n\nErster Absatz.\n"
+    assert article.body_first_line == 10
+
+
+def test_guide_with_every_key(load) -> None:
+    article, shown = load(
+        guide(
+            salary="salary:\n  min: 2800\n  max: 3800\n  currency: CHF\n  period: year\n"
+            "  levels:\n    entry: [2800, 3200]\n    experienced: [3400, 3800]\n",
+            extra="updated: 2026-11-20\nsummary: Kurz.\ndraft: true\nslug: bremen-nord\n"
+            "aliases: [/alt/kundendienst-bremen/]\n",
+        )
+    )
+    assert shown == []
+    assert article.salary == Salary(
+        2800.0,
+        3800.0,
+        "CHF",
+        "year",
+        (Level("entry", 2800.0, 3200.0), Level("experienced", 3400.0, 3800.0)),
+    )
+    assert article.last_changed == dt.date(2026, 11, 20)
+    assert (article.summary, article.draft, article.slug) == ("Kurz.", True, "bremen-nord")
+    assert article.aliases == ("/alt/kundendienst-bremen/",)
+
+
+def test_role_overview_needs_no_city_and_no_salary(load) -> None:
+    article, shown = load(
+        guide(title="Kundendienstleiter", city=None, salary=""),
+        "content/kundendienstleiter/index.md",
+    )
+    assert shown == []
+    assert article.city is None
+    assert article.salary is None
+    assert not article.is_guide
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            guide(salary=""),
+            f"{BREMEN}:4:1: error: missing required key 'salary' for a guide with a city\n"
+            "  hint: add salary: with min, max and period",
+        ),
+        (
+            guide(salary="salary:\n  min: 3800\n  max: 2800\n"),
+            f"{BREMEN}:7:8: error: salary min (3800) is greater than max (2800)\n"
+            "  hint: swap the two numbers",
+        ),
+        (
+            guide(salary=LEVELS.format("[2000, 3200]")),
+            f"{BREMEN}:9:12: error: salary level 'entry' [2000, 3200] lies outside the range "
+            "2800–3800\n  hint: widen min/max or correct the level",
+        ),
+        (
+            guide(salary=LEVELS.format("[3400, 3900]")),
+            f"{BREMEN}:9:12: error: salary level 'entry' [3400, 3900] lies outside the range "
+            "2800–3800\n  hint: widen min/max or correct the level",
+        ),
+        (
+            guide(salary=LEVELS.format("[3200, 3000]")),
+            f"{BREMEN}:9:12: error: salary level 'entry': 3200 is greater than 3000",
+        ),
+        (
+            guide(salary="salary:\n  min: 2800\n  max: 3800\n  currency: XYZ\n"),
+            f"{BREMEN}:8:13: error: unknown currency 'XYZ'\n"
+            "  hint: use an ISO 4217 code such as EUR",
+        ),
+        (
+            guide(extra="updated: 2026-10-01\n"),
+            f"{BREMEN}:9:10: error: 'updated' (2026-10-01) is before 'date' (2026-11-01)",
+        ),
+        (
+            guide(extra="aliases: [alt/x]\n"),
+            f"{BREMEN}:9:11: error: alias 'alt/x' must start with '/'",
+        ),
+        (
+            guide(extra="aliases: [/ok/, 'https://evil.com/']\n"),
+            f"{BREMEN}:9:17: error: alias 'https://evil.com/' must be a path on this site, "
+            "not a URL with a host",
+        ),
+        (
+            "---\n- title\n---\n",
+            f"{BREMEN}:2:1: error: front matter must be a mapping of keys such as 'title: ...'",
+        ),
+        (
+            "Kein Kopf\n",
+            f"{BREMEN}:1:1: error: missing front matter: a guide starts with a line '---'\n"
+            "  hint: begin the file with '---', then title, role, ..., then '---'",
+        ),
+    ],
+)
+def test_invalid_guide_is_an_error_at_its_line(load, text: str, shown: str) -> None:
+    article, diagnostics = load(text)
+    assert article is None
+    assert diagnostics == [shown]
+
+
+def test_infinite_salary_is_an_error(load) -> None:
+    article, shown = load(guide(salary="salary:\n  min: 2800\n  max: .inf\n"))
+    assert article is None
+    assert shown == [f"{BREMEN}:7:8: error: 'salary.max' must be a finite number, not inf"]
+
+
+@pytest.mark.parametrize(
+    ("currency", "hint"),
+    [
+        ("EUX", "did you mean 'EUR'?"),  # not 'XEU', the ECU withdrawn in 1999
+        ("CHG", "did you mean 'CHF'?"),
+        ("DEM", "use an ISO 4217 code such as EUR"),  # the Mark: historic, not in use today
+        ("XEU", "did you mean 'EUR'?"),
+    ],
+)
+def test_currency_must_be_in_use_today(load, currency: str, hint: str) -> None:
+    article, shown = load(
+        guide(salary=f"salary:\n  min: 2800\n  max: 3800\n  currency: {currency}\n")
+    )
+    assert article is None
+    assert shown == [f"{BREMEN}:8:13: error: unknown currency '{currency}'\n  hint: {hint}"]
+
+
+@pytest.mark.parametrize("currency", ["EUR", "CHF", "PLN", "JPY", "USD"])
+def test_currencies_in_use_are_accepted(load, currency: str) -> None:
+    article, shown = load(
+        guide(salary=f"salary:\n  min: 2800\n  max: 3800\n  currency: {currency}\n")
+    )
+    assert shown == []
+    assert article.salary.currency == currency
+
+
+def test_thousands_separator_is_an_error_at_the_amount(load) -> None:
+    article, shown = load(guide(salary="salary:\n  min: 2.800\n  max: 3800\n"))
+    assert article is None
+    assert shown == [
+        f"{BREMEN}:6:8: error: 'salary.min' is written 2.800, which reads as 2.8\n"
+        "  hint: write amounts without a thousands separator: 2800"
+    ]
+
+
+def test_each_amount_with_a_thousands_separator_is_reported(load) -> None:
+    _, shown = load(guide(salary="salary:\n  min: 2.800\n  max: 3.800\n"))
+    assert shown == [
+        f"{BREMEN}:6:8: error: 'salary.min' is written 2.800, which reads as 2.8\n"
+        "  hint: write amounts without a thousands separator: 2800",
+        f"{BREMEN}:7:8: error: 'salary.max' is written 3.800, which reads as 3.8\n"
+        "  hint: write amounts without a thousands separator: 3800",
+    ]
+
+
+def test_thousands_separator_in_a_level_is_reported_at_the_amount(load) -> None:
+    _, shown = load(guide(salary=LEVELS.format("[2.900, 3200]")))
+    assert (
+        f"{BREMEN}:9:13: error: 'salary.levels.entry.0' is written 2.900, which reads as 2.9\n"
+        "  hint: write amounts without a thousands separator: 2900"
+    ) in shown
+
+
+def test_a_decimal_amount_is_not_a_thousands_separator(load) -> None:
+    article, shown = load(guide(salary="salary:\n  min: 12.5\n  max: 18.75\n  period: hour\n"))
+    assert shown == []
+    assert (article.salary.min, article.salary.max) == (12.5, 18.75)
+
+
+def test_all_errors_of_a_file_in_one_run(load) -> None:
+    _, shown = load(
+        guide(salary="salary:\n  min: 3800\n  max: 2800\n", extra="updated: 2026-10-01\n")
+    )
+    assert [line.split(": error: ")[0] for line in shown] == [f"{BREMEN}:7:8", f"{BREMEN}:9:10"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            guide(role="Kundendienstleiterr"),
+            f"{BREMEN}:3:7: warning: unknown role 'Kundendienstleiterr'\n"
+            "  hint: did you mean 'Kundendienstleiter'?",
+        ),
+        (
+            guide(role="Zahnarzt"),
+            f"{BREMEN}:3:7: warning: unknown role 'Zahnarzt'\n  hint: add it to data/roles.yaml",
+        ),
+        (
+            guide(city="Bremn"),
+            f"{BREMEN}:4:7: warning: unknown city 'Bremn'\n  hint: did you mean 'Bremen'?",
+        ),
+        (
+            guide(city="Dortmund"),
+            f"{BREMEN}:4:7: warning: unknown city 'Dortmund'\n  hint: add it to data/cities.yaml",
+        ),
+        (
+            guide(extra="salery: 1\n"),
+            f"{BREMEN}:9:1: warning: unknown key 'salery'\n  hint: did you mean 'salary'?",
+        ),
+        (
+            guide(salary="salary:\n  min: 2800\n  max: 3800\n  perod: month\n"),
+            f"{BREMEN}:8:3: warning: unknown key 'salary.perod'\n  hint: did you mean 'period'?",
+        ),
+    ],
+)
+def test_unknown_names_are_warnings_and_the_guide_still_loads(load, text, shown) -> None:
+    article, diagnostics = load(text)
+    assert article is not None
+    assert diagnostics == [shown]
+
+
+def test_unknown_role_gets_a_slug_of_its_own(load) -> None:
+    article, _ = load(guide(role="Zahnärztin", city="Potsdam"))
+    assert (article.role.name, article.role.slug, article.role.known) == (
+        "Zahnärztin",
+        "zahnaerztin",
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "city", "city_slug"),
+    [
+        ("Leiter Customer Service", "Bremen", "bremen"),
+        ("kundendienstleiter", "bremen", "bremen"),
+        ("KUNDENDIENSTLEITER", "Mönchengladbach", "moenchengladbach"),
+        ("Kundendienstleiter", "moenchengladbach", "moenchengladbach"),
+    ],
+)
+def test_role_and_city_found_by_alias_slug_or_name(load, role, city, city_slug) -> None:
+    article, shown = load(guide(role=role, city=city))
+    assert shown == []
+    assert article.role.name == "Kundendienstleiter"
+    assert article.city.slug == city_slug
+
+
+def test_crlf_and_bom_keep_line_numbers(load) -> None:
+    text = "\ufeff" + guide(salary="salary:\n  min: 3800\n  max: 2800\n").replace("\n", "\r\n")
+    _, shown = load(text)
+    assert shown[0].startswith(f"{BREMEN}:7:8: error: salary min (3800)")
+
+
+# discover
+
+
+def test_discover_finds_markdown_in_a_stable_order(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for name in ["b/z.md", "b/a.md", "a/y.md", "top.md", "a/notes.txt", "a/README"]:
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x", encoding="utf-8")
+    found, diagnostics = discover(content)
+    assert diagnostics == []
+    assert [p.relative_to(content).as_posix() for p in found] == [
+        "a/y.md",
+        "b/a.md",
+        "b/z.md",
+        "top.md",
+    ]
+
+
+def test_discover_skips_hidden_files_and_folders(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    for name in ["a/.#entwurf.md", ".hidden.md", ".git/x.md", "a/.cache/y.md", "a/ok.md"]:
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x", encoding="utf-8")
+    found, _ = discover(content)
+    assert [p.relative_to(content).as_posix() for p in found] == ["a/ok.md"]
+
+
+def test_symlink_out_of_content_is_not_followed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "a").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.md").write_text("x", encoding="utf-8")
+    (content / "a" / "link.md").symlink_to(tmp_path / "outside" / "secret.md")
+    (content / "ext").symlink_to(tmp_path / "outside", target_is_directory=True)
+    found, diagnostics = discover(content)
+    assert found == []
+    assert [(d.severity, d.message, d.pos) for d in diagnostics] == [
+        (
+            "warning",
+            "symbolic link out of content/ is not followed",
+            SourcePos(content / "a" / "link.md"),
+        )
+    ]
+
+
+def test_symlink_inside_content_is_skipped(tmp_path: Path) -> None:
+    """Its target is found under its own name; reading the link too would build it twice."""
+    content = tmp_path / "content"
+    (content / "a").mkdir(parents=True)
+    (content / "a" / "real.md").write_text("x", encoding="utf-8")
+    (content / "b.md").symlink_to(content / "a" / "real.md")
+    found, diagnostics = discover(content)
+    assert diagnostics == []
+    assert [p.relative_to(content).as_posix() for p in found] == ["a/real.md"]
+
+
+def test_missing_content_folder(tmp_path: Path) -> None:
+    found, diagnostics = discover(tmp_path / "content")
+    assert found == []
+    assert [(d.message, d.hint) for d in diagnostics] == [
+        ("no content folder", "create content/<role>/<city>.md")
+    ]

@@ -1,0 +1,295 @@
+"""data/*.yaml into a Config: defaults, typos, broken catalogs, role and city lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careersite.config import load_config
+from careersite.diagnostics import format_text
+from careersite.urls import UrlWords
+
+
+@pytest.fixture
+def load(site_factory, monkeypatch: pytest.MonkeyPatch):
+    """load(files) -> (config, diagnostics as text relative to the site folder)."""
+
+    def run(files: dict[str, str] | None = None, **options):
+        root: Path = site_factory(files)
+        monkeypatch.chdir(root)
+        config, diagnostics = load_config(root, **options)
+        return config, [format_text(d) for d in diagnostics]
+
+    return run
+
+
+def test_small_site_loads_without_diagnostics(load) -> None:
+    config, shown = load()
+    assert shown == []
+    assert config.title == "Testseite"
+    assert config.base_url == "https://example.org/"
+    assert config.locale == "de_DE"
+    assert config.currency == "EUR"
+    assert config.url_words == UrlWords("berufe", "staedte")
+    assert [r.name for r in config.roles.entries] == ["Kundendienstleiter", "Customer Service"]
+    assert [c.slug for c in config.cities.entries] == ["bremen", "potsdam", "moenchengladbach"]
+
+
+def test_defaults_when_only_a_title_is_given(load) -> None:
+    config, shown = load({"data/site.yaml": "title: T\n"})
+    assert shown == []
+    assert config.base_url == "/"
+    assert config.language == "de"
+    assert config.locale == "de_DE"
+    assert config.currency == "EUR"
+    assert config.url_words == UrlWords()
+    assert config.level_labels == {"entry": "Einstieg", "experienced": "Mit Berufserfahrung"}
+    assert config.unsafe_html is False
+
+
+def test_site_settings_override_defaults(load) -> None:
+    config, shown = load(
+        {
+            "data/site.yaml": "title: T\nbase_url: https://example.org/karriere\n"
+            "url_words:\n  roles: jobs\n  cities: orte\n"
+            "level_labels:\n  entry: Start\n  senior: Senior\n"
+            "markdown:\n  unsafe_html: true\n"
+        }
+    )
+    assert shown == []
+    assert config.base_url == "https://example.org/karriere/"
+    assert config.url_words == UrlWords("jobs", "orte")
+    assert config.level_labels == {
+        "entry": "Start",
+        "experienced": "Mit Berufserfahrung",
+        "senior": "Senior",
+    }
+    assert config.unsafe_html is True
+
+
+def test_base_url_option_wins_over_site_yaml(load) -> None:
+    config, _ = load(base_url="https://example.org/karriere")
+    assert config.base_url == "https://example.org/karriere/"
+
+
+@pytest.mark.parametrize(
+    ("site_yaml", "shown"),
+    [
+        (
+            "title: T\nbase_ur: https://x.org/\n",
+            "data/site.yaml:2:1: warning: unknown key 'base_ur'\n  hint: did you mean 'base_url'?",
+        ),
+        (
+            "title: T\nlanguag: de\n",
+            "data/site.yaml:2:1: warning: unknown key 'languag'\n  hint: did you mean 'language'?",
+        ),
+        (
+            "title: T\nfoo: 1\n",
+            "data/site.yaml:2:1: warning: unknown key 'foo'\n  hint: known keys: title, "
+            "description, base_url, language, locale, currency, url_words, level_labels, "
+            "markdown",
+        ),
+    ],
+)
+def test_unknown_site_key_is_a_warning_with_did_you_mean(load, site_yaml, shown) -> None:
+    config, diagnostics = load({"data/site.yaml": site_yaml})
+    assert config is not None
+    assert diagnostics == [shown]
+
+
+@pytest.mark.parametrize(
+    ("site_yaml", "shown"),
+    [
+        (
+            "title: T\nlocale: xx_YY\n",
+            "data/site.yaml:2:9: error: unknown locale 'xx_YY'\n  hint: use a code like de_DE",
+        ),
+        (
+            "title: T\nbase_url: example.org\n",
+            "data/site.yaml:2:11: error: 'base_url' has the wrong form: the text 'example.org'\n"
+            "  hint: a URL such as https://example.org/ or https://example.org/karriere/",
+        ),
+        ("description: D\n", "data/site.yaml:1:1: error: missing required key 'title'"),
+    ],
+)
+def test_invalid_site_yaml_is_an_error(load, site_yaml, shown) -> None:
+    config, diagnostics = load({"data/site.yaml": site_yaml})
+    assert config is None
+    assert diagnostics == [shown]
+
+
+def test_missing_site_yaml(site_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = site_factory()
+    (root / "data" / "site.yaml").unlink()
+    monkeypatch.chdir(root)
+    config, diagnostics = load_config(root)
+    assert config is None
+    assert [format_text(d) for d in diagnostics] == [
+        "data/site.yaml: error: missing site configuration\n"
+        "  hint: create it with at least 'title:'"
+    ]
+
+
+def test_roles_yaml_must_be_a_list(load) -> None:
+    config, shown = load({"data/roles.yaml": "name: Kundendienstleiter\n"})
+    assert shown == [
+        "data/roles.yaml:1:1: error: must be a list of entries, each starting with '- name:'"
+    ]
+    assert config is not None
+    assert config.roles.entries == ()
+
+
+def test_empty_roles_yaml_is_no_roles(load) -> None:
+    config, shown = load({"data/roles.yaml": ""})
+    assert shown == []
+    assert config.roles.entries == ()
+
+
+CLASH_HINT = "\n  hint: give each entry its own name, slug and aliases"
+
+
+def test_duplicate_alias_between_two_roles_is_an_error(load) -> None:
+    _, shown = load(
+        {"data/roles.yaml": "- name: A\n  aliases: [Chef]\n- name: B\n  aliases: [chef]\n"}
+    )
+    assert shown == [
+        "data/roles.yaml:3:3: error: 'B' clashes with 'A' (line 1): both answer to 'chef'"
+        + CLASH_HINT
+    ]
+
+
+def test_duplicate_role_name_is_an_error(load) -> None:
+    _, shown = load({"data/roles.yaml": "- name: A\n- name: A\n"})
+    assert shown == [
+        "data/roles.yaml:2:3: error: 'A' clashes with 'A' (line 1): both answer to 'A'" + CLASH_HINT
+    ]
+
+
+def test_a_name_clash_is_reported_once(load) -> None:
+    """'Köln' and 'Koeln' share their name and their slug: still one clashing pair."""
+    _, shown = load({"data/cities.yaml": "- name: Köln\n- name: Koeln\n"})
+    assert shown == [
+        "data/cities.yaml:2:3: error: 'Koeln' clashes with 'Köln' (line 1): "
+        "both answer to 'Koeln'" + CLASH_HINT
+    ]
+
+
+def test_one_error_per_clashing_pair(load) -> None:
+    _, shown = load(
+        {
+            "data/roles.yaml": "- name: A\n- name: B\n  aliases: [a]\n"
+            "- name: C\n  slug: a\n  aliases: [b, B]\n"
+        }
+    )
+    assert shown == [
+        "data/roles.yaml:2:3: error: 'B' clashes with 'A' (line 1): both answer to 'a'"
+        + CLASH_HINT,
+        "data/roles.yaml:4:3: error: 'C' clashes with 'A' (line 1): both answer to 'a'"
+        + CLASH_HINT,
+        "data/roles.yaml:4:3: error: 'C' clashes with 'B' (line 2): both answer to 'b'"
+        + CLASH_HINT,
+    ]
+
+
+def test_entry_with_an_empty_slug_is_an_error(load) -> None:
+    _, shown = load({"data/roles.yaml": "- name: '!!!'\n"})
+    assert (
+        shown[0] == "data/roles.yaml:1:3: error: '!!!' has no letters or digits to make a URL from"
+    )
+
+
+def test_entry_with_an_empty_slug_is_reported_once(load) -> None:
+    _, shown = load({"data/roles.yaml": "- name: '!!!'\n"})
+    assert shown == [
+        "data/roles.yaml:1:3: error: '!!!' has no letters or digits to make a URL from"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("roles_yaml", "shown"),
+    [
+        (
+            "- name: A\n  related: [Kundendienstleitr]\n- name: Kundendienstleiter\n",
+            "data/roles.yaml:2:13: warning: related role 'Kundendienstleitr' is not in "
+            "data/roles.yaml\n  hint: did you mean 'Kundendienstleiter'?",
+        ),
+        (
+            "- name: A\n  related: [Zahnarzt]\n",
+            "data/roles.yaml:2:13: warning: related role 'Zahnarzt' is not in "
+            "data/roles.yaml\n  hint: add the role to data/roles.yaml",
+        ),
+        (
+            "- name: A\n  relatd: [B]\n",
+            "data/roles.yaml:2:3: warning: unknown key 'relatd'\n  hint: did you mean 'related'?",
+        ),
+        (
+            "- name: A\n  slug: Bad Slug\n",
+            "data/roles.yaml:2:9: error: '0.slug' has the wrong form: the text 'Bad Slug'\n"
+            "  hint: use lower-case letters, digits and hyphens only, e.g. bremen-nord",
+        ),
+        ("- 5\n", "data/roles.yaml:1:3: error: '0' must be a mapping of keys, not 5"),
+    ],
+)
+def test_role_catalog_problems(load, roles_yaml: str, shown: str) -> None:
+    _, diagnostics = load({"data/roles.yaml": roles_yaml})
+    assert diagnostics == [shown]
+
+
+def test_explicit_slug_of_a_role(load) -> None:
+    config, _ = load({"data/roles.yaml": "- name: Leiter/-in Kundendienst\n  slug: kd-leitung\n"})
+    assert config.roles.find("kd-leitung").name == "Leiter/-in Kundendienst"
+    assert config.roles.find("Leiter/-in Kundendienst").slug == "kd-leitung"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Kundendienstleiter", "Kundendienstleiter"),
+        ("kundendienstleiter", "Kundendienstleiter"),
+        ("KUNDENDIENSTLEITER", "Kundendienstleiter"),
+        ("Leiter Customer Service", "Kundendienstleiter"),
+        ("leiter customer service", "Kundendienstleiter"),
+        ("leiter-customer-service", "Kundendienstleiter"),
+        ("Customer Service", "Customer Service"),
+        ("customer-service", "Customer Service"),
+        ("Zahnarzt", None),
+    ],
+)
+def test_find_role_by_name_slug_or_alias(load, text: str, name: str | None) -> None:
+    config, _ = load()
+    found = config.roles.find(text)
+    assert (found.name if found else None) == name
+
+
+@pytest.mark.parametrize("text", ["Mönchengladbach", "moenchengladbach", "MÖNCHENGLADBACH"])
+def test_find_city_with_umlauts(load, text: str) -> None:
+    config, _ = load()
+    city = config.cities.find(text)
+    assert city is not None
+    assert (city.name, city.slug, city.state) == (
+        "Mönchengladbach",
+        "moenchengladbach",
+        "Nordrhein-Westfalen",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("Kundendienstleiterr", "Kundendienstleiter"),
+        ("Kundendinstleiter", "Kundendienstleiter"),
+        ("Custmer Service", "Customer Service"),
+        ("Leiter Custmer Service", "Kundendienstleiter"),
+        ("Zahnarzt", None),
+    ],
+)
+def test_suggest_names_the_canonical_role(load, text: str, suggestion: str | None) -> None:
+    config, _ = load()
+    assert config.roles.suggest(text) == suggestion
+
+
+def test_suggest_a_city(load) -> None:
+    config, _ = load()
+    assert config.cities.suggest("Bremn") == "Bremen"
+    assert config.cities.suggest("Monchengladbach") == "Mönchengladbach"

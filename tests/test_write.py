@@ -1,0 +1,348 @@
+"""Atomic, contained and deterministic output (write.py and `careersite build`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, guide
+
+from careersite import write
+from careersite.write import MARKER, MARKER_TEXT, OutputError, recover, refusal, write_output
+
+BREMEN = "content/kundendienstleiter/bremen.md"
+POTSDAM = "content/kundendienstleiter/potsdam.md"
+FILES = {"index.html": b"<p>neu</p>\n", "berufe/index.html": b"<p>Berufe</p>\n"}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below folder (hidden ones too) with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def build_cli(*args: str | Path, seed: str = "0") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "careersite", "build", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+    )
+
+
+def previous_output(folder: Path) -> dict[str, bytes]:
+    """An output folder as an earlier build left it."""
+    write_output({"index.html": b"<p>alt</p>\n", "alt/index.html": b"alt\n"}, folder, folder.parent)
+    return snapshot(folder)
+
+
+# deterministic ------------------------------------------------------------------
+
+
+def test_two_builds_of_the_example_site_are_byte_identical(tmp_path: Path) -> None:
+    first, second = tmp_path / "a" / "public", tmp_path / "b" / "public"
+
+    for output, seed in ((first, "1"), (second, "2")):
+        result = build_cli("--source", REPO, "--output", output, seed=seed)
+        assert result.returncode == 0, result.stderr
+
+    files = snapshot(first)
+    assert len(files) > 10
+    assert files == snapshot(second)
+
+
+def test_rebuilding_into_the_same_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    assert build_cli("--source", REPO, "--output", output, seed="3").returncode == 0
+    first = snapshot(output)
+    assert build_cli("--source", REPO, "--output", output, seed="4").returncode == 0
+    assert snapshot(output) == first
+
+
+# atomic ---------------------------------------------------------------------------
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(site_factory, cli) -> None:
+    site = site_factory({BREMEN: guide()})
+    output = site.parent / "out"
+    assert cli("build", "--source", site, "--output", output).returncode == 0
+    before = snapshot(output)
+    assert "berufe/kundendienstleiter/bremen/index.html" in before
+
+    (site / POTSDAM).write_text(guide(city="Potsdam", date="2026-02-30"), encoding="utf-8")
+    result = cli("build", "--source", site, "--output", output)
+
+    assert result.returncode == 1
+    assert "potsdam.md:8:7: error: 'date': '2026-02-30' is not a day in the calendar" in (
+        result.stderr
+    )
+    assert snapshot(output) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
+
+
+def test_a_new_build_replaces_the_old_tree_instead_of_merging(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    previous_output(output)
+
+    write_output(FILES, output, tmp_path / "site")
+
+    assert snapshot(output) == {**FILES, MARKER: MARKER_TEXT}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_two_rename_fallback_gives_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write, "_exchange", lambda first, second: False)
+    output = tmp_path / "out"
+    previous_output(output)
+
+    write_output(FILES, output, tmp_path / "site")
+
+    assert snapshot(output) == {**FILES, MARKER: MARKER_TEXT}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_marker_file_is_written(tmp_path: Path) -> None:
+    output = tmp_path / "deep" / "er" / "out"
+    write_output(FILES, output, tmp_path / "site")
+    assert (output / MARKER).read_bytes() == MARKER_TEXT
+
+
+def test_an_empty_existing_folder_may_be_used(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    write_output(FILES, output, tmp_path / "site")
+    assert snapshot(output) == {**FILES, MARKER: MARKER_TEXT}
+
+
+# contained --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../x", "../../x", "a/../../x", "ABSOLUTE"])
+def test_write_output_refuses_a_path_outside_the_folder(tmp_path: Path, name: str) -> None:
+    output = tmp_path / "work" / "out"
+    before = previous_output(output)
+    if name == "ABSOLUTE":
+        name = str(tmp_path / "x")
+    files = {"a/index.html": b"a", name: b"escaped", "z/index.html": b"z"}
+
+    with pytest.raises(OutputError, match="outside the output folder"):
+        write_output(files, output, tmp_path / "site")
+
+    assert snapshot(output) == before
+    assert not (tmp_path / "work" / "x").exists()
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_failed_write_leaves_no_staging_folder(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    before = previous_output(output)
+
+    with pytest.raises(OutputError):
+        write_output({"../x": b"escaped"}, output, tmp_path / "site")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert snapshot(output) == before
+
+
+def test_a_file_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    before = previous_output(output)
+    too_long = "x" * 300 + ".html"  # longer than any file system allows for one name
+
+    with pytest.raises(OutputError, match=r"^cannot write x+\.html: File name too long$"):
+        write_output({"index.html": b"ok", too_long: b"nie"}, output, tmp_path / "site")
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert snapshot(output) == before
+
+
+def test_refuses_the_root_folder(tmp_path: Path) -> None:
+    # Only refusal() is called here: write_output must never get near "/".
+    assert refusal(Path("/"), tmp_path) == "refusing to use the root folder / as output"
+
+
+def test_refuses_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("meins")
+    (home / MARKER).write_text("even with a marker")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    before = snapshot(home)
+
+    with pytest.raises(OutputError, match="refusing to use the home folder"):
+        write_output(FILES, home, tmp_path / "site")
+
+    assert snapshot(home) == before
+
+
+def test_refusal_names_the_real_home_folder(tmp_path: Path) -> None:
+    home = Path.home().resolve()
+    assert refusal(Path.home(), tmp_path) == f"refusing to use the home folder {home} as output"
+
+
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        (".", "it holds the site's sources"),
+        ("..", "it holds the site's sources"),
+        ("content", "into the site's content/ folder"),
+        ("content/public", "into the site's content/ folder"),
+        ("data/out", "into the site's data/ folder"),
+        ("layouts/out", "into the site's layouts/ folder"),
+    ],
+)
+def test_refuses_the_source_its_parents_and_its_folders(
+    site_factory, output: str, reason: str
+) -> None:
+    site = site_factory({BREMEN: guide(), f"{MARKER}": "", "content/public/" + MARKER: ""})
+    before = snapshot(site.parent)
+
+    with pytest.raises(OutputError, match=reason.replace("'", ".")):
+        write_output(FILES, site / output, site)
+
+    assert snapshot(site.parent) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+
+
+def test_refuses_a_symbolic_link_to_the_source(site_factory) -> None:
+    site = site_factory({BREMEN: guide()})
+    link = site.parent / "public"
+    link.symlink_to(site, target_is_directory=True)
+    before = snapshot(site)
+
+    with pytest.raises(OutputError, match="holds the site's sources"):
+        write_output(FILES, link, site)
+
+    assert snapshot(site) == before
+    assert link.is_symlink()
+
+
+def test_refuses_a_full_folder_it_did_not_create(tmp_path: Path) -> None:
+    output = tmp_path / "docs"
+    (output / "sub").mkdir(parents=True)
+    (output / "sub" / "wichtig.txt").write_text("nicht löschen")
+    before = snapshot(output)
+
+    with pytest.raises(OutputError, match="not empty and careersite did not create it"):
+        write_output(FILES, output, tmp_path / "site")
+
+    assert snapshot(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+
+
+def test_refuses_a_file_as_output(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    output.write_text("eine Datei")
+
+    with pytest.raises(OutputError, match="is not a folder"):
+        write_output(FILES, output, tmp_path / "site")
+
+    assert output.read_text() == "eine Datei"
+
+
+def test_the_command_line_refuses_the_source_and_keeps_it(site_factory, cli) -> None:
+    site = site_factory({BREMEN: guide()})
+    before = snapshot(site)
+
+    result = cli("build", "--source", site, "--output", site)
+
+    assert result.returncode == 1
+    refused = f"error: refusing to use {site} as output: it holds the site's sources\n"
+    assert result.stderr == refused
+    assert snapshot(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
+
+
+def test_the_command_line_refuses_a_full_folder(site_factory, cli) -> None:
+    site = site_factory({BREMEN: guide()})
+    output = site.parent / "docs"
+    output.mkdir()
+    (output / "index.html").write_text("von Hand")
+
+    result = cli("build", "--source", site, "--output", output)
+
+    assert result.returncode == 1
+    assert "not empty and careersite did not create it" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(output) == {"index.html": b"von Hand"}
+
+
+# recover ------------------------------------------------------------------------------
+
+
+def test_recover_restores_the_retired_tree_after_an_interrupted_swap(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    retired = tmp_path / ".out.careersite-old"
+    retired.mkdir()
+    (retired / "index.html").write_bytes(b"alt")
+    (retired / MARKER).write_bytes(MARKER_TEXT)
+    staging = tmp_path / ".out.careersite-new"
+    (staging / "halb").mkdir(parents=True)
+
+    recover(output)
+
+    assert snapshot(output) == {"index.html": b"alt", MARKER: MARKER_TEXT}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_recover_keeps_a_finished_swap_and_drops_the_retired_tree(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "index.html").write_bytes(b"neu")
+    retired = tmp_path / ".out.careersite-old"
+    retired.mkdir()
+    (retired / "index.html").write_bytes(b"alt")
+
+    recover(output)
+
+    assert snapshot(output) == {"index.html": b"neu"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_recover_removes_a_stale_staging_folder(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / "index.html").write_bytes(b"neu")
+    staging = tmp_path / ".out.careersite-new"
+    staging.mkdir()
+    (staging / "index.html").write_bytes(b"halb")
+
+    recover(output)
+
+    assert snapshot(output) == {"index.html": b"neu"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_recover_leaves_a_clean_folder_alone(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    before = previous_output(output)
+    recover(output)
+    assert snapshot(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_build_after_an_interruption_cleans_up(site_factory, cli) -> None:
+    site = site_factory({BREMEN: guide()})
+    output = site.parent / "out"
+    retired = site.parent / ".out.careersite-old"
+    retired.mkdir()
+    (retired / "index.html").write_bytes(b"alt")
+    (retired / MARKER).write_bytes(MARKER_TEXT)
+    (site.parent / ".out.careersite-new").mkdir()
+
+    result = cli("build", "--source", site, "--output", output)
+
+    assert result.returncode == 0, result.stderr
+    assert (output / "berufe/kundendienstleiter/bremen/index.html").is_file()
+    assert (output / "index.html").read_bytes() != b"alt"
+    assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
