@@ -1,0 +1,148 @@
+"""careersite check, new and schema, run as processes like an author or CI does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import jsonschema
+import pytest
+import yaml
+from conftest import REPO, guide
+
+BROKEN = guide(city="Bremn", salary="salary:\n  min: 3800\n  max: 2800\n")
+
+
+def test_check_reports_every_problem_and_writes_nothing(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": BROKEN})
+    result = cli("check", "--source", ".", cwd=site)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/kundendienstleiter/bremen.md:4:7: warning: unknown city 'Bremn'",
+        "  hint: did you mean 'Bremen'?",
+        "content/kundendienstleiter/bremen.md:7:8: error: "
+        "salary min (3800) is greater than max (2800)",
+        "  hint: swap the two numbers",
+    ]
+    assert sorted(p.name for p in site.iterdir()) == ["content", "data"]
+
+
+def test_check_strict_fails_on_a_warning_alone(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide(city="Bremn")})
+    assert cli("check", "--source", site).returncode == 0
+    strict = cli("check", "--source", ".", "--strict", cwd=site)
+    assert strict.returncode == 1
+    assert "content/kundendienstleiter/bremen.md:4:7: error: unknown city 'Bremn'" in strict.stderr
+
+
+def test_check_github_prints_annotations(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": BROKEN})
+    result = cli("check", "--source", ".", "--format", "github", cwd=site)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::warning file=content/kundendienstleiter/bremen.md,line=4,col=7::"
+        "unknown city 'Bremn' (hint: did you mean 'Bremen'?)",
+        "::error file=content/kundendienstleiter/bremen.md,line=7,col=8::"
+        "salary min (3800) is greater than max (2800) (hint: swap the two numbers)",
+    ]
+
+
+def test_check_json_prints_a_list_of_objects(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": BROKEN})
+    result = cli("check", "--source", ".", "--format", "json", cwd=site)
+    assert result.returncode == 1
+    records = json.loads(result.stdout)
+    assert records[1] == {
+        "severity": "error",
+        "file": "content/kundendienstleiter/bremen.md",
+        "line": 7,
+        "col": 8,
+        "message": "salary min (3800) is greater than max (2800)",
+        "hint": "swap the two numbers",
+    }
+    assert [r["severity"] for r in records] == ["warning", "error"]
+
+
+def test_check_of_the_example_site_is_clean(cli) -> None:
+    result = cli("check", "--source", REPO, "--strict", "--format", "json")
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout) == []
+
+
+def test_new_writes_a_draft_guide_that_builds(site_factory, cli) -> None:
+    site = site_factory()
+    result = cli("new", "Leiter Customer Service", "Mönchengladbach", "--source", site)
+    assert result.returncode == 0, result.stderr
+    written = site / "content/kundendienstleiter/moenchengladbach.md"
+    text = written.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["title"] == "Kundendienstleiter in Mönchengladbach"
+    assert front["role"] == "Kundendienstleiter"
+    assert front["date"] == dt.date.today()
+    assert front["draft"] is True
+    assert front["salary"]["min"] <= front["salary"]["max"]
+    assert "## Gehalt in Mönchengladbach" in text
+    assert cli("check", "--source", site, "--strict").returncode == 0
+    built = cli("build", "--source", site, "--drafts", "--strict")
+    assert built.returncode == 0, built.stderr
+    assert (site / "public/berufe/kundendienstleiter/moenchengladbach/index.html").is_file()
+
+
+def test_new_role_overview_and_unknown_names(site_factory, cli) -> None:
+    site = site_factory()
+    result = cli("new", "Lagerlogistiker", "--source", site)
+    assert result.returncode == 0
+    assert (site / "content/lagerlogistiker/index.md").is_file()
+    assert "'Lagerlogistiker' is not in data/roles.yaml yet" in result.stderr
+
+
+def test_new_never_overwrites(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
+    before = (site / "content/kundendienstleiter/bremen.md").read_bytes()
+    result = cli("new", "Kundendienstleiter", "Bremen", "--source", site)
+    assert result.returncode == 1
+    assert "exists already" in result.stderr
+    assert (site / "content/kundendienstleiter/bremen.md").read_bytes() == before
+
+
+@pytest.fixture(scope="module")
+def front_matter_schema() -> dict:
+    from conftest import run_cli
+
+    result = run_cli("schema")
+    assert result.returncode == 0
+    return json.loads(result.stdout)
+
+
+def example_front_matter() -> list[dict]:
+    # Dates as YAML text, as an editor's YAML extension sees them.
+    loader = type("TextDates", (yaml.SafeLoader,), {})
+    loader.yaml_implicit_resolvers = {
+        k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return [
+        yaml.load(path.read_text(encoding="utf-8").split("---\n")[1], Loader=loader)
+        for path in sorted((REPO / "content").rglob("*.md"))
+    ]
+
+
+def test_schema_accepts_every_example_guide(front_matter_schema) -> None:
+    for front in example_front_matter():
+        jsonschema.validate(front, front_matter_schema)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"salery": 1},
+        {"salary": {"min": "2.800 €", "max": 3000}},
+        {"salary": {"min": 1, "max": 2, "period": "week"}},
+        {"draft": "ja"},
+        {"slug": "Nicht Erlaubt"},
+    ],
+)
+def test_schema_rejects_what_the_build_rejects(front_matter_schema, change: dict) -> None:
+    front = {"title": "T", "role": "Kundendienstleiter", "date": "2026-11-01", **change}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(front, front_matter_schema)
