@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from . import feeds
+from . import feeds, structured
 from .article import Article, Salary
 from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
@@ -19,6 +19,7 @@ from .site import CityHub, RoleHub, Site
 from .urls import Linker
 
 NEWEST_ON_HOME = 10
+Trail = tuple[tuple[str, str], ...]  # (title, site path) after "Start"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Meta:
     canonical: str | None
     path: str
     kind: str = "website"  # OpenGraph type: "article" for guides
+    structured_data: tuple[Markup, ...] = ()  # JSON-LD blocks, ready for <script>
 
 
 @dataclass(frozen=True)
@@ -227,10 +229,26 @@ class _ViewBuilder:
         self.city_hubs = {hub.city.slug: hub for hub in site.cities}
         self.role_hubs = {hub.role.slug: hub for hub in site.roles}
 
-    def meta(self, title: str, description: str, path: str) -> Meta:
-        return Meta(title, description, self.link.absolute(path), path)
+    def meta(
+        self,
+        title: str,
+        description: str,
+        path: str,
+        trail: Trail = (),
+        occupation: Article | None = None,
+    ) -> Meta:
+        """A page's head: canonical URL, and JSON-LD for its breadcrumb and occupation."""
+        canonical = self.link.absolute(path)
+        blocks = []
+        if occupation is not None:
+            blocks.append(structured.script_json(structured.occupation(occupation, canonical)))
+        if trail:
+            named = [(name, self.link.absolute(at)) for name, at in (("Start", ""), *trail)]
+            blocks.append(structured.script_json(structured.breadcrumb_list(named)))
+        kind = "article" if occupation is not None else "website"
+        return Meta(title, description, canonical, path, kind, tuple(blocks))
 
-    def crumbs(self, *trail: tuple[str, str]) -> tuple[Link, ...]:
+    def crumbs(self, trail: Trail) -> tuple[Link, ...]:
         return tuple(Link(title, self.link.href(path)) for title, path in (("Start", ""), *trail))
 
     def salary(self, salary: Salary) -> SalaryView:
@@ -285,13 +303,14 @@ class _ViewBuilder:
         city_hub = self.city_hubs[guide.city.slug]
         path = self.site.paths[guide.source]
         locale = self.config.locale
+        trail = (
+            ("Berufe", words.roles_index()),
+            (guide.role.name, role_hub.path),
+            (guide.city.name, path),
+        )
         return GuideView(
-            meta=Meta(guide.title, guide.summary, self.link.absolute(path), path, kind="article"),
-            breadcrumb=self.crumbs(
-                ("Berufe", words.roles_index()),
-                (guide.role.name, role_hub.path),
-                (guide.city.name, path),
-            ),
+            meta=self.meta(guide.title, guide.summary, path, trail, occupation=guide),
+            breadcrumb=self.crumbs(trail),
             title=guide.title,
             role=Link(guide.role.name, self.link.href(role_hub.path)),
             city=Link(guide.city.name, self.link.href(city_hub.path)),
@@ -324,13 +343,11 @@ class _ViewBuilder:
         cities = [(g.city.name, g) for g in hub.guides if g.city is not None]
         title = overview.title if overview else role.name
         summary = role.summary or (overview.summary if overview else None)
+        trail = (("Berufe", self.config.url_words.roles_index()), (role.name, hub.path))
+        description = summary or f"{role.name}: Gehälter und Ratgeber nach Stadt"
         return RoleHubView(
-            meta=self.meta(
-                title, summary or f"{role.name}: Gehälter und Ratgeber nach Stadt", hub.path
-            ),
-            breadcrumb=self.crumbs(
-                ("Berufe", self.config.url_words.roles_index()), (role.name, hub.path)
-            ),
+            meta=self.meta(title, description, hub.path, trail),
+            breadcrumb=self.crumbs(trail),
             title=title,
             summary=summary,
             aliases=role.aliases,
@@ -345,13 +362,11 @@ class _ViewBuilder:
     def city_hub(self, hub: CityHub) -> CityHubView:
         city = hub.city
         roles = [(g.role.name, g) for g in hub.guides]
+        trail = (("Städte", self.config.url_words.cities_index()), (city.name, hub.path))
+        description = city.summary or f"Berufe und Gehälter in {city.name}"
         return CityHubView(
-            meta=self.meta(
-                city.name, city.summary or f"Berufe und Gehälter in {city.name}", hub.path
-            ),
-            breadcrumb=self.crumbs(
-                ("Städte", self.config.url_words.cities_index()), (city.name, hub.path)
-            ),
+            meta=self.meta(city.name, description, hub.path, trail),
+            breadcrumb=self.crumbs(trail),
             title=city.name,
             state=city.state,
             summary=city.summary,
@@ -378,8 +393,8 @@ class _ViewBuilder:
     def roles_index(self) -> IndexView:
         path = self.config.url_words.roles_index()
         return IndexView(
-            self.meta("Berufe", f"Alle Berufe auf {self.config.title}", path),
-            self.crumbs(("Berufe", path)),
+            self.meta("Berufe", f"Alle Berufe auf {self.config.title}", path, (("Berufe", path),)),
+            self.crumbs((("Berufe", path),)),
             "Berufe",
             self.role_entries(),
         )
@@ -387,8 +402,8 @@ class _ViewBuilder:
     def cities_index(self) -> IndexView:
         path = self.config.url_words.cities_index()
         return IndexView(
-            self.meta("Städte", f"Alle Städte auf {self.config.title}", path),
-            self.crumbs(("Städte", path)),
+            self.meta("Städte", f"Alle Städte auf {self.config.title}", path, (("Städte", path),)),
+            self.crumbs((("Städte", path),)),
             "Städte",
             self.city_entries(),
         )
