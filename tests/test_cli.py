@@ -14,7 +14,7 @@ def test_build_writes_the_example_site(tmp_path: Path, cli) -> None:
     assert result.returncode == 0, result.stderr
     assert (output / "index.html").is_file()
     assert (output / "berufe/kundendienstleiter/bremen/index.html").is_file()
-    assert "built 13 pages" in result.stderr
+    assert "built 14 pages" in result.stderr
 
 
 def test_usage_error_exits_2(cli) -> None:

@@ -38,7 +38,7 @@ GUIDES = {  # page -> (role, city)
     "berufe/customer-service/dortmund/": ("Customer Service", "Dortmund"),
     "berufe/customer-service/potsdam/": ("Customer Service", "Potsdam"),
 }
-PAGES = sorted(["", "berufe/", "staedte/", *ROLE_HUBS, *CITY_HUBS, *GUIDES])
+PAGES = sorted(["", "berufe/", "staedte/", "suche/", *ROLE_HUBS, *CITY_HUBS, *GUIDES])
 SPECIAL_FILES = ["404.html", "feed.xml", "robots.txt", "sitemap.xml"]  # DESIGN's "feeds, maps"
 HTML_FILES = [*PAGES, "404.html"]  # by site path; 404.html is served at any depth
 SOURCES = {  # Markdown source -> its page
@@ -251,11 +251,16 @@ def test_every_expected_file_is_built_and_nothing_else(output: Path) -> None:
         for path in output.rglob("*")
         if path.is_file() and path.name != ".careersite-output"
     )
-    stylesheets = [name for name in built if re.fullmatch(r"static/style\.[0-9a-f]{10}\.css", name)]
-    assert len(stylesheets) == 1, built
-    assert built == sorted(
-        [f"{path}index.html" for path in PAGES] + [*SPECIAL_FILES, stylesheets[0]]
-    )
+    # Pagefind's bundle is checked in tests/test_search.py.
+    ours = [name for name in built if not name.startswith("pagefind/")]
+    assets = [name for name in ours if name.startswith("static/")]
+    assert [re.sub(r"\.[0-9a-f]{10}\.", ".", name) for name in assets] == [
+        "static/favicon.svg",
+        "static/search.js",
+        "static/style.css",
+    ]
+    assert ours == sorted([f"{path}index.html" for path in PAGES] + [*SPECIAL_FILES, *assets])
+    assert "pagefind/pagefind.js" in built
 
 
 # --- links ------------------------------------------------------------------------
@@ -292,7 +297,8 @@ def test_every_page_is_reachable_from_home(output: Path, pages: dict[str, Page])
     seen, queue = {""}, [""]
     while queue:
         page = pages[queue.pop()]
-        for _, href in page.root.links():
+        actions = re.findall(r'<form [^>]*action="([^"]+)"', page.html)  # the search form
+        for href in [href for _, href in page.root.links()] + actions:
             target = target_file(output, href)
             if target is None or target.suffix != ".html" or not target.is_file():
                 continue  # a link that leads nowhere fails the test above

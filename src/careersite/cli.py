@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import schema
+from . import schema, search
 from .diagnostics import format_github, format_text, to_json
 from .pipeline import BuildResult, Options, build
 from .write import OutputError, write_output
@@ -60,8 +60,8 @@ def build_command(
     if result.failed:
         sys.exit(1)
     try:
-        write_output(result.files, output, source)
-    except OutputError as exc:
+        write_output(result.files, output, source, finish=search.index)
+    except (OutputError, search.SearchIndexError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     pages = sum(1 for name in result.files if name.endswith(".html"))

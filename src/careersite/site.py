@@ -133,7 +133,9 @@ def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnos
 
 
 # First URL segments that careersite's own files use.
-RESERVED = frozenset({"static", "404.html", "feed.xml", "sitemap.xml", "robots.txt"})
+RESERVED = frozenset(
+    {"static", "pagefind", "suche", "404.html", "feed.xml", "sitemap.xml", "robots.txt"}
+)
 
 
 def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:

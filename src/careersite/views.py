@@ -15,10 +15,12 @@ from . import feeds, structured
 from .article import Article, Salary
 from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
+from .search import BUNDLE as SEARCH_BUNDLE
 from .site import CityHub, RoleHub, Site
 from .urls import Linker
 
 NEWEST_ON_HOME = 10
+SEARCH_PATH = "suche/"
 Trail = tuple[tuple[str, str], ...]  # (title, site path) after "Start"
 
 
@@ -73,6 +75,8 @@ class SiteView:
     roles: str
     cities: str
     feed: str
+    search: str
+    search_bundle: str  # where Pagefind's files are served
     locale: str
     assets: Mapping[str, str]  # static file name -> href with fingerprint
 
@@ -153,6 +157,11 @@ class HomeView:
 
 
 @dataclass(frozen=True)
+class SearchView:
+    meta: Meta
+
+
+@dataclass(frozen=True)
 class RedirectView:
     meta: Meta
     target: str
@@ -165,6 +174,7 @@ View = (
     | IndexView
     | HomeView
     | RedirectView
+    | SearchView
     | SitemapView
     | FeedView
     | RobotsView
@@ -193,6 +203,8 @@ def build_pages(
         roles=views.link.href(config.url_words.roles_index()),
         cities=views.link.href(config.url_words.cities_index()),
         feed=views.link.href("feed.xml"),
+        search=views.link.href(SEARCH_PATH),
+        search_bundle=views.link.href(f"{SEARCH_BUNDLE}/"),
         locale=config.locale,
         assets=assets,
     )
@@ -211,7 +223,9 @@ def build_pages(
         target = views.link.href(redirect.target)
         pages.append(Page(redirect.path, "redirect.html", RedirectView(meta, target)))
     dates = feeds.page_dates(site)
+    search_meta = views.meta("Suche", f"Ratgeber auf {config.title} durchsuchen", SEARCH_PATH)
     pages += [
+        Page(SEARCH_PATH, "search.html", SearchView(search_meta)),
         Page("404.html", "404.html", NotFoundView("Seite nicht gefunden")),
         Page("sitemap.xml", "sitemap.xml", feeds.sitemap(listed, dates, views.link)),
         Page("feed.xml", "feed.xml", feeds.feed(site, views.link)),

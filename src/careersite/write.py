@@ -13,7 +13,7 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 MARKER = ".careersite-output"
@@ -65,7 +65,13 @@ def recover(output: Path) -> None:
             shutil.rmtree(leftover)
 
 
-def write_output(files: Mapping[str, bytes], output: Path, source: Path) -> None:
+def write_output(
+    files: Mapping[str, bytes],
+    output: Path,
+    source: Path,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Replace output with files; finish(staged_tree) runs before the swap (the search index)."""
     reason = refusal(output, source)
     if reason:
         raise OutputError(reason)
@@ -75,6 +81,8 @@ def write_output(files: Mapping[str, bytes], output: Path, source: Path) -> None
     staging = _staging(out)
     try:
         _write_tree(staging, files)
+        if finish is not None:
+            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -87,8 +87,8 @@ class Corpus:
 
     @property
     def expected_pages(self) -> int:
-        """Guides, role hubs, city hubs, home, and the roles and cities indexes."""
-        return len(self.guides) + self.roles + self.cities + 3
+        """Guides, role hubs, city hubs, home, the roles and cities indexes, the search page."""
+        return len(self.guides) + self.roles + self.cities + 4
 
 
 def cities_for(n: int) -> list[City]:

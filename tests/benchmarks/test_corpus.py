@@ -44,5 +44,5 @@ def test_corpus_builds_strictly_with_every_page(tmp_path: Path) -> None:
     assert [line for line in result.stderr.splitlines() if not line.startswith("built ")] == []
     pages = sorted(p.relative_to(output) for p in output.rglob("index.html"))
     # 80 guides + 40 role hubs + 2 city hubs + home + /berufe/ + /staedte/
-    assert corpus.expected_pages == 80 + 40 + 2 + 3
+    assert corpus.expected_pages == 80 + 40 + 2 + 4  # + home, two lists, search
     assert len(pages) == corpus.expected_pages
