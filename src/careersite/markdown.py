@@ -86,6 +86,16 @@ def _links(tokens: Sequence[Token]) -> Iterator[tuple[tuple[int, int], Token, To
                 yield (block_index, child_index), child, token
 
 
+def link_targets(tokens: Sequence[Token], source: Path) -> frozenset[Path]:
+    """The source files this body links to (for the dev server's reverse links)."""
+    found = set()
+    for _, link, _ in _links(tokens):
+        parts = urlsplit(str(link.attrGet("href") or ""))
+        if not parts.scheme and not parts.netloc and parts.path.endswith(".md"):
+            found.add(Path(os.path.normpath(source.parent / unquote(parts.path))))
+    return frozenset(found)
+
+
 def resolve_links(
     tokens: Sequence[Token],
     source: Path,

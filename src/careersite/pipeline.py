@@ -2,17 +2,22 @@
 
 Nothing here writes to disk; the result holds every output file as bytes,
 so the command line can write it atomically and the dev server can serve it.
+A build may be handed what the previous one in the same process learned
+(Reuse): then only changed sources are parsed again and only the pages that
+deps.stale_pages names are rendered again.
 """
 
 from __future__ import annotations
 
+import os
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import markdown
+from . import deps, markdown
 from .article import Article, discover, load_article
 from .assets import collect
 from .config import Config, load_config
@@ -21,6 +26,8 @@ from .render import layout_dirs, make_environment, render_page
 from .site import Site, link_site
 from .urls import Linker, output_file
 from .views import build_pages
+
+Stamp = tuple[int, int]  # modification time (ns) and size of a file
 
 
 @dataclass(frozen=True)
@@ -33,55 +40,164 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """One source file as the last build found it."""
+
+    stamp: Stamp
+    article: Article | None
+    diagnostics: tuple[Diagnostic, ...]
+    links: frozenset[Path]  # source files its text links to
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What a build lends the next one in the same process (the dev server)."""
+
+    options: Options
+    data_stamps: dict[str, Stamp]
+    layout_stamps: dict[str, Stamp]
+    config: Config
+    config_diagnostics: tuple[Diagnostic, ...]
+    loaded: dict[Path, Loaded]
+    site: Site
+    bodies: dict[Path, tuple[str, tuple[Diagnostic, ...]]]
+    files: dict[str, bytes]
+
+
+@dataclass(frozen=True)
 class BuildResult:
     files: Mapping[str, bytes] = field(default_factory=dict)  # output path -> content
     diagnostics: tuple[Diagnostic, ...] = ()
     strict: bool = False
+    rendered: int = 0  # pages rendered by this build (fewer than all on a rebuild)
+    reuse: Reuse | None = None
 
     @property
     def failed(self) -> bool:
         return has_failures(self.diagnostics, self.strict)
 
 
-def build(options: Options) -> BuildResult:
-    config, diagnostics = load_config(options.source, options.base_url)
-    if config is None:
-        return BuildResult({}, tuple(ordered(diagnostics)), options.strict)
+def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
+    data_stamps = _stamps(options.source / "data")
+    if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
+        reuse = None  # data feeds every page: start afresh
+    if reuse is not None:
+        config, config_diagnostics = reuse.config, reuse.config_diagnostics
+    else:
+        loaded_config, found = load_config(options.source, options.base_url)
+        if loaded_config is None:
+            return BuildResult({}, tuple(ordered(found)), options.strict)
+        config, config_diagnostics = loaded_config, tuple(found)
+    diagnostics = list(config_diagnostics)
     md = markdown.make_parser(config.unsafe_html)
     sources, problems = discover(config.content_dir)
     diagnostics += problems
-    articles, failed = _load_articles(sources, config, md, diagnostics)
+    loaded = _load_sources(sources, config, md, reuse)
+    for entry in loaded.values():
+        diagnostics += entry.diagnostics
+    articles = [entry.article for entry in loaded.values() if entry.article is not None]
+    failed = [path for path, entry in loaded.items() if entry.article is None]
     built = [a for a in articles if options.drafts or not a.draft]
     site, problems = link_site(built, config)
     diagnostics += problems
-    bodies = _render_bodies(site, articles, failed, md, diagnostics)
-    assets = collect([d / "static" for d in layout_dirs(config.source)])
+    dirs = layout_dirs(config.source)
+    layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
+    env = make_environment(dirs)
+    stale = _stale(reuse, loaded, site, layout_stamps, env)
+    bodies = _render_bodies(site, articles, failed, md, stale, reuse)
+    for _, problems_of_body in bodies.values():
+        diagnostics += problems_of_body
+    assets = collect([d / "static" for d in dirs])
     linker = Linker.for_base_url(config.base_url)
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
-    site_view, pages = build_pages(site, bodies, hrefs)
-    env = make_environment(layout_dirs(config.source))
+    html_bodies = {site.paths[source]: html for source, (html, _) in bodies.items()}
+    site_view, pages = build_pages(site, html_bodies, hrefs)
     files: dict[str, bytes] = dict(assets.files)
+    rendered = 0
     for page in pages:
+        name = output_file(page.path)
+        if (
+            stale is not deps.EVERYTHING
+            and page.path not in stale
+            and reuse
+            and name in reuse.files
+        ):
+            files[name] = reuse.files[name]
+            continue
         html, problem = render_page(env, page, site_view)
+        rendered += 1
         if problem:
             diagnostics.append(problem)
         elif html is not None:
-            files[output_file(page.path)] = html
-    return BuildResult(files, tuple(ordered(diagnostics)), options.strict)
+            files[name] = html
+    lent = Reuse(
+        options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
+    )
+    return BuildResult(files, tuple(ordered(diagnostics)), options.strict, rendered, lent)
 
 
-def _load_articles(
-    sources: list[Path], config: Config, md: MarkdownIt, diagnostics: list[Diagnostic]
-) -> tuple[list[Article], list[Path]]:
-    articles, failed = [], []
+def _stamp(path: Path) -> Stamp:
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _stamps(folder: Path) -> dict[str, Stamp]:
+    """Every file below folder by relative name, with its stamp."""
+    found: dict[str, Stamp] = {}
+    if folder.is_dir():
+        for root, _, names in os.walk(folder):
+            for name in names:
+                path = Path(root, name)
+                found[path.relative_to(folder).as_posix()] = _stamp(path)
+    return found
+
+
+def _load_sources(
+    sources: list[Path], config: Config, md: MarkdownIt, reuse: Reuse | None
+) -> dict[Path, Loaded]:
+    """Every source, parsed again only when its stamp changed."""
+    loaded = {}
     for path in sources:
+        stamp = _stamp(path)
+        previous = reuse.loaded.get(path) if reuse else None
+        if previous is not None and previous.stamp == stamp:
+            loaded[path] = previous
+            continue
         article, problems = load_article(path, config, md)
-        diagnostics += problems
-        if article is None:
-            failed.append(path)
-        else:
-            articles.append(article)
-    return articles, failed
+        links = markdown.link_targets(article.tokens, path) if article else frozenset()
+        loaded[path] = Loaded(stamp, article, tuple(problems), links)
+    return loaded
+
+
+def _stale(
+    reuse: Reuse | None,
+    loaded: dict[Path, Loaded],
+    site: Site,
+    layout_stamps: dict[str, Stamp],
+    env: object,
+) -> set[str] | None:
+    """The pages this build must render; deps.EVERYTHING without a previous build."""
+    if reuse is None:
+        return deps.EVERYTHING
+    changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
+    changed |= set(reuse.loaded) - set(loaded)
+    names = set(layout_stamps) | set(reuse.layout_stamps)
+    layouts = {n for n in names if layout_stamps.get(n) != reuse.layout_stamps.get(n)}
+    if any(name.startswith("static/") for name in layouts):
+        return deps.EVERYTHING  # fingerprinted hrefs change on every page
+    users = deps.template_users(env, layouts) if layouts else set()  # type: ignore[arg-type]
+    links_to: dict[Path, set[Path]] = defaultdict(set)
+    for path, entry in loaded.items():
+        for target in entry.links:
+            links_to[target].add(path)
+    template_of = _templates(site)
+    return deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
+
+
+def _templates(site: Site) -> dict[str, str]:
+    # Only the templates' names matter here; build_pages decides them the same way.
+    _, pages = build_pages(site, {}, {})
+    return {page.path: page.template for page in pages}
 
 
 def _render_bodies(
@@ -89,9 +205,10 @@ def _render_bodies(
     articles: list[Article],
     failed: list[Path],
     md: MarkdownIt,
-    diagnostics: list[Diagnostic],
-) -> dict[str, str]:
-    """Each built article's Markdown as HTML, keyed by its page's site path."""
+    stale: set[str] | None,
+    reuse: Reuse | None,
+) -> dict[Path, tuple[str, tuple[Diagnostic, ...]]]:
+    """Each built article's Markdown as HTML with its link diagnostics, by source."""
     # Every source file a link may name: built pages, drafts (None), and files
     # that failed to load (their own error already fails the build).
     pages: dict[Path, str | None] = {a.source: None for a in articles}
@@ -100,6 +217,11 @@ def _render_bodies(
     linker = Linker.for_base_url(site.config.base_url)
     bodies = {}
     for article in site.articles:
+        path = site.paths[article.source]
+        previous = reuse.bodies.get(article.source) if reuse else None
+        if stale is not deps.EVERYTHING and path not in stale and previous is not None:
+            bodies[article.source] = previous
+            continue
         links, problems = markdown.resolve_links(
             article.tokens,
             article.source,
@@ -108,6 +230,5 @@ def _render_bodies(
             pages,
             linker.href,
         )
-        diagnostics += problems
-        bodies[site.paths[article.source]] = markdown.render(md, article.tokens, links)
+        bodies[article.source] = (markdown.render(md, article.tokens, links), tuple(problems))
     return bodies

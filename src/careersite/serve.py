@@ -14,6 +14,7 @@ import html
 import logging
 import mimetypes
 import posixpath
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import click
 from livereload import Server
 
 from .diagnostics import Diagnostic, format_text
-from .pipeline import Options, build
+from .pipeline import Options, Reuse, build
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -36,17 +37,20 @@ class Preview:
         self.files: Mapping[str, bytes] = {}
         self.problems: tuple[Diagnostic, ...] = ()
         self.failed = False
+        self.reuse: Reuse | None = None
 
     def rebuild(self) -> None:
-        result = build(self.options)
+        started = time.perf_counter()
+        result = build(self.options, self.reuse)
+        self.reuse = result.reuse
         for diagnostic in result.diagnostics:
             click.echo(format_text(diagnostic, result.strict), err=True)
         self.problems = result.diagnostics
         self.failed = result.failed
         if not result.failed:
             self.files = result.files
-            pages = sum(1 for name in result.files if name.endswith(".html"))
-            click.echo(f"rebuilt {pages} pages", err=True)
+            took = (time.perf_counter() - started) * 1000
+            click.echo(f"rebuilt {result.rendered} pages in {took:.0f} ms", err=True)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.respond(str(environ.get("PATH_INFO", "/")))

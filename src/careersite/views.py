@@ -6,8 +6,9 @@ the site model. All of them are built here, in one place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from markupsafe import Markup
 
@@ -16,7 +17,7 @@ from .article import Article, Salary
 from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
 from .search import BUNDLE as SEARCH_BUNDLE
-from .site import CityHub, RoleHub, Site
+from .site import CityHub, Redirect, RoleHub, Site
 from .urls import Linker
 
 NEWEST_ON_HOME = 10
@@ -184,9 +185,15 @@ View = (
 
 @dataclass(frozen=True)
 class Page:
+    """An output page; its view is built only when asked for (a rebuild renders few)."""
+
     path: str
     template: str
-    view: View
+    make: Callable[[], View] = field(repr=False, compare=False)
+
+    @cached_property
+    def view(self) -> View:
+        return self.make()
 
 
 def build_pages(
@@ -208,28 +215,31 @@ def build_pages(
         locale=config.locale,
         assets=assets,
     )
-    pages = [Page("", "home.html", views.home())]
-    pages.append(Page(config.url_words.roles_index(), "roles.html", views.roles_index()))
-    pages.append(Page(config.url_words.cities_index(), "cities.html", views.cities_index()))
+    words = config.url_words
+    pages = [
+        Page("", "home.html", views.home),
+        Page(words.roles_index(), "roles.html", views.roles_index),
+        Page(words.cities_index(), "cities.html", views.cities_index),
+    ]
     for role_hub in site.roles:
-        pages.append(Page(role_hub.path, "role.html", views.role_hub(role_hub)))
+        pages.append(Page(role_hub.path, "role.html", partial(views.role_hub, role_hub)))
         for guide in role_hub.guides:
-            pages.append(Page(site.paths[guide.source], "guide.html", views.guide(guide)))
+            pages.append(Page(site.paths[guide.source], "guide.html", partial(views.guide, guide)))
     for city_hub in site.cities:
-        pages.append(Page(city_hub.path, "city.html", views.city_hub(city_hub)))
+        pages.append(Page(city_hub.path, "city.html", partial(views.city_hub, city_hub)))
     listed = [page.path for page in pages]
     for redirect in site.redirects:
-        meta = Meta("Weiterleitung", "", views.link.absolute(redirect.target), redirect.path)
-        target = views.link.href(redirect.target)
-        pages.append(Page(redirect.path, "redirect.html", RedirectView(meta, target)))
-    dates = feeds.page_dates(site)
-    search_meta = views.meta("Suche", f"Ratgeber auf {config.title} durchsuchen", SEARCH_PATH)
+        pages.append(Page(redirect.path, "redirect.html", partial(views.redirect, redirect)))
     pages += [
-        Page(SEARCH_PATH, "search.html", SearchView(search_meta)),
-        Page("404.html", "404.html", NotFoundView("Seite nicht gefunden")),
-        Page("sitemap.xml", "sitemap.xml", feeds.sitemap(listed, dates, views.link)),
-        Page("feed.xml", "feed.xml", feeds.feed(site, views.link)),
-        Page("robots.txt", "robots.txt", RobotsView(views.link.absolute("sitemap.xml"))),
+        Page(SEARCH_PATH, "search.html", views.search),
+        Page("404.html", "404.html", lambda: NotFoundView("Seite nicht gefunden")),
+        Page(
+            "sitemap.xml",
+            "sitemap.xml",
+            lambda: feeds.sitemap(listed, feeds.page_dates(site), views.link),
+        ),
+        Page("feed.xml", "feed.xml", lambda: feeds.feed(site, views.link)),
+        Page("robots.txt", "robots.txt", lambda: RobotsView(views.link.absolute("sitemap.xml"))),
     ]
     return site_view, sorted(pages, key=lambda page: page.path)
 
@@ -261,6 +271,14 @@ class _ViewBuilder:
             blocks.append(structured.script_json(structured.breadcrumb_list(named)))
         kind = "article" if occupation is not None else "website"
         return Meta(title, description, canonical, path, kind, tuple(blocks))
+
+    def redirect(self, redirect: Redirect) -> RedirectView:
+        meta = Meta("Weiterleitung", "", self.link.absolute(redirect.target), redirect.path)
+        return RedirectView(meta, self.link.href(redirect.target))
+
+    def search(self) -> SearchView:
+        title = self.config.title
+        return SearchView(self.meta("Suche", f"Ratgeber auf {title} durchsuchen", SEARCH_PATH))
 
     def crumbs(self, trail: Trail) -> tuple[Link, ...]:
         return tuple(Link(title, self.link.href(path)) for title, path in (("Start", ""), *trail))

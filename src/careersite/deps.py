@@ -1,0 +1,96 @@
+"""Which pages a change makes stale: the dev server's incremental graph, in one place.
+
+An edited guide touches its own page, its role hub and city hub, the guides
+beside it in those hubs (they list its range), the pages whose text links to
+it, and the site-wide lists (home, indexes, sitemap, feed). A layout touches
+the pages whose template uses it, directly or through extends, include and
+import. Anything this module cannot bound (data files, static files, a hub
+that appears or disappears) makes every page stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from .article import Article
+from .site import Site
+from .urls import alias_site_path
+
+EVERYTHING = None  # stale_pages' answer when every page must be rendered again
+
+SITE_WIDE = ("sitemap.xml", "feed.xml")
+
+
+def template_users(env: jinja2.Environment, changed: Iterable[str]) -> set[str]:
+    """Every template that is, or uses, one of the changed templates."""
+    uses: dict[str, set[str]] = {}
+    loader = env.loader
+    assert loader is not None
+    for name in loader.list_templates():
+        try:
+            source = loader.get_source(env, name)[0]
+            uses[name] = {ref for ref in meta.find_referenced_templates(env.parse(source)) if ref}
+        except jinja2.TemplateError:
+            uses[name] = set()
+    users = set(changed)
+    grew = True
+    while grew:
+        grew = False
+        for name, referenced in uses.items():
+            if name not in users and referenced & users:
+                users.add(name)
+                grew = True
+    return users
+
+
+def _touched_by(article: Article, site: Site) -> set[str]:
+    """Pages that show something of this article in this version of the site."""
+    words = site.config.url_words
+    paths = {site.paths[article.source], "", words.roles_index(), words.cities_index(), *SITE_WIDE}
+    paths |= {alias_site_path(alias) for alias in article.aliases}
+    for hub in site.roles:
+        if hub.role.slug == article.role.slug:
+            paths.add(hub.path)
+            paths |= {site.paths[g.source] for g in hub.guides}
+    if article.city is not None:
+        for city_hub in site.cities:
+            if city_hub.city.slug == article.city.slug:
+                paths.add(city_hub.path)
+                paths |= {site.paths[g.source] for g in city_hub.guides}
+    return paths
+
+
+def stale_pages(
+    before: Site,
+    after: Site,
+    changed_sources: set[Path],
+    links_to: Mapping[Path, set[Path]],
+    changed_templates: set[str],
+    template_of: Mapping[str, str],
+) -> set[str] | None:
+    """Site paths to render again, or EVERYTHING.
+
+    links_to maps a source file to the sources whose text links to it;
+    template_of maps every page of after to its template's name.
+    """
+    hubs_before = {hub.path for hub in before.roles} | {hub.path for hub in before.cities}
+    hubs_after = {hub.path for hub in after.roles} | {hub.path for hub in after.cities}
+    if hubs_before != hubs_after:
+        return EVERYTHING  # related-role links and hub lists change all over
+    stale: set[str] = set()
+    for site in (before, after):
+        by_source = {article.source: article for article in site.articles}
+        for source in changed_sources:
+            article = by_source.get(source)
+            if article is not None:
+                stale |= _touched_by(article, site)
+    moved = {s for s in changed_sources if before.paths.get(s) != after.paths.get(s)}
+    for source in moved:
+        stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
+    if changed_templates:
+        stale |= {path for path, name in template_of.items() if name in changed_templates}
+    return stale

@@ -1,0 +1,141 @@
+"""Incremental rebuilds (the dev server's): only stale pages render, and the tree is exact."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from careersite.pipeline import BuildResult, Options, build
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    for part in ("content", "data", "layouts"):
+        shutil.copytree(REPO / part, copy / part)
+    return copy
+
+
+def touch_later(path: Path, text: str) -> None:
+    """Write text and make sure the modification time moves on."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def fresh(site: Path) -> BuildResult:
+    result = build(Options(site))
+    assert not result.failed, result.diagnostics
+    return result
+
+
+def rebuilt(previous: BuildResult, site: Path) -> BuildResult:
+    result = build(Options(site), previous.reuse)
+    assert dict(result.files) == dict(fresh(site).files), "a rebuild must equal a clean build"
+    return result
+
+
+def html_pages(result: BuildResult) -> int:
+    return sum(1 for name in result.files if name.endswith((".html", ".xml", ".txt")))
+
+
+def test_nothing_changed_renders_nothing(site: Path) -> None:
+    first = fresh(site)
+    again = rebuilt(first, site)
+    assert again.rendered == 0
+
+
+def test_an_edited_guide_renders_itself_its_hubs_neighbours_and_lists(site: Path) -> None:
+    first = fresh(site)
+    guide = site / "content/customer-service/dortmund.md"
+    touch_later(guide, guide.read_text(encoding="utf-8") + "\nNeu: ein Absatz.\n")
+    second = rebuilt(first, site)
+    assert (
+        "Neu: ein Absatz." in second.files["berufe/customer-service/dortmund/index.html"].decode()
+    )
+    # itself, role hub, city hub, the Potsdam guide beside it in the role hub,
+    # home, two lists, sitemap, feed: not the Kundendienstleiter pages
+    assert 0 < second.rendered < first.rendered
+    assert second.rendered == 9
+
+
+def test_a_changed_salary_reaches_every_page_that_shows_it(site: Path) -> None:
+    first = fresh(site)
+    guide = site / "content/kundendienstleiter/potsdam.md"
+    touch_later(guide, guide.read_text(encoding="utf-8").replace("max: 3900", "max: 4100"))
+    second = rebuilt(first, site)
+    for page in (
+        "berufe/kundendienstleiter/bremen/index.html",
+        "staedte/potsdam/index.html",
+        "berufe/customer-service/potsdam/index.html",
+        "berufe/kundendienstleiter/index.html",
+    ):
+        assert "4.100\xa0€" in second.files[page].decode(), page
+
+
+def test_a_layout_change_renders_the_pages_that_use_it(site: Path) -> None:
+    first = fresh(site)
+    layout = site / "layouts/city.html"
+    touch_later(layout, layout.read_text(encoding="utf-8").replace("<h1>", '<h1 class="stadt">'))
+    second = rebuilt(first, site)
+    assert second.rendered == 3  # the three city hubs
+    base = site / "layouts/base.html"
+    touch_later(base, base.read_text(encoding="utf-8").replace("<body>", '<body class="x">'))
+    third = rebuilt(second, site)
+    assert third.rendered == sum(1 for n in third.files if n.endswith(".html"))
+
+
+def test_a_data_or_static_change_renders_everything(site: Path) -> None:
+    first = fresh(site)
+    cities = site / "data/cities.yaml"
+    touch_later(
+        cities,
+        cities.read_text(encoding="utf-8").replace(
+            "state: Bremen", "state: Freie Hansestadt Bremen"
+        ),
+    )
+    second = rebuilt(first, site)
+    assert second.rendered == first.rendered
+    css = site / "layouts/static/style.css"
+    touch_later(css, css.read_text(encoding="utf-8") + "\n/* neu */\n")
+    third = rebuilt(second, site)
+    assert third.rendered == first.rendered
+
+
+def test_a_new_and_a_removed_guide(site: Path) -> None:
+    first = fresh(site)
+    new = site / "content/customer-service/bremen.md"
+    text = (site / "content/customer-service/dortmund.md").read_text(encoding="utf-8")
+    new.write_text(text.replace("Dortmund", "Bremen"), encoding="utf-8")
+    second = rebuilt(first, site)
+    assert "berufe/customer-service/bremen/index.html" in second.files
+    new.unlink()
+    third = rebuilt(second, site)
+    assert "berufe/customer-service/bremen/index.html" not in third.files
+
+
+def test_a_moved_guide_updates_the_links_to_it(site: Path) -> None:
+    first = fresh(site)
+    guide = site / "content/customer-service/dortmund.md"
+    touch_later(
+        guide, guide.read_text(encoding="utf-8").replace("date:", "slug: dortmund-mitte\ndate:", 1)
+    )
+    second = rebuilt(first, site)
+    bremen = second.files["berufe/kundendienstleiter/bremen/index.html"].decode()
+    assert "/berufe/customer-service/dortmund-mitte/" in bremen
+
+
+def test_broken_content_fails_and_the_fix_recovers(site: Path) -> None:
+    first = fresh(site)
+    guide = site / "content/kundendienstleiter/bremen.md"
+    good = guide.read_text(encoding="utf-8")
+    touch_later(guide, good.replace("min: 2800", "min: viel", 1))
+    broken = build(Options(site), first.reuse)
+    assert broken.failed
+    touch_later(guide, good)
+    healed = rebuilt(broken, site)
+    assert not healed.failed
