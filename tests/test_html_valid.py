@@ -1,0 +1,83 @@
+"""Every HTML page of the example site is valid HTML for the Nu Html Checker.
+
+The checker is the pinned `vnu.jar` from npm's `vnu-jar` (installed by `make test`
+into .cache/vnu/, see the Makefile), run with the system's `java`. Without them
+this module skips with a loud reason, except in CI (CI=true), where it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, run_cli
+
+VNU_JAR = Path(
+    os.environ.get("CAREERSITE_VNU_JAR")
+    or REPO / ".cache" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+)
+IN_CI = os.environ.get("CI") == "true"
+
+
+def missing_tools() -> str | None:
+    if shutil.which("java") is None:
+        return "`java` is not on PATH (apt-get install default-jre-headless)"
+    if not VNU_JAR.is_file():
+        return f"{VNU_JAR} is missing (`make vnu` installs the pinned vnu-jar with npm)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def vnu() -> list[str]:
+    problem = missing_tools()
+    if problem is not None:
+        message = f"HTML validity NOT CHECKED: {problem}"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: the checker must be installed)")
+        pytest.skip(message)
+    return ["java", "-jar", str(VNU_JAR)]
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("valid") / "public"
+    result = run_cli("build", "--source", REPO, "--output", output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def describe(message: dict[str, Any], output: Path) -> str:
+    url = str(message.get("url", ""))
+    path = url.removeprefix("file:")
+    shown = Path(path).relative_to(output).as_posix() if path.startswith(str(output)) else url
+    line = message.get("firstLine", message.get("lastLine", "?"))
+    column = message.get("firstColumn", message.get("lastColumn", "?"))
+    kind = message.get("subType") or message.get("type")
+    extract = str(message.get("extract", "")).replace("\n", "⏎")
+    return f"{shown}:{line}:{column}: {kind}: {message.get('message')}\n    near: {extract}"
+
+
+def test_every_page_is_valid_html(vnu: list[str], output: Path) -> None:
+    pages = sorted(output.rglob("*.html"))
+    assert len(pages) >= 10, f"the example site built too few pages: {pages}"
+    result = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", "--stdout", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    # vnu exits 0 when every document is valid and 1 when any has an error.
+    assert result.returncode in (0, 1), f"vnu failed to run:\n{result.stderr}"
+    report = json.loads(result.stdout)
+    errors = [m for m in report["messages"] if m.get("type") != "info"]
+    listing = "\n".join(describe(message, output) for message in errors)
+    if errors:
+        print(f"Nu Html Checker {report.get('version')}: {len(errors)} error(s)\n{listing}")
+    assert errors == [], f"{len(errors)} HTML error(s) in {len(pages)} pages:\n{listing}"
+    assert result.returncode == 0, result.stderr
