@@ -44,8 +44,8 @@ def test_valid_guide(load) -> None:
     assert article.is_guide
     assert article.draft is False
     assert article.summary == "Erster Absatz."
-    assert article.body == "# Titel\n\nErster Absatz.\n"
-    assert article.body_first_line == 10
+    assert article.body.html == "<h1>Titel</h1>\n<p>Erster Absatz.</p>\n"
+    assert article.body.summary == "Erster Absatz."
 
 
 def test_guide_with_every_key(load) -> None:

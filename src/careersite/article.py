@@ -14,7 +14,6 @@ from typing import Any
 from babel.core import get_global
 from babel.numbers import get_territory_currencies
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from . import markdown
 from .config import City, Config, Lookup, Role, T
@@ -68,9 +67,7 @@ class Article:
     slug: str | None
     aliases: tuple[str, ...]
     alias_positions: tuple[SourcePos, ...]
-    tokens: tuple[Token, ...]
-    body: str
-    body_first_line: int
+    body: markdown.Body  # rendered once; links to sources resolved at the end
 
     @property
     def is_guide(self) -> bool:
@@ -105,6 +102,9 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
                     diagnostics.append(
                         warning("symbolic link out of content/ is not followed", SourcePos(path))
                     )
+                continue
+            if not path.is_file():  # a named pipe or device would block or never end
+                diagnostics.append(warning("not a regular file; skipped", SourcePos(path)))
                 continue
             found.append(Path(os.path.normpath(path)))
     return sorted(found), diagnostics
@@ -155,7 +155,7 @@ def load_article(
             diagnostics.append(error(f"alias '{alias}' {reason}", doc.pos(("aliases", index))))
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
-    tokens = markdown.parse(md, parts.body)
+    body = markdown.prepare(md, parts.body, path, parts.body_first_line)
     return Article(
         source=path,
         title=fields.title,
@@ -164,14 +164,12 @@ def load_article(
         salary=salary,
         date=fields.date,
         updated=fields.updated,
-        summary=fields.summary or markdown.summary(tokens),
+        summary=fields.summary or body.summary,
         draft=fields.draft,
         slug=fields.slug,
         aliases=tuple(fields.aliases),
         alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
-        tokens=tokens,
-        body=parts.body,
-        body_first_line=parts.body_first_line,
+        body=body,
     ), diagnostics
 
 

@@ -34,6 +34,8 @@ _Loader.yaml_implicit_resolvers = {
 
 KeyPath = tuple[str | int, ...]
 _FENCE = re.compile(r"^---[ \t]*$")
+# Characters that HTML and XML 1.0 forbid (tab and newline are fine).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -85,7 +87,17 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
             SourcePos(path, line, col),
             "save the file with UTF-8 encoding",
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        return None, error(
+            f"control character U+{ord(bad.group()):04X} is not allowed in a page",
+            SourcePos(path, line, col),
+            "delete it (it breaks HTML and XML)",
+        )
+    return text, None
 
 
 def split(text: str, path: Path) -> tuple[SplitSource | None, Diagnostic | None]:
@@ -221,6 +233,15 @@ class _Builder:
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode) and not node.style:  # plain: '' in libyaml
             self.scalars[path] = str(node.value)
+        if isinstance(node, yaml.ScalarNode) and (bad := CONTROL.search(str(node.value))):
+            self.diagnostics.append(
+                error(
+                    f"control character U+{ord(bad.group()):04X} is not allowed here",
+                    self.pos(node),
+                    "remove the escape sequence (it breaks HTML and XML)",
+                )
+            )
+            return None
         try:
             return self.loader.construct_object(node)
         except yaml.YAMLError as exc:

@@ -1,8 +1,10 @@
 """markdown-it-py set-up, links to .md sources, and rendering.
 
-A body is parsed once (parse), its links resolved against the site's source
-map (resolve_links, which reports broken links at their line and column),
-and the same tokens are rendered with the resolved hrefs (render).
+A body is parsed and rendered once (prepare), as soon as its file is read:
+links to other sources stand in the HTML as markers, because their URLs are
+only known once every source is read. finish() puts the hrefs in (or drops
+links to drafts) and reports broken links at their line and column. So the
+token tree never outlives its file, and prepare can run in worker processes.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -40,10 +42,32 @@ def make_parser(unsafe_html: bool = False) -> MarkdownIt:
 
 
 @dataclass(frozen=True)
-class ResolvedLinks:
-    """Per link token (by position in the body), the href to write or None to drop it."""
+class SourceLink:
+    """A link in a body to another source file, e.g. ../customer-service/dortmund.md#gehalt."""
 
-    hrefs: Mapping[tuple[int, int], str | None] = field(default_factory=dict)
+    written: str  # the path as the author wrote it, decoded
+    target: Path | None  # the file it names; None for an absolute path (an error)
+    fragment: str
+    attrs: tuple[tuple[str, str], ...]  # the <a> attributes besides href (a title)
+    pos: SourcePos
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered body whose links to sources are still markers."""
+
+    html: str
+    links: tuple[SourceLink, ...] = ()
+    summary: str = ""
+
+    @property
+    def targets(self) -> frozenset[Path]:
+        return frozenset(link.target for link in self.links if link.target is not None)
+
+
+# Markers never found in a page: NUL and SOH are refused in sources.
+_OPEN, _CLOSE = "\x00{}\x01", "\x00/{}\x01"
+_MARKER = re.compile("\x00(/?)(\\d+)\x01")
 
 
 def heading_id(text: str) -> str:
@@ -78,78 +102,87 @@ def _plain_text(inline: Token) -> str:
     return "".join(parts)
 
 
-def _links(tokens: Sequence[Token]) -> Iterator[tuple[tuple[int, int], Token, Token]]:
-    """Every link_open with a stable key and the inline block it stands in."""
-    for block_index, token in enumerate(tokens):
-        for child_index, child in enumerate(token.children or ()):
+def _links(tokens: Sequence[Token]) -> Iterator[tuple[Token, Token]]:
+    """Every link_open with the inline block it stands in."""
+    for token in tokens:
+        for child in token.children or ():
             if child.type == "link_open":
-                yield (block_index, child_index), child, token
+                yield child, token
 
 
-def link_targets(tokens: Sequence[Token], source: Path) -> frozenset[Path]:
-    """The source files this body links to (for the dev server's reverse links)."""
-    found = set()
-    for _, link, _ in _links(tokens):
-        parts = urlsplit(str(link.attrGet("href") or ""))
-        if not parts.scheme and not parts.netloc and parts.path.endswith(".md"):
-            found.add(Path(os.path.normpath(source.parent / unquote(parts.path))))
-    return frozenset(found)
+def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
+    """Parse and render a body once; first_line is the file line its text starts on."""
+    tokens = parse(md, text)
+    lines = text.split("\n")
+    searched: dict[int, tuple[int, int]] = {}
+    links: list[SourceLink] = []
+    markers: dict[int, int] = {}  # id(link_open token) -> index in links
+    for link, block in _links(tokens):
+        href = str(link.attrGet("href") or "")
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+            continue
+        written = unquote(parts.path)
+        pos = _position(lines, block, href, written, searched, source, first_line)
+        target = (
+            None if written.startswith("/") else Path(os.path.normpath(source.parent / written))
+        )
+        attrs = tuple((k, str(v)) for k, v in link.attrs.items() if k != "href")
+        markers[id(link)] = len(links)
+        links.append(SourceLink(written, target, parts.fragment, attrs, pos))
+    html = str(md.renderer.render(list(tokens), md.options, {"markers": markers, "open": []}))
+    return Body(html, tuple(links), summary(tokens))
 
 
-def resolve_links(
-    tokens: Sequence[Token],
-    source: Path,
-    body: str,
-    body_first_line: int,
-    pages: Mapping[Path, str | None],
-    href_for: Any,
-) -> tuple[ResolvedLinks, list[Diagnostic]]:
-    """Map links to .md sources to page hrefs.
+def finish(
+    body: Body, pages: Mapping[Path, str | None], href_for: Callable[[str], str]
+) -> tuple[str, list[Diagnostic]]:
+    """Put each source link's href in place, and report the broken ones.
 
     pages maps every source file's normalised path to its site path, or to
     None when it exists but is not built (a draft). href_for turns a site path
     into an href.
     """
-    hrefs: dict[tuple[int, int], str | None] = {}
+    if not body.links:
+        return body.html, []
     diagnostics: list[Diagnostic] = []
-    lines = body.split("\n")
-    searched: dict[int, tuple[int, int]] = {}
-    for key, link, block in _links(tokens):
-        href = str(link.attrGet("href") or "")
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-            continue
-        target_file = unquote(parts.path)
-        pos = _position(lines, block, href, target_file, searched, source, body_first_line)
-        if target_file.startswith("/"):
+    opening: list[str] = []
+    for link in body.links:
+        if link.target is None:
             diagnostics.append(
                 error(
-                    f"link to '{target_file}' must be relative to this file",
-                    pos,
+                    f"link to '{link.written}' must be relative to this file",
+                    link.pos,
                     "write the path from this file, e.g. ../rolle/stadt.md",
                 )
             )
-            continue
-        target = Path(os.path.normpath(source.parent / target_file))
-        if target not in pages:
+            opening.append("")
+        elif link.target not in pages:
             diagnostics.append(
-                error(f"link to missing file '{target_file}'", pos, _near(target, pages))
+                error(f"link to missing file '{link.written}'", link.pos, _near(link.target, pages))
             )
-            continue
-        site_path = pages[target]
-        if site_path is None:
+            opening.append("")
+        elif (site_path := pages[link.target]) is None:
             diagnostics.append(
                 warning(
-                    f"link to '{target_file}', a draft that is not built; the link is left out",
-                    pos,
+                    f"link to '{link.written}', a draft that is not built; the link is left out",
+                    link.pos,
                     "publish the draft or build with --drafts",
                 )
             )
-            hrefs[key] = None
-            continue
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        hrefs[key] = href_for(site_path) + fragment
-    return ResolvedLinks(hrefs), diagnostics
+            opening.append("")
+        else:
+            href = href_for(site_path) + (f"#{link.fragment}" if link.fragment else "")
+            attrs = (("href", href), *link.attrs)
+            opening.append("<a" + "".join(f' {k}="{_escape(v)}"' for k, v in attrs) + ">")
+
+    def replace(found: re.Match[str]) -> str:
+        tag = opening[int(found.group(2))]
+        if not tag:
+            return ""
+        return "</a>" if found.group(1) else tag
+
+    return _MARKER.sub(replace, body.html), diagnostics
 
 
 def _near(target: Path, pages: Mapping[Path, str | None]) -> str | None:
@@ -186,34 +219,18 @@ def _position(
     return SourcePos(source, body_first_line + start)
 
 
-def render(md: MarkdownIt, tokens: Sequence[Token], links: ResolvedLinks) -> str:
-    env: dict[str, Any] = {"links": links.hrefs, "dropped": []}
-    # Keys are positions in this token list; the rules below find them by identity.
-    env["keys"] = {id(child): key for key, child, _ in _links(tokens)}
-    return str(md.renderer.render(list(tokens), md.options, env))
-
-
 def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    token = tokens[idx]
-    key = env.get("keys", {}).get(id(token))
-    hrefs = env.get("links", {})
-    if key in hrefs:
-        href = hrefs[key]
-        if href is None:
-            env["dropped"].append(True)
-            return ""
-        attrs = dict(token.attrs)
-        attrs["href"] = href
-        return "<a" + "".join(f' {name}="{_escape(str(v))}"' for name, v in attrs.items()) + ">"
-    env.setdefault("dropped", []).append(False)
+    marker = env.get("markers", {}).get(id(tokens[idx]))
+    env.setdefault("open", []).append(marker)
+    if marker is not None:
+        return _OPEN.format(marker)
     return str(self.renderToken(tokens, idx, options, env))
 
 
 def _render_link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    dropped = env.get("dropped") or [False]
-    if dropped.pop():
-        return ""
-    return "</a>"
+    opened = env.get("open") or [None]
+    marker = opened.pop()
+    return "</a>" if marker is None else _CLOSE.format(marker)
 
 
 def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:

@@ -104,7 +104,7 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
     layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
     env = make_environment(dirs)
     stale = _stale(reuse, loaded, site, layout_stamps, env)
-    bodies = _render_bodies(site, articles, failed, md, stale, reuse)
+    bodies = _render_bodies(site, articles, failed, stale, reuse)
     for _, problems_of_body in bodies.values():
         diagnostics += problems_of_body
     assets = collect([d / "static" for d in dirs])
@@ -164,7 +164,7 @@ def _load_sources(
             loaded[path] = previous
             continue
         article, problems = load_article(path, config, md)
-        links = markdown.link_targets(article.tokens, path) if article else frozenset()
+        links = article.body.targets if article else frozenset()
         loaded[path] = Loaded(stamp, article, tuple(problems), links)
     return loaded
 
@@ -204,7 +204,6 @@ def _render_bodies(
     site: Site,
     articles: list[Article],
     failed: list[Path],
-    md: MarkdownIt,
     stale: set[str] | None,
     reuse: Reuse | None,
 ) -> dict[Path, tuple[str, tuple[Diagnostic, ...]]]:
@@ -222,13 +221,6 @@ def _render_bodies(
         if stale is not deps.EVERYTHING and path not in stale and previous is not None:
             bodies[article.source] = previous
             continue
-        links, problems = markdown.resolve_links(
-            article.tokens,
-            article.source,
-            article.body,
-            article.body_first_line,
-            pages,
-            linker.href,
-        )
-        bodies[article.source] = (markdown.render(md, article.tokens, links), tuple(problems))
+        html, problems = markdown.finish(article.body, pages, linker.href)
+        bodies[article.source] = (html, tuple(problems))
     return bodies
