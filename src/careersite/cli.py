@@ -33,6 +33,15 @@ source_option = click.option(
 )
 
 
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes for reading sources (default 0: one per core).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="careersite")
 def main() -> None:
@@ -42,20 +51,25 @@ def main() -> None:
 @main.command("build")
 @source_option
 @click.option(
-    "--output", type=click.Path(path_type=Path), default=Path("public"), show_default=True
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("public"),
+    show_default=True,
+    help="Output folder; by default public/ inside the site folder.",
 )
 @click.option("--base-url", callback=_base_url, help="Override base_url from data/site.yaml.")
 @click.option("--drafts", is_flag=True, help="Build guides marked draft: true.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@jobs_option
 def build_command(
-    source: Path, output: Path, base_url: str | None, drafts: bool, strict: bool
+    source: Path, output: Path, base_url: str | None, drafts: bool, strict: bool, jobs: int
 ) -> None:
     """Build the site into the output folder."""
     started = time.perf_counter()
     ctx = click.get_current_context()
     if ctx.get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
         output = source / output  # the default public/ lives in the site folder
-    result = build(Options(source, output, base_url, drafts, strict))
+    result = build(Options(source, output, base_url, drafts, strict, jobs))
     _report(result, "text")
     if result.failed:
         sys.exit(1)
@@ -81,9 +95,10 @@ def build_command(
     default="text",
     show_default=True,
 )
-def check_command(source: Path, drafts: bool, strict: bool, output_format: str) -> None:
+@jobs_option
+def check_command(source: Path, drafts: bool, strict: bool, output_format: str, jobs: int) -> None:
     """Report every problem in the site without writing anything."""
-    result = build(Options(source, drafts=drafts, strict=strict))
+    result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs))
     _report(result, output_format)
     sys.exit(1 if result.failed else 0)
 

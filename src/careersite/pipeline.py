@@ -9,10 +9,13 @@ deps.stale_pages names are rendered again.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -37,6 +40,7 @@ class Options:
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False
+    jobs: int = 0  # worker processes for reading sources; 0: one per core
 
 
 @dataclass(frozen=True)
@@ -89,10 +93,9 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
             return BuildResult({}, tuple(ordered(found)), options.strict)
         config, config_diagnostics = loaded_config, tuple(found)
     diagnostics = list(config_diagnostics)
-    md = markdown.make_parser(config.unsafe_html)
     sources, problems = discover(config.content_dir)
     diagnostics += problems
-    loaded = _load_sources(sources, config, md, reuse)
+    loaded = _load_sources(sources, config, options.jobs, reuse)
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
@@ -152,21 +155,47 @@ def _stamps(folder: Path) -> dict[str, Stamp]:
     return found
 
 
+# Below this many changed sources, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
+
+
 def _load_sources(
-    sources: list[Path], config: Config, md: MarkdownIt, reuse: Reuse | None
+    sources: list[Path], config: Config, jobs: int, reuse: Reuse | None
 ) -> dict[Path, Loaded]:
-    """Every source, parsed again only when its stamp changed."""
-    loaded = {}
-    for path in sources:
-        stamp = _stamp(path)
+    """Every source, read and parsed again only when its stamp changed."""
+    stamps = {path: _stamp(path) for path in sources}
+    loaded: dict[Path, Loaded] = {}
+    todo = []
+    for path, stamp in stamps.items():
         previous = reuse.loaded.get(path) if reuse else None
         if previous is not None and previous.stamp == stamp:
             loaded[path] = previous
-            continue
-        article, problems = load_article(path, config, md)
+        else:
+            todo.append(path)
+    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
+    load = partial(_load_one, config)
+    if workers > 1:
+        chunk = max(1, len(todo) // (workers * 8))
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(load, todo, chunksize=chunk))
+    else:
+        results = [load(path) for path in todo]
+    for path, (article, problems) in zip(todo, results, strict=True):
         links = article.body.targets if article else frozenset()
-        loaded[path] = Loaded(stamp, article, tuple(problems), links)
-    return loaded
+        loaded[path] = Loaded(stamps[path], article, problems, links)
+    return dict(sorted(loaded.items()))
+
+
+@cache
+def _parser(unsafe_html: bool) -> MarkdownIt:
+    """One Markdown parser per process (set-up is costly; parsing keeps no state)."""
+    return markdown.make_parser(unsafe_html)
+
+
+def _load_one(config: Config, path: Path) -> tuple[Article | None, tuple[Diagnostic, ...]]:
+    article, problems = load_article(path, config, _parser(config.unsafe_html))
+    return article, tuple(problems)
 
 
 def _stale(

@@ -1,0 +1,59 @@
+"""--jobs: reading sources in worker processes gives the same site, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+
+sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+from corpus import generate
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("parallel") / "site"
+    generate(root, 160)  # 160 guides and 40 overviews: enough to start two workers
+    return root
+
+
+def test_one_and_two_jobs_build_the_same_tree(corpus: Path, tmp_path: Path) -> None:
+    outputs = {}
+    for jobs in ("1", "2"):
+        output = tmp_path / f"out-{jobs}"
+        result = run_cli(
+            "build", "--source", corpus, "--output", output, "--jobs", jobs, "--strict"
+        )
+        assert result.returncode == 0, result.stderr
+        outputs[jobs] = tree(output)
+    assert outputs["1"] == outputs["2"]
+    assert sum(1 for name in outputs["1"] if name.endswith("index.html")) > 200
+
+
+def test_errors_from_workers_are_reported_in_file_order(corpus: Path, tmp_path: Path) -> None:
+    site = tmp_path / "broken"
+    shutil.copytree(corpus / "content", site / "content")
+    shutil.copytree(corpus / "data", site / "data")
+    guides = sorted(p for p in (site / "content").rglob("*.md") if p.name != "index.md")
+    broken = [guides[3], guides[70], guides[150]]  # in different workers' chunks
+    for guide in broken:
+        text = guide.read_text(encoding="utf-8")
+        guide.write_text(text.replace("  min: ", "  min: -", 1), encoding="utf-8")
+    one = run_cli("check", "--source", ".", "--jobs", "1", "--format", "json", cwd=site)
+    two = run_cli("check", "--source", ".", "--jobs", "2", "--format", "json", cwd=site)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    reported = [record["file"] for record in json.loads(two.stdout)]
+    assert reported == [guide.relative_to(site).as_posix() for guide in broken]
