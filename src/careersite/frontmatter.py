@@ -131,6 +131,10 @@ def load_yaml(
         aliases = _alias_uses(text, path, first_line)
         if aliases:
             return None, aliases
+    if text.count("[") + text.count("{") > MAX_DEPTH or len(text) > 20_000:
+        deep = _too_deep(text, path, first_line)
+        if deep:
+            return None, [deep]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -143,6 +147,38 @@ def load_yaml(
     if node is None:
         return YamlDoc(None), []
     return _Builder(loader, path, first_line).document(node)
+
+
+MAX_DEPTH = 64  # nesting deeper than this is refused before libyaml recurses into it
+
+_OPENERS = (
+    yaml.FlowSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.BlockMappingStartToken,
+)
+_CLOSERS = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def _too_deep(text: str, path: Path, first_line: int) -> Diagnostic | None:
+    """A diagnostic when lists and mappings nest deeper than MAX_DEPTH."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, _OPENERS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = token.start_mark
+                    return error(
+                        f"lists and mappings nest deeper than {MAX_DEPTH} levels",
+                        SourcePos(path, mark.line + first_line, mark.column + 1),
+                        "flatten the structure",
+                    )
+            elif isinstance(token, _CLOSERS):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # loading reports the syntax error itself
+    return None
 
 
 def _alias_uses(text: str, path: Path, first_line: int) -> list[Diagnostic]:

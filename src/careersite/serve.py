@@ -15,15 +15,15 @@ import logging
 import mimetypes
 import posixpath
 import time
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import click
 from livereload import Server
 
-from .diagnostics import Diagnostic, format_text
+from .diagnostics import Diagnostic, error, format_text
 from .pipeline import Options, Reuse, build
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
@@ -41,7 +41,14 @@ class Preview:
 
     def rebuild(self) -> None:
         started = time.perf_counter()
-        result = build(self.options, self.reuse)
+        try:
+            result = build(self.options, self.reuse)
+        except Exception as exc:  # a bug must not take the preview down; show it instead
+            click.echo(traceback.format_exc(), err=True)
+            self.reuse = None
+            self.failed = True
+            self.problems = (error(f"careersite failed: {type(exc).__name__}: {exc}"),)
+            return
         self.reuse = result.reuse
         for diagnostic in result.diagnostics:
             click.echo(format_text(diagnostic, result.strict), err=True)
@@ -83,7 +90,7 @@ class Preview:
 
 def _file_name(raw_path: str) -> str | None:
     """The build file a request path names, or None when it leaves the site."""
-    path = unquote(raw_path)
+    path = raw_path  # the WSGI server has already decoded it once; never twice
     if "\\" in path or "\x00" in path or not path.startswith("/"):
         return None
     parts = path.split("/")
@@ -135,7 +142,9 @@ def serve(options: Options, host: str, port: int) -> None:
             server.watch(str(path), preview.rebuild, delay=0.1)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     with contextlib.suppress(KeyboardInterrupt):  # livereload mostly catches it itself
-        server.serve(host=host, port=port, open_url_delay=None)
+        # debug=False: livereload's debug mode restarts on code changes and may
+        # show tracebacks to the browser.
+        server.serve(host=host, port=port, open_url_delay=None, debug=False)
     click.echo("stopped", err=True)
 
 
