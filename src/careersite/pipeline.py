@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
+from jinja2 import Environment
 from markdown_it import MarkdownIt
 
 from . import deps, markdown
@@ -28,7 +29,7 @@ from .diagnostics import Diagnostic, has_failures, ordered
 from .render import layout_dirs, make_environment, render_page
 from .site import Site, link_site
 from .urls import Linker, output_file
-from .views import build_pages
+from .views import Page, SiteView, build_pages
 
 Stamp = tuple[int, int]  # modification time (ns) and size of a file
 
@@ -115,16 +116,28 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
     html_bodies = {site.paths[source]: html for source, (html, _) in bodies.items()}
     site_view, pages = build_pages(site, html_bodies, hrefs)
-    files: dict[str, bytes] = dict(assets.files)
+    files = dict(assets.files)
+    rendered = _render_pages(pages, env, site_view, stale, reuse, files, diagnostics)
+    lent = Reuse(
+        options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
+    )
+    return BuildResult(files, tuple(ordered(diagnostics)), options.strict, rendered, lent)
+
+
+def _render_pages(
+    pages: list[Page],
+    env: Environment,
+    site_view: SiteView,
+    stale: set[str] | None,
+    reuse: Reuse | None,
+    files: dict[str, bytes],
+    diagnostics: list[Diagnostic],
+) -> int:
+    """Render the stale pages into files, copy the rest from the previous build; a count."""
     rendered = 0
     for page in pages:
         name = output_file(page.path)
-        if (
-            stale is not deps.EVERYTHING
-            and page.path not in stale
-            and reuse
-            and name in reuse.files
-        ):
+        if reuse is not None and not _is_stale(page.path, stale) and name in reuse.files:
             files[name] = reuse.files[name]
             continue
         html, problem = render_page(env, page, site_view)
@@ -133,10 +146,11 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
             diagnostics.append(problem)
         elif html is not None:
             files[name] = html
-    lent = Reuse(
-        options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
-    )
-    return BuildResult(files, tuple(ordered(diagnostics)), options.strict, rendered, lent)
+    return rendered
+
+
+def _is_stale(path: str, stale: set[str] | None) -> bool:
+    return stale is deps.EVERYTHING or path in stale
 
 
 def _stamp(path: Path) -> Stamp:
@@ -203,7 +217,7 @@ def _stale(
     loaded: dict[Path, Loaded],
     site: Site,
     layout_stamps: dict[str, Stamp],
-    env: object,
+    env: Environment,
 ) -> set[str] | None:
     """The pages this build must render; deps.EVERYTHING without a previous build."""
     if reuse is None:
@@ -214,7 +228,7 @@ def _stale(
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layout_stamps.get(n)}
     if any(name.startswith("static/") for name in layouts):
         return deps.EVERYTHING  # fingerprinted hrefs change on every page
-    users = deps.template_users(env, layouts) if layouts else set()  # type: ignore[arg-type]
+    users = deps.template_users(env, layouts) if layouts else set()
     links_to: dict[Path, set[Path]] = defaultdict(set)
     for path, entry in loaded.items():
         for target in entry.links:
@@ -247,7 +261,7 @@ def _render_bodies(
     for article in site.articles:
         path = site.paths[article.source]
         previous = reuse.bodies.get(article.source) if reuse else None
-        if stale is not deps.EVERYTHING and path not in stale and previous is not None:
+        if previous is not None and not _is_stale(path, stale):
             bodies[article.source] = previous
             continue
         html, problems = markdown.finish(article.body, pages, linker.href)
