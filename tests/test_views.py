@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -405,3 +406,29 @@ def test_views_under_a_sub_path_link_below_it(site_factory) -> None:
     )
     home = view_of(views, "", HomeView)
     assert home.newest[0].href == "/karriere/berufe/kundendienstleiter/moenchengladbach/"
+
+
+def test_a_role_in_many_cities_shows_its_neighbours_and_links_to_the_hub(site_factory) -> None:
+    from careersite.views import SAME_ROLE_SHOWN
+
+    cities = [f"Stadt {n:02d}" for n in range(30)]
+    files = {"data/cities.yaml": "".join(f"- name: {c}\n" for c in cities)}
+    for city in cities:
+        files[f"content/kundendienstleiter/{city}.md"] = guide(title=f"K in {city}", city=city)
+    result = build(Options(site_factory(files)))
+    assert not result.failed, result.diagnostics
+    linked_from: dict[str, int] = {}
+    for number in range(30):
+        html = result.files[f"berufe/kundendienstleiter/stadt-{number:02d}/index.html"].decode()
+        section = html.split('id="cs-gleicher-beruf"')[1].split("</section>")[0]
+        shown = re.findall(r'href="/berufe/kundendienstleiter/(stadt-\d\d)/"', section)
+        assert len(shown) == SAME_ROLE_SHOWN
+        assert shown[0] == f"stadt-{(number + 1) % 30:02d}"  # the next city, wrapping round
+        assert f"stadt-{number:02d}" not in shown
+        assert (
+            'href="/berufe/kundendienstleiter/">Alle 29 Städte für Kundendienstleiter</a>'
+            in section
+        )
+        for target in shown:
+            linked_from[target] = linked_from.get(target, 0) + 1
+    assert set(linked_from.values()) == {SAME_ROLE_SHOWN}  # every guide equally linked
