@@ -30,6 +30,7 @@ def build(output: Path) -> dict[str, bytes]:
             "careersite",
             "build",
             "--strict",
+            "--no-cache",
             "--source",
             str(SITE),
             "--output",

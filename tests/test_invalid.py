@@ -46,9 +46,9 @@ def _cases() -> list[Any]:
 
 
 def build_in(folder: Path, output: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """`python -m careersite build --output OUTPUT ARGS` with folder as working directory."""
+    """`careersite build --output OUTPUT ARGS` in folder, with no build cache in it."""
     return subprocess.run(
-        [sys.executable, "-m", "careersite", "build", "--output", str(output), *args],
+        [sys.executable, "-m", "careersite", "build", "--no-cache", "--output", str(output), *args],
         cwd=folder,
         capture_output=True,
         check=False,

@@ -7,13 +7,14 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import schema, search
 from .diagnostics import format_github, format_text, to_json
 from .pipeline import BuildResult, Options, build
-from .write import OutputError, write_output
+from .write import OutputError, refusal, write_output
 
 _URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
@@ -42,6 +43,24 @@ jobs_option = click.option(
 )
 
 
+def cache_option(command: Any) -> Any:
+    command = click.option(
+        "--no-cache", is_flag=True, help="Neither read nor write the build cache."
+    )(command)
+    return click.option(
+        "--cache",
+        "cache_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Build cache folder (default: .careersite-cache in the site folder).",
+    )(command)
+
+
+def _cache_folder(source: Path, cache_dir: Path | None, no_cache: bool) -> Path | None:
+    if no_cache:
+        return None
+    return cache_dir if cache_dir is not None else source / ".careersite-cache"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="careersite")
 def main() -> None:
@@ -61,15 +80,28 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Build guides marked draft: true.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @jobs_option
+@cache_option
 def build_command(
-    source: Path, output: Path, base_url: str | None, drafts: bool, strict: bool, jobs: int
+    source: Path,
+    output: Path,
+    base_url: str | None,
+    drafts: bool,
+    strict: bool,
+    jobs: int,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Build the site into the output folder."""
     started = time.perf_counter()
     ctx = click.get_current_context()
     if ctx.get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
         output = source / output  # the default public/ lives in the site folder
-    result = build(Options(source, output, base_url, drafts, strict, jobs))
+    reason = refusal(output, source)
+    if reason:  # before building: a build that cannot be written must not touch anything
+        click.echo(f"error: {reason}", err=True)
+        sys.exit(1)
+    cache = _cache_folder(source, cache_dir, no_cache)
+    result = build(Options(source, output, base_url, drafts, strict, jobs, cache))
     _report(result, "text")
     if result.failed:
         sys.exit(1)
@@ -96,9 +128,19 @@ def build_command(
     show_default=True,
 )
 @jobs_option
-def check_command(source: Path, drafts: bool, strict: bool, output_format: str, jobs: int) -> None:
-    """Report every problem in the site without writing anything."""
-    result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs))
+@cache_option
+def check_command(
+    source: Path,
+    drafts: bool,
+    strict: bool,
+    output_format: str,
+    jobs: int,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Report every problem in the site without writing anything (a cache only with --cache)."""
+    cache = None if no_cache else cache_dir
+    result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs, cache=cache))
     _report(result, output_format)
     sys.exit(1 if result.failed else 0)
 

@@ -9,19 +9,21 @@ deps.stale_pages names are rendered again.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache as memoize
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
 
-from . import deps, markdown
+from . import cache, deps, markdown
 from .article import Article, discover, load_article
 from .assets import collect
 from .config import Config, load_config
@@ -42,6 +44,7 @@ class Options:
     drafts: bool = False
     strict: bool = False
     jobs: int = 0  # worker processes for reading sources; 0: one per core
+    cache: Path | None = None  # the persistent build cache's folder; None: no cache
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
     diagnostics = list(config_diagnostics)
     sources, problems = discover(config.content_dir)
     diagnostics += problems
-    loaded = _load_sources(sources, config, options.jobs, reuse)
+    loaded = _load_sources(sources, config, options, reuse)
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
@@ -174,9 +177,13 @@ PARALLEL_FROM = 64
 
 
 def _load_sources(
-    sources: list[Path], config: Config, jobs: int, reuse: Reuse | None
+    sources: list[Path], config: Config, options: Options, reuse: Reuse | None
 ) -> dict[Path, Loaded]:
-    """Every source, read and parsed again only when its stamp changed."""
+    """Every source, read and parsed again only when it changed.
+
+    In the same process a file's stamp tells (the dev server); across runs,
+    the persistent cache's content hash does.
+    """
     stamps = {path: _stamp(path) for path in sources}
     loaded: dict[Path, Loaded] = {}
     todo = []
@@ -186,22 +193,38 @@ def _load_sources(
             loaded[path] = previous
         else:
             todo.append(path)
-    workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
+    if not todo:
+        return dict(sorted(loaded.items()))
+    cache_key = cache.key(options.source) if options.cache else ""
+    stored = cache.load(options.cache, cache_key)
+    digests = {path: cache.digest(path.read_bytes()) for path in todo} if options.cache else {}
+    misses = []
+    for path in todo:
+        hit = stored.get(path)
+        if hit is not None and hit[0] == digests.get(path):
+            loaded[path] = dataclasses.replace(hit[1], stamp=stamps[path])
+        else:
+            misses.append(path)
+    workers = min(options.jobs or os.cpu_count() or 1, max(1, len(misses) // PARALLEL_FROM))
     load = partial(_load_one, config)
     if workers > 1:
-        chunk = max(1, len(todo) // (workers * 8))
+        chunk = max(1, len(misses) // (workers * 8))
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(load, todo, chunksize=chunk))
+            results = list(pool.map(load, misses, chunksize=chunk))
     else:
-        results = [load(path) for path in todo]
-    for path, (article, problems) in zip(todo, results, strict=True):
+        results = [load(path) for path in misses]
+    for path, (article, problems) in zip(misses, results, strict=True):
         links = article.body.targets if article else frozenset()
         loaded[path] = Loaded(stamps[path], article, problems, links)
+    if options.cache and misses:
+        entries = {path: (digests[path], loaded[path]) for path in sources if path in digests}
+        entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
+        cache.save(options.cache, cache_key, entries)
     return dict(sorted(loaded.items()))
 
 
-@cache
+@memoize
 def _parser(unsafe_html: bool) -> MarkdownIt:
     """One Markdown parser per process (set-up is costly; parsing keeps no state)."""
     return markdown.make_parser(unsafe_html)

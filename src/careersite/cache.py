@@ -1,0 +1,67 @@
+"""The persistent build cache: each source's validated, rendered Article by content hash.
+
+It lives in a folder (default .careersite-cache/ in the site, ignored by git,
+safe to delete) and is keyed by careersite's version and the bytes of
+data/*.yaml, which decide how a source validates. Layouts and the base URL do
+not enter: an Article's HTML holds markers, not URLs. A cache that cannot be
+read, or that another version wrote, is simply not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+FILE = "articles.pickle"
+FORMAT = 1
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def key(source: Path) -> str:
+    """What every entry depends on besides its own file."""
+    try:
+        release = version("careersite")
+    except PackageNotFoundError:
+        release = "unknown"
+    parts = [f"format {FORMAT}", release, sys.version]
+    data = source / "data"
+    for path in sorted(data.glob("*.yaml")) if data.is_dir() else []:
+        parts.append(f"{path.name}:{digest(path.read_bytes())}")
+    return digest("\n".join(parts).encode())
+
+
+def load(folder: Path | None, cache_key: str) -> dict[Path, tuple[str, Any]]:
+    """Entries by source path: (content digest, what was loaded from it)."""
+    if folder is None:
+        return {}
+    try:
+        with (folder / FILE).open("rb") as handle:
+            stored_key, entries = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return {}
+    return entries if stored_key == cache_key and isinstance(entries, dict) else {}
+
+
+def save(folder: Path | None, cache_key: str, entries: dict[Path, tuple[str, Any]]) -> None:
+    """Write the cache atomically; a cache that cannot be written is skipped."""
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        temporary = folder / f".{FILE}.{os.getpid()}"
+        with temporary.open("wb") as handle:
+            pickle.dump((cache_key, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(folder / FILE)
+    except OSError:
+        pass

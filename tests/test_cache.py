@@ -1,0 +1,101 @@
+"""The persistent build cache: same output with it and without, and only changed files re-read."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+
+import careersite.pipeline as pipeline
+from careersite.pipeline import Options, build
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    for part in ("content", "data", "layouts"):
+        shutil.copytree(REPO / part, copy / part)
+    return copy
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def built(site: Path, output: Path, *args: str) -> dict[str, bytes]:
+    result = run_cli("build", "--source", site, "--output", output, "--strict", *args)
+    assert result.returncode == 0, result.stderr
+    return tree(output)
+
+
+def test_output_is_the_same_with_and_without_the_cache(site: Path, tmp_path: Path) -> None:
+    without = built(site, tmp_path / "plain", "--no-cache")
+    assert not (site / ".careersite-cache").exists()
+    first = built(site, tmp_path / "first")
+    assert (site / ".careersite-cache/articles.pickle").is_file()
+    assert (site / ".careersite-cache/.gitignore").read_text() == "*\n"
+    second = built(site, tmp_path / "second")
+    assert first == second == without
+
+
+def test_an_edit_after_a_cached_build_shows_and_matches_a_clean_build(
+    site: Path, tmp_path: Path
+) -> None:
+    built(site, tmp_path / "warm")
+    guide = site / "content/customer-service/dortmund.md"
+    guide.write_text(
+        guide.read_text(encoding="utf-8") + "\nNach dem Cache geändert.\n", encoding="utf-8"
+    )
+    cached = built(site, tmp_path / "cached")
+    clean = built(site, tmp_path / "clean", "--no-cache")
+    assert cached == clean
+    assert (
+        "Nach dem Cache geändert." in cached["berufe/customer-service/dortmund/index.html"].decode()
+    )
+
+
+def test_a_data_change_invalidates_the_cache(site: Path, tmp_path: Path) -> None:
+    built(site, tmp_path / "warm")
+    cities = site / "data/cities.yaml"
+    text = cities.read_text(encoding="utf-8")
+    cities.write_text(text.replace("state: Nordrhein-Westfalen", "state: NRW"), encoding="utf-8")
+    cached = built(site, tmp_path / "cached")
+    clean = built(site, tmp_path / "clean", "--no-cache")
+    assert cached == clean
+    assert "(NRW)" in cached["berufe/customer-service/dortmund/index.html"].decode()
+
+
+def test_a_broken_or_foreign_cache_is_ignored(site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "articles.pickle").write_bytes(b"not a pickle at all")
+    result = built(site, tmp_path / "out", "--cache", str(folder))
+    assert result == built(site, tmp_path / "plain", "--no-cache")
+    assert not (site / ".careersite-cache").exists()
+    assert (folder / "articles.pickle").read_bytes() != b"not a pickle at all"
+
+
+def test_unchanged_sources_are_not_read_again(site: Path, tmp_path: Path, monkeypatch) -> None:
+    options = Options(site, cache=tmp_path / "cache")
+    first = build(options)
+    assert not first.failed
+    calls: list[Path] = []
+    real = pipeline.load_article
+
+    def counting(path, config, md):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return real(path, config, md)
+
+    monkeypatch.setattr(pipeline, "load_article", counting)
+    assert dict(build(options).files) == dict(first.files)
+    assert calls == []
+    guide = site / "content/kundendienstleiter/bremen.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nMehr.\n", encoding="utf-8")
+    build(options)
+    assert calls == [guide]
