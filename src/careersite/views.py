@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from pathlib import Path
 
 from markupsafe import Markup
 
@@ -258,6 +259,7 @@ class _ViewBuilder:
         self.link = Linker.for_base_url(site.config.base_url)
         self.city_hubs = {hub.city.slug: hub for hub in site.cities}
         self.role_hubs = {hub.role.slug: hub for hub in site.roles}
+        self.range_links: dict[tuple[str, Path], RangeLink] = {}
 
     def meta(
         self,
@@ -308,6 +310,13 @@ class _ViewBuilder:
         )
 
     def range_link(self, title: str, guide: Article) -> RangeLink:
+        # Every guide appears in dozens of its neighbours' lists: make each link once.
+        made = self.range_links.get((title, guide.source))
+        if made is None:
+            made = self.range_links[(title, guide.source)] = self._range_link(title, guide)
+        return made
+
+    def _range_link(self, title: str, guide: Article) -> RangeLink:
         salary = guide.salary
         range_text = (
             money_range(salary.min, salary.max, salary.currency, self.config.locale)
