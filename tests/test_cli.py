@@ -91,3 +91,61 @@ def test_build_py_takes_the_same_options(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (output / "staedte/potsdam/index.html").is_file()
+
+
+def test_quiet_prints_nothing_on_success(tmp_path: Path, cli) -> None:
+    result = cli("build", "--source", REPO, "--output", tmp_path / "out", "--quiet")
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
+def test_no_progress_display_when_stderr_is_not_a_terminal(tmp_path: Path, cli) -> None:
+    result = cli("build", "--source", REPO, "--output", tmp_path / "out")
+    assert "\r" not in result.stderr and "\x1b" not in result.stderr
+    assert result.stderr.startswith("built 14 pages")
+
+
+def test_progress_display_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "careersite",
+                "build",
+                "--source",
+                str(REPO),
+                "--output",
+                str(tmp_path / "out"),
+            ],
+            stderr=follower,
+            stdout=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert process.returncode == 0
+    text = shown.decode()
+    # 5 sources read; 14 HTML pages plus sitemap, feed and robots rendered
+    assert "reading 5/5" in text
+    assert "rendering 17/17" in text
+    assert "writing and indexing" in text
+    assert "\r\x1b[K" in text  # the status line is cleared before the summary
+    assert "built 14 pages" in text

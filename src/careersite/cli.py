@@ -81,6 +81,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @jobs_option
 @cache_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
 def build_command(
     source: Path,
     output: Path,
@@ -90,6 +91,7 @@ def build_command(
     jobs: int,
     cache_dir: Path | None,
     no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Build the site into the output folder."""
     started = time.perf_counter()
@@ -101,15 +103,22 @@ def build_command(
         click.echo(f"error: {reason}", err=True)
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
-    result = build(Options(source, output, base_url, drafts, strict, jobs, cache))
+    display = _Progress(enabled=not quiet and sys.stderr.isatty())
+    result = build(Options(source, output, base_url, drafts, strict, jobs, cache), progress=display)
+    display.done()
     _report(result, "text")
     if result.failed:
         sys.exit(1)
+    display("writing and indexing", 0, 0)
     try:
         write_output(result.files, output, source, finish=search.index)
     except (OutputError, search.SearchIndexError) as exc:
+        display.done()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    display.done()
+    if quiet:
+        return
     pages = sum(1 for name in result.files if name.endswith(".html"))
     click.echo(
         f"built {pages} pages into {output} in {time.perf_counter() - started:.2f} s", err=True
@@ -182,6 +191,26 @@ def new_command(role: str, city: str | None, source: Path) -> None:
 def schema_command() -> None:
     """Print the JSON Schema of the front matter (for editors)."""
     click.echo(schema.json_schema())
+
+
+class _Progress:
+    """One self-overwriting status line on a terminal; nothing in CI or with --quiet."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        counted = f" {done:,}/{total:,}" if total else " …"
+        click.echo(f"\r\x1b[K{stage}{counted}", err=True, nl=False)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
 
 
 def _report(result: BuildResult, output_format: str) -> None:

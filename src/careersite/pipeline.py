@@ -13,7 +13,7 @@ import dataclasses
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache as memoize
@@ -85,7 +85,16 @@ class BuildResult:
         return has_failures(self.diagnostics, self.strict)
 
 
-def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
+Progress = Callable[[str, int, int], None]  # (stage, done, total), for a terminal display
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The default progress report: none."""
+
+
+def build(
+    options: Options, reuse: Reuse | None = None, progress: Progress = _silent
+) -> BuildResult:
     data_stamps = _stamps(options.source / "data")
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
         reuse = None  # data feeds every page: start afresh
@@ -99,7 +108,7 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
     diagnostics = list(config_diagnostics)
     sources, problems = discover(config.content_dir)
     diagnostics += problems
-    loaded = _load_sources(sources, config, options, reuse)
+    loaded = _load_sources(sources, config, options, reuse, progress)
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
@@ -120,7 +129,7 @@ def build(options: Options, reuse: Reuse | None = None) -> BuildResult:
     html_bodies = {site.paths[source]: html for source, (html, _) in bodies.items()}
     site_view, pages = build_pages(site, html_bodies, hrefs)
     files = dict(assets.files)
-    rendered = _render_pages(pages, env, site_view, stale, reuse, files, diagnostics)
+    rendered = _render_pages(pages, env, site_view, stale, reuse, files, diagnostics, progress)
     lent = Reuse(
         options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
     )
@@ -135,10 +144,13 @@ def _render_pages(
     reuse: Reuse | None,
     files: dict[str, bytes],
     diagnostics: list[Diagnostic],
+    progress: Progress,
 ) -> int:
     """Render the stale pages into files, copy the rest from the previous build; a count."""
     rendered = 0
-    for page in pages:
+    for done, page in enumerate(pages, start=1):
+        if done % 200 == 0 or done == len(pages):
+            progress("rendering", done, len(pages))
         name = output_file(page.path)
         if reuse is not None and not _is_stale(page.path, stale) and name in reuse.files:
             files[name] = reuse.files[name]
@@ -177,7 +189,7 @@ PARALLEL_FROM = 64
 
 
 def _load_sources(
-    sources: list[Path], config: Config, options: Options, reuse: Reuse | None
+    sources: list[Path], config: Config, options: Options, reuse: Reuse | None, progress: Progress
 ) -> dict[Path, Loaded]:
     """Every source, read and parsed again only when it changed.
 
@@ -211,9 +223,17 @@ def _load_sources(
         chunk = max(1, len(misses) // (workers * 8))
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(load, misses, chunksize=chunk))
+            results = []
+            for result in pool.map(load, misses, chunksize=chunk):
+                results.append(result)
+                if len(results) % 200 == 0 or len(results) == len(misses):
+                    progress("reading", len(results), len(misses))
     else:
-        results = [load(path) for path in misses]
+        results = []
+        for path in misses:
+            results.append(load(path))
+            if len(results) % 200 == 0 or len(results) == len(misses):
+                progress("reading", len(results), len(misses))
     for path, (article, problems) in zip(misses, results, strict=True):
         links = article.body.targets if article else frozenset()
         loaded[path] = Loaded(stamps[path], article, problems, links)
