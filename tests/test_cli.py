@@ -119,6 +119,7 @@ def test_progress_display_on_a_terminal(tmp_path: Path) -> None:
                 "-m",
                 "careersite",
                 "build",
+                "--no-cache",  # so that every source is read
                 "--source",
                 str(REPO),
                 "--output",
