@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .urls import STATIC_DIR
+
 
 @dataclass(frozen=True)
 class Assets:
@@ -32,7 +34,7 @@ def collect(static_dirs: list[Path]) -> Assets:
     files: dict[str, bytes] = {}
     for name, path in sorted(chosen.items()):
         content = path.read_bytes()
-        site_path = "static/" + fingerprinted(name, content)
+        site_path = f"{STATIC_DIR}/{fingerprinted(name, content)}"
         hrefs[name] = site_path
         files[site_path] = content
     return Assets(hrefs, files)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BUNDLE = "pagefind"  # folder of the index inside the output
+from .urls import SEARCH_BUNDLE
 
 
 class SearchIndexError(Exception):
@@ -26,7 +26,7 @@ def index(site_dir: Path) -> None:
         "--site",
         str(site_dir),
         "--output-subdir",
-        BUNDLE,
+        SEARCH_BUNDLE,
         "--silent",
     ]
     try:

@@ -14,7 +14,14 @@ from pathlib import Path
 from .article import Article
 from .config import City, Config, Role
 from .diagnostics import Diagnostic, SourcePos, error
-from .urls import alias_site_path, slug
+from .urls import (
+    SEARCH_BUNDLE,
+    SEARCH_PATH,
+    SPECIAL_FILES,
+    STATIC_DIR,
+    alias_site_path,
+    slug,
+)
 
 
 @dataclass(frozen=True)
@@ -133,9 +140,7 @@ def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnos
 
 
 # First URL segments that careersite's own files use.
-RESERVED = frozenset(
-    {"static", "pagefind", "suche", "404.html", "feed.xml", "sitemap.xml", "robots.txt"}
-)
+RESERVED = frozenset({STATIC_DIR, SEARCH_BUNDLE, SEARCH_PATH.strip("/"), *SPECIAL_FILES})
 
 
 def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:

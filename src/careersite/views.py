@@ -17,9 +17,8 @@ from . import feeds, structured
 from .article import Article, Salary
 from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
-from .search import BUNDLE as SEARCH_BUNDLE
 from .site import CityHub, Redirect, RoleHub, Site
-from .urls import Linker
+from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
 
 NEWEST_ON_HOME = 10
 # A role in 250 cities would list 249 others on every guide: 2.5 million links
@@ -27,7 +26,6 @@ NEWEST_ON_HOME = 10
 # (wrapping round), so every guide is linked from as many others, and the
 # role hub lists them all.
 SAME_ROLE_SHOWN = 24
-SEARCH_PATH = "suche/"
 Trail = tuple[tuple[str, str], ...]  # (title, site path) after "Start"
 
 
