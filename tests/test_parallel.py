@@ -1,4 +1,4 @@
-"""--jobs: reading sources in worker processes gives the same site, byte for byte."""
+"""--jobs: reading and rendering in worker processes gives the same site, byte for byte."""
 
 from __future__ import annotations
 
@@ -57,3 +57,27 @@ def test_errors_from_workers_are_reported_in_file_order(corpus: Path, tmp_path: 
     assert one.stdout == two.stdout
     reported = [record["file"] for record in json.loads(two.stdout)]
     assert reported == [guide.relative_to(site).as_posix() for guide in broken]
+
+
+def test_a_layout_error_in_rendering_workers_is_reported_once_and_alike(
+    corpus: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "bad-layout"
+    shutil.copytree(corpus / "content", site / "content")
+    shutil.copytree(corpus / "data", site / "data")
+    (site / "layouts").mkdir()
+    guide = (REPO / "layouts" / "guide.html").read_text(encoding="utf-8")
+    broken = guide.replace("{{ page.body }}", "{{ page.body }}{{ page.no_such_field }}", 1)
+    (site / "layouts" / "guide.html").write_text(broken, encoding="utf-8")
+    runs = {
+        jobs: run_cli(
+            "build", "--source", ".", "--output", tmp_path / jobs, "--jobs", jobs, cwd=site
+        )
+        for jobs in ("1", "2")
+    }
+    assert runs["1"].returncode == runs["2"].returncode == 1
+    assert runs["1"].stderr == runs["2"].stderr
+    errors = runs["2"].stderr.splitlines()
+    assert len(errors) == 160  # one per guide page
+    assert all("layouts/guide.html:" in line and "no_such_field" in line for line in errors)
+    assert not (tmp_path / "2").exists()

@@ -43,7 +43,7 @@ class Options:
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False
-    jobs: int = 0  # worker processes for reading sources; 0: one per core
+    jobs: int = 0  # worker processes for reading and rendering; 0: one per core
     cache: Path | None = None  # the persistent build cache's folder; None: no cache
 
 
@@ -129,7 +129,9 @@ def build(
     html_bodies = {site.paths[source]: html for source, (html, _) in bodies.items()}
     site_view, pages = build_pages(site, html_bodies, hrefs)
     files = dict(assets.files)
-    rendered = _render_pages(pages, env, site_view, stale, reuse, files, diagnostics, progress)
+    rendered = _render_pages(
+        pages, env, site_view, stale, reuse, files, diagnostics, progress, options.jobs
+    )
     lent = Reuse(
         options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
     )
@@ -145,23 +147,76 @@ def _render_pages(
     files: dict[str, bytes],
     diagnostics: list[Diagnostic],
     progress: Progress,
+    jobs: int,
 ) -> int:
     """Render the stale pages into files, copy the rest from the previous build; a count."""
-    rendered = 0
-    for done, page in enumerate(pages, start=1):
-        if done % 200 == 0 or done == len(pages):
-            progress("rendering", done, len(pages))
+    todo = []
+    for page in pages:
         name = output_file(page.path)
         if reuse is not None and not _is_stale(page.path, stale) and name in reuse.files:
             files[name] = reuse.files[name]
-            continue
-        html, problem = render_page(env, page, site_view)
-        rendered += 1
+        else:
+            todo.append(page)
+    results = _render_all(todo, env, site_view, progress, jobs)
+    for page, (html, problem) in zip(todo, results, strict=True):
         if problem:
             diagnostics.append(problem)
         elif html is not None:
-            files[name] = html
-    return rendered
+            files[output_file(page.path)] = html
+    return len(todo)
+
+
+Rendered = tuple[bytes | None, Diagnostic | None]
+
+# What forked rendering workers find already in memory: (pages, env, site view).
+_rendering: tuple[list[Page], Environment, SiteView] | None = None
+
+
+def _render_all(
+    pages: list[Page], env: Environment, site_view: SiteView, progress: Progress, jobs: int
+) -> list[Rendered]:
+    """Each page rendered, in order; spread over forked workers when there are many."""
+    global _rendering
+    workers = _workers(jobs, len(pages))
+    if workers == 1 or os.name != "posix":
+        results = []
+        for page in pages:
+            results.append(render_page(env, page, site_view))
+            _report(progress, "rendering", len(results), len(pages))
+        return results
+    # Forked workers inherit the site, its views and the templates: only the
+    # page numbers go to them and only the bytes come back.
+    _rendering = (pages, env, site_view)
+    try:
+        size = max(1, len(pages) // (workers * 8))
+        chunks = [
+            range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)
+        ]
+        results = []
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for rendered in pool.map(_render_chunk, chunks):
+                results += rendered
+                _report(progress, "rendering", len(results), len(pages))
+        return results
+    finally:
+        _rendering = None
+
+
+def _render_chunk(numbers: range) -> list[Rendered]:
+    assert _rendering is not None, "only forked workers render chunks"
+    pages, env, site_view = _rendering
+    return [render_page(env, pages[n], site_view) for n in numbers]
+
+
+def _report(progress: Progress, stage: str, done: int, total: int) -> None:
+    if done % 200 == 0 or done == total:
+        progress(stage, done, total)
+
+
+def _workers(jobs: int, tasks: int) -> int:
+    """Worker processes for this many tasks: fewer than PARALLEL_FROM each is not worth one."""
+    return min(jobs or os.cpu_count() or 1, max(1, tasks // PARALLEL_FROM))
 
 
 def _is_stale(path: str, stale: set[str] | None) -> bool:
@@ -217,7 +272,7 @@ def _load_sources(
             loaded[path] = dataclasses.replace(hit[1], stamp=stamps[path])
         else:
             misses.append(path)
-    workers = min(options.jobs or os.cpu_count() or 1, max(1, len(misses) // PARALLEL_FROM))
+    workers = _workers(options.jobs, len(misses))
     load = partial(_load_one, config)
     if workers > 1:
         chunk = max(1, len(misses) // (workers * 8))
@@ -226,14 +281,12 @@ def _load_sources(
             results = []
             for result in pool.map(load, misses, chunksize=chunk):
                 results.append(result)
-                if len(results) % 200 == 0 or len(results) == len(misses):
-                    progress("reading", len(results), len(misses))
+                _report(progress, "reading", len(results), len(misses))
     else:
         results = []
         for path in misses:
             results.append(load(path))
-            if len(results) % 200 == 0 or len(results) == len(misses):
-                progress("reading", len(results), len(misses))
+            _report(progress, "reading", len(results), len(misses))
     for path, (article, problems) in zip(misses, results, strict=True):
         links = article.body.targets if article else frozenset()
         loaded[path] = Loaded(stamps[path], article, problems, links)
