@@ -55,13 +55,18 @@ def save(folder: Path | None, cache_key: str, entries: dict[Path, tuple[str, Any
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
+        prepare(folder)
         temporary = folder / f".{FILE}.{os.getpid()}"
         with temporary.open("wb") as handle:
             pickle.dump((cache_key, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(folder / FILE)
     except OSError:
         pass
+
+
+def prepare(folder: Path) -> None:
+    """Create the cache folder, with a .gitignore so that git never takes it in."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")

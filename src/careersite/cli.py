@@ -11,10 +11,11 @@ from typing import Any
 
 import click
 
-from . import schema, search
+from . import fresh, schema, search
 from .diagnostics import format_github, format_text, to_json
 from .pipeline import BuildResult, Options, build
-from .write import OutputError, refusal, write_output
+from .render import layout_dirs
+from .write import OutputError, recover, refusal, write_output
 
 _URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
@@ -103,8 +104,15 @@ def build_command(
         click.echo(f"error: {reason}", err=True)
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
+    options = Options(source, output, base_url, drafts, strict, jobs, cache)
+    inputs = fresh.inputs_digest(source, layout_dirs(source), (base_url, drafts))
+    recover(output)  # what an interrupted build left, before judging the output
+    record = fresh.load(cache)
+    if record is not None and fresh.is_current(record, inputs, output):
+        _up_to_date(record, output, strict, quiet, started)
+        return
     display = _Progress(enabled=not quiet and sys.stderr.isatty())
-    result = build(Options(source, output, base_url, drafts, strict, jobs, cache), progress=display)
+    result = build(options, progress=display)
     display.done()
     _report(result, "text")
     if result.failed:
@@ -117,12 +125,32 @@ def build_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     display.done()
+    if cache is not None:
+        written = fresh.manifest(output)
+        resolved = str(output.resolve())
+        fresh.save(cache, fresh.Record(inputs, resolved, written, result.diagnostics))
     if quiet:
         return
     pages = sum(1 for name in result.files if name.endswith(".html"))
     click.echo(
         f"built {pages} pages into {output} in {time.perf_counter() - started:.2f} s", err=True
     )
+
+
+def _up_to_date(
+    record: fresh.Record, output: Path, strict: bool, quiet: bool, started: float
+) -> None:
+    """Nothing the output depends on changed: report as that build did, touch nothing."""
+    result = BuildResult({}, record.diagnostics, strict)
+    _report(result, "text")
+    if result.failed:
+        sys.exit(1)
+    if not quiet:
+        pages = sum(1 for name in record.files if name.endswith(".html"))
+        took = time.perf_counter() - started
+        click.echo(
+            f"{output} is up to date: {pages} pages, nothing changed ({took:.2f} s)", err=True
+        )
 
 
 @main.command("check")

@@ -1,0 +1,119 @@
+"""Whether the output on disk is already what a build would write.
+
+After each written build the cache folder keeps a record of what went in (one
+digest over every file of content/, data/ and the layouts, careersite's version
+and the options that shape the output) and of what came out (each output file's
+size, modification time and inode, so a file edited, added or removed by hand
+shows). When both still match, the command line reports the recorded
+diagnostics again and leaves the output alone: the no-change rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from . import cache
+from .diagnostics import Diagnostic
+
+FILE = "output.pickle"
+FORMAT = 1
+
+FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
+
+
+@dataclass(frozen=True)
+class Record:
+    inputs: str  # inputs_digest() of the build that wrote the output
+    output: str  # the output folder, resolved
+    files: dict[str, FileStamp]  # every file below it, by relative name
+    diagnostics: tuple[Diagnostic, ...]  # what that build reported (warnings only)
+
+
+def inputs_digest(source: Path, layout_dirs: list[Path], settings: tuple[object, ...]) -> str:
+    """One digest of everything a build reads, and of settings (options that shape output)."""
+    try:
+        release = version("careersite")
+    except PackageNotFoundError:
+        release = "unknown"
+    digest = hashlib.sha256(repr((FORMAT, release, sys.version, settings)).encode())
+    folders = [source / "content", source / "data", *layout_dirs]
+    for folder in folders:
+        digest.update(f"\0folder {folder.resolve()}\0".encode())
+        _hash_tree(folder, digest)
+    return digest.hexdigest()
+
+
+def _hash_tree(folder: Path, digest: hashlib._Hash) -> None:
+    """Names and bytes of regular files, link texts of symbolic links, the rest by kind."""
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(root, d))]):
+            path = os.path.join(root, name)
+            digest.update(f"\0{os.path.relpath(path, folder)}\0".encode("utf-8", "surrogateescape"))
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode):
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+            elif stat.S_ISLNK(info.st_mode):
+                digest.update(b"link " + os.fsencode(os.readlink(path)))
+            else:
+                digest.update(f"kind {stat.S_IFMT(info.st_mode)}".encode())
+
+
+def manifest(root: Path) -> dict[str, FileStamp]:
+    """Every file below root with its stamp; symbolic links and folders by name only."""
+    found: dict[str, FileStamp] = {}
+    todo = [(os.fspath(root), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, name + "/"))
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    found[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return found
+
+
+def load(folder: Path | None) -> Record | None:
+    if folder is None:
+        return None
+    try:
+        with (folder / FILE).open("rb") as handle:
+            record = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    return record if isinstance(record, Record) else None
+
+
+def is_current(record: Record | None, inputs: str, output: Path) -> bool:
+    """True when output holds exactly what the recorded build wrote from these inputs."""
+    if record is None or record.inputs != inputs or record.output != str(output.resolve()):
+        return False
+    try:
+        return manifest(output) == record.files
+    except OSError:
+        return False
+
+
+def save(folder: Path | None, record: Record) -> None:
+    """Write the record atomically; one that cannot be written is skipped."""
+    if folder is None:
+        return
+    try:
+        cache.prepare(folder)
+        temporary = folder / f".{FILE}.{os.getpid()}"
+        with temporary.open("wb") as handle:
+            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(folder / FILE)
+    except OSError:
+        pass

@@ -1,0 +1,151 @@
+"""The no-change rebuild: when nothing the output depends on changed, the output is left alone."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+
+GUIDE = "content/customer-service/dortmund.md"
+PAGE = "berufe/customer-service/dortmund/index.html"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    for part in ("content", "data", "layouts"):
+        shutil.copytree(REPO / part, copy / part)
+    return copy
+
+
+def build(site: Path, *args: str) -> tuple[int, str]:
+    result = run_cli("build", "--source", site, *args)
+    return result.returncode, result.stderr
+
+
+def stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """Each output file's inode and modification time: changed by any rewrite."""
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def up_to_date(stderr: str) -> bool:
+    return "is up to date" in stderr and "nothing changed" in stderr
+
+
+def test_a_second_build_with_nothing_changed_touches_nothing(site: Path) -> None:
+    code, first = build(site)
+    assert code == 0 and first.startswith("built "), first
+    before = stamps(site / "public")
+    code, second = build(site)
+    assert code == 0 and up_to_date(second), second
+    assert stamps(site / "public") == before
+    pages = sum(1 for name in before if name.endswith(".html"))
+    assert f"{pages} pages" in second
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit a guide",
+        "touch a layout",
+        "edit data",
+        "add a file to content",
+        "remove a guide",
+    ],
+)
+def test_any_change_to_the_inputs_builds_again(site: Path, change: str) -> None:
+    assert build(site)[0] == 0
+    if change == "edit a guide":
+        with (site / GUIDE).open("a", encoding="utf-8") as handle:
+            handle.write("\nEin neuer Satz nach dem Build.\n")
+    elif change == "touch a layout":
+        layout = site / "layouts/base.html"
+        layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "edit data":
+        data = site / "data/site.yaml"
+        data.write_text(data.read_text(encoding="utf-8") + "\n# ein Kommentar\n", encoding="utf-8")
+    elif change == "add a file to content":
+        (site / "content/customer-service/notiz.txt").write_text("x", encoding="utf-8")
+    elif change == "remove a guide":
+        (site / GUIDE).unlink()
+    code, stderr = build(site)
+    if change == "remove a guide":  # built again: other guides link to it
+        assert code == 1 and "error: link to missing file" in stderr, stderr
+        return
+    assert code == 0 and stderr.startswith("built "), stderr
+    if change == "edit a guide":
+        assert "Ein neuer Satz nach dem Build." in (site / "public" / PAGE).read_text()
+
+
+@pytest.mark.parametrize("damage", ["edit", "remove", "add"])
+def test_output_changed_by_hand_is_built_again(site: Path, damage: str) -> None:
+    assert build(site)[0] == 0
+    clean = {p: (site / "public" / p).read_bytes() for p in stamps(site / "public")}
+    page = site / "public" / PAGE
+    if damage == "edit":
+        page.write_bytes(page.read_bytes().replace(b"Dortmund", b"Dortmunt"))
+    elif damage == "remove":
+        page.unlink()
+    else:
+        (site / "public" / "fremd.html").write_text("nicht von careersite", encoding="utf-8")
+    code, stderr = build(site)
+    assert code == 0 and stderr.startswith("built "), stderr
+    assert {p: (site / "public" / p).read_bytes() for p in stamps(site / "public")} == clean
+
+
+def test_options_that_shape_the_output_build_again(site: Path, tmp_path: Path) -> None:
+    assert build(site)[0] == 0
+    code, stderr = build(site, "--base-url", "https://example.org/karriere/")
+    assert code == 0 and stderr.startswith("built "), stderr
+    assert 'href="/karriere/' in (site / "public" / PAGE).read_text()
+    code, stderr = build(site, "--drafts")
+    assert code == 0 and stderr.startswith("built "), stderr
+    code, stderr = build(site, "--drafts")
+    assert code == 0 and up_to_date(stderr), stderr
+    # Another output folder is built, not copied.
+    code, stderr = build(site, "--drafts", "--output", str(tmp_path / "elsewhere"))
+    assert code == 0 and stderr.startswith("built "), stderr
+
+
+def test_without_the_cache_every_build_builds(site: Path) -> None:
+    assert build(site, "--no-cache")[0] == 0
+    assert build(site)[0] == 0
+    code, stderr = build(site, "--no-cache")
+    assert code == 0 and stderr.startswith("built "), stderr
+
+
+def test_warnings_are_reported_again_and_strict_still_fails(site: Path) -> None:
+    guide = site / GUIDE
+    guide.write_text(
+        guide.read_text(encoding="utf-8").replace("---\n", "---\nfarbe: blau\n", 1),
+        encoding="utf-8",
+    )
+    code, first = build(site)
+    assert code == 0 and "warning: unknown key 'farbe'" in first, first
+    before = stamps(site / "public")
+    code, second = build(site)
+    assert code == 0 and up_to_date(second)
+    assert first.splitlines()[0] == second.splitlines()[0]
+    code, strict = build(site, "--strict")
+    assert code == 1, strict
+    assert "error: unknown key 'farbe'" in strict and not up_to_date(strict)
+    assert stamps(site / "public") == before
+
+
+def test_a_failed_build_after_a_good_one_is_not_mistaken_for_up_to_date(site: Path) -> None:
+    assert build(site)[0] == 0
+    guide = site / GUIDE
+    good = guide.read_text(encoding="utf-8")
+    guide.write_text(good.replace("role:", "role: [", 1), encoding="utf-8")
+    assert build(site)[0] == 1
+    guide.write_text(good, encoding="utf-8")
+    os.utime(guide)  # same bytes as the last good build: that output is still right
+    code, stderr = build(site)
+    assert code == 0 and up_to_date(stderr), stderr
