@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import stat
 import sys
 from dataclasses import dataclass
@@ -85,13 +84,7 @@ def manifest(root: Path) -> dict[str, FileStamp]:
 
 
 def load(folder: Path | None) -> Record | None:
-    if folder is None:
-        return None
-    try:
-        with (folder / FILE).open("rb") as handle:
-            record = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        return None
+    record = cache.read(folder / FILE) if folder is not None else None
     return record if isinstance(record, Record) else None
 
 
@@ -107,13 +100,5 @@ def is_current(record: Record | None, inputs: str, output: Path) -> bool:
 
 def save(folder: Path | None, record: Record) -> None:
     """Write the record atomically; one that cannot be written is skipped."""
-    if folder is None:
-        return
-    try:
-        cache.prepare(folder)
-        temporary = folder / f".{FILE}.{os.getpid()}"
-        with temporary.open("wb") as handle:
-            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(folder / FILE)
-    except OSError:
-        pass
+    if folder is not None:
+        cache.write(folder, FILE, record)
