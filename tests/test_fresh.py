@@ -149,3 +149,90 @@ def test_a_failed_build_after_a_good_one_is_not_mistaken_for_up_to_date(site: Pa
     os.utime(guide)  # same bytes as the last good build: that output is still right
     code, stderr = build(site)
     assert code == 0 and up_to_date(stderr), stderr
+
+
+# --- rebuilding part of the output -----------------------------------------------------------
+
+
+def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """What a build from scratch writes, without the search index (its files are not stable)."""
+    output = tmp_path / "clean"
+    result = run_cli("build", "--source", site, "--output", output, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    return contents(output)
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "pagefind" not in p.relative_to(root).parts
+    }
+
+
+def rendered(stderr: str) -> int | None:
+    """How many files the build says it rendered, when it took the rest from the output."""
+    words = stderr.split("(", 1)[1].split() if " rendered, the rest unchanged" in stderr else []
+    return int(words[0]) if words else None
+
+
+def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
+    site: Path, tmp_path: Path
+) -> None:
+    assert build(site)[0] == 0
+    before = stamps(site / "public")
+    fragments = {p.name for p in (site / "public/pagefind/fragment").iterdir()}
+    with (site / GUIDE).open("a", encoding="utf-8") as handle:
+        handle.write("\nEin Satz, der nur im Text steht.\n")
+    code, stderr = build(site)
+    assert code == 0, stderr
+    assert rendered(stderr) == 3, stderr  # the page, sitemap.xml and feed.xml
+    after = stamps(site / "public")
+    assert after[PAGE] != before[PAGE]
+    assert after["index.html"] == before["index.html"]  # the same file, not a copy
+    assert after["staedte/dortmund/index.html"] == before["staedte/dortmund/index.html"]
+    assert contents(site / "public") == clean_tree(site, tmp_path)
+    assert "Ein Satz, der nur im Text steht." in (site / "public" / PAGE).read_text()
+    # The search index is made again over the new page.
+    assert {p.name for p in (site / "public/pagefind/fragment").iterdir()} != fragments
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("title", None),  # shown on hubs, lists and neighbours: every page again
+        ("salary", None),
+        ("guide layout", 4),  # the four guide pages
+        ("stylesheet", None),  # its fingerprinted name is on every page
+        ("new guide", None),
+    ],
+)
+def test_other_changes_render_what_they_must_and_match_a_clean_build(
+    site: Path, tmp_path: Path, change: str, expected: int | None
+) -> None:
+    assert build(site)[0] == 0
+    guide = site / GUIDE
+    text = guide.read_text(encoding="utf-8")
+    if change == "title":
+        guide.write_text(text.replace("title: ", "title: Neu ", 1), encoding="utf-8")
+    elif change == "salary":
+        guide.write_text(text.replace("  max: 3400", "  max: 3500", 1), encoding="utf-8")
+    elif change == "guide layout":
+        layout = site / "layouts/guide.html"
+        layout.write_text(
+            layout.read_text(encoding="utf-8").replace(
+                "</article>", "<p>Neu im Layout</p></article>", 1
+            ),
+            encoding="utf-8",
+        )
+    elif change == "stylesheet":
+        style = site / "layouts/static/style.css"
+        style.write_text(style.read_text(encoding="utf-8") + "\n/* neu */\n", encoding="utf-8")
+    elif change == "new guide":
+        (site / "content/customer-service/bremen.md").write_text(
+            text.replace("Dortmund", "Bremen"), encoding="utf-8"
+        )
+    code, stderr = build(site)
+    assert code == 0, stderr
+    assert rendered(stderr) == expected, stderr
+    assert contents(site / "public") == clean_tree(site, tmp_path)

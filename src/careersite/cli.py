@@ -105,36 +105,45 @@ def build_command(
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
     options = Options(source, output, base_url, drafts, strict, jobs, cache)
-    inputs = fresh.inputs_digest(source, layout_dirs(source), (base_url, drafts))
+    found = fresh.fingerprints(source, layout_dirs(source), (base_url, drafts))
     recover(output)  # what an interrupted build left, before judging the output
     record = fresh.load(cache)
-    if record is not None and fresh.is_current(record, inputs, output):
-        _up_to_date(record, output, strict, quiet, started)
-        return
+    previous = None
+    if record is not None and fresh.untouched(record, output):
+        if record.inputs == found.inputs:
+            _up_to_date(record, output, strict, quiet, started)
+            return
+        previous = fresh.previous(record, found)
     display = _Progress(enabled=not quiet and sys.stderr.isatty())
-    result = build(options, progress=display)
+    result = build(options, progress=display, previous=previous)
     display.done()
     _report(result, "text")
     if result.failed:
         sys.exit(1)
     display("writing and indexing", 0, 0)
     try:
-        write_output(result.files, output, source, finish=search.index)
+        write_output(result.files, output, source, finish=search.index, keep=result.kept)
     except (OutputError, search.SearchIndexError) as exc:
         display.done()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     display.done()
     if cache is not None:
-        written = fresh.manifest(output)
-        resolved = str(output.resolve())
-        fresh.save(cache, fresh.Record(inputs, resolved, written, result.diagnostics))
+        written = fresh.Record(
+            found.inputs,
+            found.basis,
+            str(output.resolve()),
+            fresh.manifest(output),
+            result.diagnostics,
+            result.inputs,
+        )
+        fresh.save(cache, written)
     if quiet:
         return
-    pages = sum(1 for name in result.files if name.endswith(".html"))
-    click.echo(
-        f"built {pages} pages into {output} in {time.perf_counter() - started:.2f} s", err=True
-    )
+    pages = sum(1 for name in [*result.files, *result.kept] if name.endswith(".html"))
+    took = time.perf_counter() - started
+    partly = f" ({result.rendered} files rendered, the rest unchanged)" if result.kept else ""
+    click.echo(f"built {pages} pages into {output} in {took:.2f} s{partly}", err=True)
 
 
 def _up_to_date(

@@ -1,4 +1,4 @@
-"""Whether the output on disk is already what a build would write.
+"""Whether the output on disk is already what a build would write, or most of it.
 
 After each written build the cache folder keeps a record of what went in (one
 digest over every file of content/, data/ and the layouts, careersite's version
@@ -6,6 +6,10 @@ and the options that shape the output) and of what came out (each output file's
 size, modification time and inode, so a file edited, added or removed by hand
 shows). When both still match, the command line reports the recorded
 diagnostics again and leaves the output alone: the no-change rebuild.
+
+When only content or layouts changed (the same basis: version, options, data),
+the record's per-file digests let the next build render only the pages that
+changed and take the rest from the output as it is (pipeline.Previous).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from . import cache
 from .diagnostics import Diagnostic
+from .pipeline import Inputs, Previous
 
 FILE = "output.pickle"
 FORMAT = 1
@@ -29,24 +34,35 @@ FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 
 @dataclass(frozen=True)
 class Record:
-    inputs: str  # inputs_digest() of the build that wrote the output
+    inputs: str  # Fingerprints.inputs of the build that wrote the output
+    basis: str  # Fingerprints.basis of that build
     output: str  # the output folder, resolved
     files: dict[str, FileStamp]  # every file below it, by relative name
     diagnostics: tuple[Diagnostic, ...]  # what that build reported (warnings only)
+    built: Inputs | None  # what it read, file by file
 
 
-def inputs_digest(source: Path, layout_dirs: list[Path], settings: tuple[object, ...]) -> str:
-    """One digest of everything a build reads, and of settings (options that shape output)."""
+@dataclass(frozen=True)
+class Fingerprints:
+    basis: str  # careersite's version, the settings and data/
+    inputs: str  # the basis, content/ and the layouts: everything a build reads
+
+
+def fingerprints(
+    source: Path, layout_dirs: list[Path], settings: tuple[object, ...]
+) -> Fingerprints:
+    """Digests of what a build reads; settings are the options that shape the output."""
     try:
         release = version("careersite")
     except PackageNotFoundError:
         release = "unknown"
     digest = hashlib.sha256(repr((FORMAT, release, sys.version, settings)).encode())
-    folders = [source / "content", source / "data", *layout_dirs]
-    for folder in folders:
+    for folder in [source / "data", source / "content", *layout_dirs]:
         digest.update(f"\0folder {folder.resolve()}\0".encode())
         _hash_tree(folder, digest)
-    return digest.hexdigest()
+        if folder == source / "data":
+            basis = digest.hexdigest()
+    return Fingerprints(basis, digest.hexdigest())
 
 
 def _hash_tree(folder: Path, digest: hashlib._Hash) -> None:
@@ -88,14 +104,21 @@ def load(folder: Path | None) -> Record | None:
     return record if isinstance(record, Record) else None
 
 
-def is_current(record: Record | None, inputs: str, output: Path) -> bool:
-    """True when output holds exactly what the recorded build wrote from these inputs."""
-    if record is None or record.inputs != inputs or record.output != str(output.resolve()):
+def untouched(record: Record | None, output: Path) -> bool:
+    """True when output holds exactly what the recorded build wrote there."""
+    if record is None or record.output != str(output.resolve()):
         return False
     try:
         return manifest(output) == record.files
     except OSError:
         return False
+
+
+def previous(record: Record, found: Fingerprints) -> Previous | None:
+    """What a build may take from an untouched output written on the same basis."""
+    if record.basis != found.basis or record.built is None:
+        return None
+    return Previous(record.built, frozenset(record.files))
 
 
 def save(folder: Path | None, record: Record) -> None:

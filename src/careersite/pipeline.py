@@ -4,7 +4,10 @@ Nothing here writes to disk; the result holds every output file as bytes,
 so the command line can write it atomically and the dev server can serve it.
 A build may be handed what the previous one in the same process learned
 (Reuse): then only changed sources are parsed again and only the pages that
-deps.stale_pages names are rendered again.
+deps.stale_pages names are rendered again. A build in a new process may be
+handed what the last one left on disk (Previous, found by fresh.py): then
+only the pages that changed are rendered and the result names the rest as
+kept, for the writer to take from the output as it is.
 """
 
 from __future__ import annotations
@@ -73,12 +76,30 @@ class Reuse:
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """What a build read, by digest: the next build in a new process compares against it."""
+
+    sources: dict[Path, tuple[str, str]]  # source -> digests of its bytes and of its card
+    layouts: dict[str, str]  # layout file (as templates name it) -> digest of its bytes
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last build whose output is on disk untouched, with the same data and options."""
+
+    inputs: Inputs
+    files: frozenset[str]  # the output files it wrote
+
+
+@dataclass(frozen=True)
 class BuildResult:
     files: Mapping[str, bytes] = field(default_factory=dict)  # output path -> content
     diagnostics: tuple[Diagnostic, ...] = ()
     strict: bool = False
     rendered: int = 0  # pages rendered by this build (fewer than all on a rebuild)
     reuse: Reuse | None = None
+    kept: frozenset[str] = frozenset()  # output files to take unchanged from Previous
+    inputs: Inputs | None = None  # with the cache on
 
     @property
     def failed(self) -> bool:
@@ -93,7 +114,10 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 
 def build(
-    options: Options, reuse: Reuse | None = None, progress: Progress = _silent
+    options: Options,
+    reuse: Reuse | None = None,
+    progress: Progress = _silent,
+    previous: Previous | None = None,
 ) -> BuildResult:
     data_stamps = _stamps(options.source / "data")
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
@@ -108,7 +132,7 @@ def build(
     diagnostics = list(config_diagnostics)
     sources, problems = discover(config.content_dir)
     diagnostics += problems
-    loaded = _load_sources(sources, config, options, reuse, progress)
+    loaded, digests = _load_sources(sources, config, options, reuse, progress)
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
@@ -119,7 +143,13 @@ def build(
     dirs = layout_dirs(config.source)
     layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
     env = make_environment(dirs)
-    stale = _stale(reuse, loaded, site, layout_stamps, env)
+    inputs = _inputs(loaded, digests, dirs) if options.cache else None
+    if reuse is not None:
+        stale = _stale(reuse, loaded, site, layout_stamps, env)
+    elif previous is not None and inputs is not None:
+        stale = _stale_since(previous.inputs, inputs, site, env)
+    else:
+        stale = deps.EVERYTHING
     bodies = _render_bodies(site, articles, failed, stale, reuse)
     for _, problems_of_body in bodies.values():
         diagnostics += problems_of_body
@@ -129,13 +159,27 @@ def build(
     html_bodies = {site.paths[source]: html for source, (html, _) in bodies.items()}
     site_view, pages = build_pages(site, html_bodies, hrefs)
     files = dict(assets.files)
+    earlier = previous.files if previous is not None and reuse is None else frozenset()
+    kept: set[str] = set()
     rendered = _render_pages(
-        pages, env, site_view, stale, reuse, files, diagnostics, progress, options.jobs
+        pages,
+        env,
+        site_view,
+        stale,
+        reuse,
+        earlier,
+        files,
+        kept,
+        diagnostics,
+        progress,
+        options.jobs,
     )
     lent = Reuse(
         options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
     )
-    return BuildResult(files, tuple(ordered(diagnostics)), options.strict, rendered, lent)
+    return BuildResult(
+        files, tuple(ordered(diagnostics)), options.strict, rendered, lent, frozenset(kept), inputs
+    )
 
 
 def _render_pages(
@@ -144,19 +188,29 @@ def _render_pages(
     site_view: SiteView,
     stale: set[str] | None,
     reuse: Reuse | None,
+    earlier: frozenset[str],
     files: dict[str, bytes],
+    kept: set[str],
     diagnostics: list[Diagnostic],
     progress: Progress,
     jobs: int,
 ) -> int:
-    """Render the stale pages into files, copy the rest from the previous build; a count."""
+    """Render the stale pages into files; the rest come from the previous build. A count.
+
+    A build in the same process lends its bytes (reuse); one on disk, its
+    files: their names go to kept.
+    """
     todo = []
     for page in pages:
         name = output_file(page.path)
-        if reuse is not None and not _is_stale(page.path, stale) and name in reuse.files:
-            files[name] = reuse.files[name]
-        else:
-            todo.append(page)
+        if not _is_stale(page.path, stale):
+            if reuse is not None and name in reuse.files:
+                files[name] = reuse.files[name]
+                continue
+            if name in earlier:
+                kept.add(name)
+                continue
+        todo.append(page)
     results = _render_all(todo, env, site_view, progress, jobs)
     for page, (html, problem) in zip(todo, results, strict=True):
         if problem:
@@ -245,8 +299,8 @@ PARALLEL_FROM = 64
 
 def _load_sources(
     sources: list[Path], config: Config, options: Options, reuse: Reuse | None, progress: Progress
-) -> dict[Path, Loaded]:
-    """Every source, read and parsed again only when it changed.
+) -> tuple[dict[Path, Loaded], dict[Path, str]]:
+    """Every source, read and parsed again only when it changed; the digests of those read.
 
     In the same process a file's stamp tells (the dev server); across runs,
     the persistent cache's content hash does.
@@ -261,7 +315,7 @@ def _load_sources(
         else:
             todo.append(path)
     if not todo:
-        return dict(sorted(loaded.items()))
+        return dict(sorted(loaded.items())), {}
     cache_key = cache.key(options.source) if options.cache else ""
     stored = cache.load(options.cache, cache_key)
     digests = {path: cache.digest(path.read_bytes()) for path in todo} if options.cache else {}
@@ -294,7 +348,7 @@ def _load_sources(
         entries = {path: (digests[path], loaded[path]) for path in sources if path in digests}
         entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
         cache.save(options.cache, cache_key, entries)
-    return dict(sorted(loaded.items()))
+    return dict(sorted(loaded.items())), digests
 
 
 @memoize
@@ -331,6 +385,54 @@ def _stale(
             links_to[target].add(path)
     template_of = _templates(site)
     return deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
+
+
+def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Path]) -> Inputs:
+    sources = {
+        path: (digests.get(path, ""), _card(entry.article)) for path, entry in loaded.items()
+    }
+    layouts: dict[str, str] = {}
+    for folder in reversed(dirs):  # the site's own layouts win
+        for name in _stamps(folder):
+            layouts[name] = cache.digest((folder / name).read_bytes())
+    return Inputs(sources, layouts)
+
+
+def _card(article: Article | None) -> str:
+    """A digest of everything of an article that pages other than its own show.
+
+    That is all of it but the body's HTML: the body's summary stands on hubs.
+    """
+    if article is None:
+        return ""
+    shown = dataclasses.replace(article, body=markdown.Body("", (), article.body.summary))
+    return cache.digest(repr(shown).encode())
+
+
+def _stale_since(before: Inputs, now: Inputs, site: Site, env: Environment) -> set[str] | None:
+    """The pages to render again since a build in an earlier process (see Previous).
+
+    A source whose card is unchanged changes only its own page and the feeds;
+    anything more (a new or removed source, a changed title, salary, city, date
+    or alias) renders every page again, from cached bodies.
+    """
+    if set(before.sources) != set(now.sources):
+        return deps.EVERYTHING
+    stale: set[str] = set()
+    for path, (digest, card) in now.sources.items():
+        if before.sources[path] == (digest, card) and digest:
+            continue
+        if not digest or not card or before.sources[path][1] != card or path not in site.paths:
+            return deps.EVERYTHING
+        stale |= {site.paths[path], *deps.SITE_WIDE}
+    names = set(before.layouts) | set(now.layouts)
+    layouts = {n for n in names if before.layouts.get(n) != now.layouts.get(n)}
+    if any(name.startswith("static/") for name in layouts):
+        return deps.EVERYTHING  # fingerprinted hrefs change on every page
+    if layouts:
+        users = deps.template_users(env, layouts)
+        stale |= {path for path, name in _templates(site).items() if name in users}
+    return stale
 
 
 def _templates(site: Site) -> dict[str, str]:

@@ -13,7 +13,7 @@ import ctypes
 import errno
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 MARKER = ".careersite-output"
@@ -70,8 +70,12 @@ def write_output(
     output: Path,
     source: Path,
     finish: Callable[[Path], None] | None = None,
+    keep: Iterable[str] = (),
 ) -> None:
-    """Replace output with files; finish(staged_tree) runs before the swap (the search index)."""
+    """Replace output with files and the files named in keep as they are in output now.
+
+    finish(staged_tree) runs before the swap (the search index).
+    """
     reason = refusal(output, source)
     if reason:
         raise OutputError(reason)
@@ -80,7 +84,7 @@ def write_output(
     recover(out)
     staging = _staging(out)
     try:
-        _write_tree(staging, files)
+        _write_tree(staging, files, out, keep)
         if finish is not None:
             finish(staging)
     except BaseException:
@@ -98,11 +102,13 @@ def write_output(
     shutil.rmtree(retired)
 
 
-def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterable[str]) -> None:
+    """Write files below root; link each kept file from out (copy where links fail)."""
     root.mkdir()
     made = {root}
     base = os.fspath(root)
-    for relative, content in sorted(files.items()):
+    writes: list[tuple[str, bytes | None]] = [*files.items(), *((name, None) for name in keep)]
+    for relative, content in sorted(writes, key=lambda item: item[0]):
         target = Path(os.path.normpath(os.path.join(base, relative)))
         if not target.is_relative_to(root) or target == root:
             raise OutputError(f"refusing to write {relative!r} outside the output folder")
@@ -110,10 +116,21 @@ def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         try:
-            target.write_bytes(content)
+            if content is not None:
+                target.write_bytes(content)
+            else:
+                _link_or_copy(out / relative, target)
         except OSError as exc:
             raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
     (root / MARKER).write_bytes(MARKER_TEXT)
+
+
+def _link_or_copy(existing: Path, target: Path) -> None:
+    """An unchanged file: a hard link costs no bytes; never written to later, so it is safe."""
+    try:
+        os.link(existing, target)
+    except OSError:
+        shutil.copyfile(existing, target)
 
 
 _RENAME_EXCHANGE = 2
