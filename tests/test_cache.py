@@ -38,7 +38,7 @@ def test_output_is_the_same_with_and_without_the_cache(site: Path, tmp_path: Pat
     without = built(site, tmp_path / "plain", "--no-cache")
     assert not (site / ".careersite-cache").exists()
     first = built(site, tmp_path / "first")
-    assert (site / ".careersite-cache/articles.pickle").is_file()
+    assert list((site / ".careersite-cache").glob("articles-*.pickle"))
     assert (site / ".careersite-cache/.gitignore").read_text() == "*\n"
     second = built(site, tmp_path / "second")
     assert first == second == without
@@ -74,11 +74,13 @@ def test_a_data_change_invalidates_the_cache(site: Path, tmp_path: Path) -> None
 def test_a_broken_or_foreign_cache_is_ignored(site: Path, tmp_path: Path) -> None:
     folder = tmp_path / "elsewhere"
     folder.mkdir()
-    (folder / "articles.pickle").write_bytes(b"not a pickle at all")
+    buckets = [folder / f"articles-{n:02d}.pickle" for n in range(32)]
+    for bucket in buckets:
+        bucket.write_bytes(b"not a pickle at all")
     result = built(site, tmp_path / "out", "--cache", str(folder))
     assert result == built(site, tmp_path / "plain", "--no-cache")
     assert not (site / ".careersite-cache").exists()
-    assert (folder / "articles.pickle").read_bytes() != b"not a pickle at all"
+    assert any(bucket.read_bytes() != b"not a pickle at all" for bucket in buckets)
 
 
 def test_unchanged_sources_are_not_read_again(site: Path, tmp_path: Path, monkeypatch) -> None:
@@ -99,3 +101,18 @@ def test_unchanged_sources_are_not_read_again(site: Path, tmp_path: Path, monkey
     guide.write_text(guide.read_text(encoding="utf-8") + "\nMehr.\n", encoding="utf-8")
     build(options)
     assert calls == [guide]
+
+
+def test_an_edit_rewrites_only_the_cache_file_holding_that_source(
+    site: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "cache"
+    built(site, tmp_path / "first", "--cache", str(folder))
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("articles-*.pickle")}
+    assert len(before) > 1  # five sources spread over several files
+    guide = site / "content/customer-service/dortmund.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
+    built(site, tmp_path / "second", "--cache", str(folder))
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("articles-*.pickle")}
+    assert set(after) == set(before)
+    assert sum(after[name] != before[name] for name in before) == 1

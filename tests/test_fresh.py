@@ -236,3 +236,13 @@ def test_other_changes_render_what_they_must_and_match_a_clean_build(
     assert code == 0, stderr
     assert rendered(stderr) == expected, stderr
     assert contents(site / "public") == clean_tree(site, tmp_path)
+
+
+def test_no_search_leaves_out_the_index_and_is_not_mistaken_for_a_full_build(site: Path) -> None:
+    code, stderr = build(site, "--no-search")
+    assert code == 0, stderr
+    assert (site / "public" / PAGE).is_file() and (site / "public/suche/index.html").is_file()
+    assert not (site / "public/pagefind").exists()
+    code, stderr = build(site)
+    assert code == 0 and stderr.startswith("built "), stderr
+    assert (site / "public/pagefind/pagefind.js").is_file()

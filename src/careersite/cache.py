@@ -4,7 +4,8 @@ It lives in a folder (default .careersite-cache/ in the site, ignored by git,
 safe to delete) and is keyed by careersite's version and the bytes of
 data/*.yaml, which decide how a source validates. Layouts and the base URL do
 not enter: an Article's HTML holds markers, not URLs. A cache that cannot be
-read, or that another version wrote, is simply not used.
+read, or that another version wrote, is simply not used. Entries are spread
+over BUCKETS files by path, so that an edit rewrites one of them.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import hashlib
 import os
 import pickle
 import sys
+import zlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-FILE = "articles.pickle"
-FORMAT = 1
+BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
+FORMAT = 2
+
+Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 
 
 def digest(content: bytes) -> str:
@@ -39,21 +43,42 @@ def key(source: Path) -> str:
     return digest("\n".join(parts).encode())
 
 
-def load(folder: Path | None, cache_key: str) -> dict[Path, tuple[str, Any]]:
-    """Entries by source path: (content digest, what was loaded from it)."""
+def _bucket(path: Path) -> int:
+    return zlib.crc32(os.fsencode(path)) % BUCKETS
+
+
+def _file(bucket: int) -> str:
+    return f"articles-{bucket:02d}.pickle"
+
+
+def load(folder: Path | None, cache_key: str) -> Entries:
+    """Every entry stored under this key; buckets written under another key are left out."""
+    entries: Entries = {}
     if folder is None:
-        return {}
-    stored = read(folder / FILE)
-    if not isinstance(stored, tuple) or len(stored) != 2:
-        return {}
-    stored_key, entries = stored
-    return entries if stored_key == cache_key and isinstance(entries, dict) else {}
+        return entries
+    try:
+        for bucket in range(BUCKETS):
+            stored = read(folder / _file(bucket))
+            if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == cache_key:
+                entries.update(stored[1] if isinstance(stored[1], dict) else {})
+    finally:
+        _paths.clear()
+    return entries
 
 
-def save(folder: Path | None, cache_key: str, entries: dict[Path, tuple[str, Any]]) -> None:
-    """Write the cache atomically; a cache that cannot be written is skipped."""
-    if folder is not None:
-        write(folder, FILE, (cache_key, entries))
+def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries) -> None:
+    """Write the buckets whose entries differ from stored (what load() gave)."""
+    if folder is None:
+        return
+    new: list[Entries] = [{} for _ in range(BUCKETS)]
+    old: list[dict[Path, str]] = [{} for _ in range(BUCKETS)]
+    for path, entry in entries.items():
+        new[_bucket(path)][path] = entry
+    for path, (content, _) in stored.items():
+        old[_bucket(path)][path] = content
+    for bucket in range(BUCKETS):
+        if {path: entry[0] for path, entry in new[bucket].items()} != old[bucket]:
+            write(folder, _file(bucket), (cache_key, new[bucket]))
 
 
 def read(path: Path) -> Any:
@@ -66,7 +91,6 @@ def read(path: Path) -> Any:
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
     finally:
-        _paths.clear()
         if enabled:
             gc.enable()
 
@@ -84,7 +108,7 @@ def write(folder: Path, name: str, value: Any) -> None:
 
 
 _PATH = type(Path())
-_paths: dict[str, Path] = {}  # while reading: each path made once, however often it is named
+_paths: dict[str, Path] = {}  # while loading: each path made once, however often it is named
 
 
 def _path(text: str) -> Path:

@@ -82,6 +82,11 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @jobs_option
 @cache_option
+@click.option(
+    "--no-search",
+    is_flag=True,
+    help="Skip the search index (Pagefind): faster, for previews; the search page then says so.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
 def build_command(
     source: Path,
@@ -92,6 +97,7 @@ def build_command(
     jobs: int,
     cache_dir: Path | None,
     no_cache: bool,
+    no_search: bool,
     quiet: bool,
 ) -> None:
     """Build the site into the output folder."""
@@ -105,7 +111,7 @@ def build_command(
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
     options = Options(source, output, base_url, drafts, strict, jobs, cache)
-    found = fresh.fingerprints(source, layout_dirs(source), (base_url, drafts))
+    found = fresh.fingerprints(source, layout_dirs(source), (base_url, drafts, no_search))
     recover(output)  # what an interrupted build left, before judging the output
     record = fresh.load(cache)
     previous = None
@@ -122,7 +128,8 @@ def build_command(
         sys.exit(1)
     display("writing and indexing", 0, 0)
     try:
-        write_output(result.files, output, source, finish=search.index, keep=result.kept)
+        index = None if no_search else search.index
+        write_output(result.files, output, source, finish=index, keep=result.kept)
     except (OutputError, search.SearchIndexError) as exc:
         display.done()
         click.echo(f"error: {exc}", err=True)

@@ -58,6 +58,7 @@ class Loaded:
     article: Article | None
     diagnostics: tuple[Diagnostic, ...]
     links: frozenset[Path]  # source files its text links to
+    card: str  # _card(article): a digest of what pages other than its own show of it
 
 
 @dataclass(frozen=True)
@@ -341,13 +342,13 @@ def _load_sources(
         for path in misses:
             results.append(load(path))
             _report(progress, "reading", len(results), len(misses))
-    for path, (article, problems) in zip(misses, results, strict=True):
+    for path, (article, problems, card) in zip(misses, results, strict=True):
         links = article.body.targets if article else frozenset()
-        loaded[path] = Loaded(stamps[path], article, problems, links)
+        loaded[path] = Loaded(stamps[path], article, problems, links, card)
     if options.cache and misses:
         entries = {path: (digests[path], loaded[path]) for path in sources if path in digests}
         entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
-        cache.save(options.cache, cache_key, entries)
+        cache.save(options.cache, cache_key, entries, stored)
     return dict(sorted(loaded.items())), digests
 
 
@@ -357,9 +358,9 @@ def _parser(unsafe_html: bool) -> MarkdownIt:
     return markdown.make_parser(unsafe_html)
 
 
-def _load_one(config: Config, path: Path) -> tuple[Article | None, tuple[Diagnostic, ...]]:
+def _load_one(config: Config, path: Path) -> tuple[Article | None, tuple[Diagnostic, ...], str]:
     article, problems = load_article(path, config, _parser(config.unsafe_html))
-    return article, tuple(problems)
+    return article, tuple(problems), _card(article)
 
 
 def _stale(
@@ -388,9 +389,7 @@ def _stale(
 
 
 def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Path]) -> Inputs:
-    sources = {
-        path: (digests.get(path, ""), _card(entry.article)) for path, entry in loaded.items()
-    }
+    sources = {path: (digests.get(path, ""), entry.card) for path, entry in loaded.items()}
     layouts: dict[str, str] = {}
     for folder in reversed(dirs):  # the site's own layouts win
         for name in _stamps(folder):

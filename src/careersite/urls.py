@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import quote, urlsplit
 
 from slugify import slugify
@@ -34,8 +35,9 @@ SEARCH_PATH = "suche/"
 SPECIAL_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")
 
 
+@cache
 def slug(text: str) -> str:
-    """A URL segment: German transliteration, lower case, hyphens."""
+    """A URL segment: German transliteration, lower case, hyphens (names recur: kept)."""
     return str(slugify(text, replacements=GERMAN_TRANSLITERATION))
 
 

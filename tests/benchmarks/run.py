@@ -15,7 +15,9 @@ cases are measured, each as the median of --runs runs of the whole process:
 Every run also records the peak RSS of the whole process tree (the build and
 its children, summed, sampled every 20 ms) and, from wait4, the CPU time and
 the largest single-process max RSS. When `careersite build --help` lists
---jobs, each case is measured again with --jobs 1. The harness knows nothing
+--jobs, each case is measured again with --jobs 1; when it lists --no-search,
+all of that again without the search index, which is the work the peers in
+BENCHMARKS.md do (pages and hubs, no search). The harness knows nothing
 of careersite's internals: it measures whatever the command line does.
 """
 
@@ -250,9 +252,9 @@ def careersite_command(explicit: str | None) -> list[str]:
     return [found] if found else [sys.executable, "-m", "careersite"]
 
 
-def has_jobs_option(cli: list[str]) -> bool:
-    result = subprocess.run([*cli, "build", "--help"], capture_output=True, text=True)
-    return "--jobs" in result.stdout
+def build_options(cli: list[str]) -> str:
+    """The help text of `careersite build`, to learn which options it offers."""
+    return subprocess.run([*cli, "build", "--help"], capture_output=True, text=True).stdout
 
 
 def clean_build_state(site: Path, output: Path) -> None:
@@ -419,8 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     cli = careersite_command(args.careersite)
-    jobs = has_jobs_option(cli)
+    offered = build_options(cli)
+    jobs = "--jobs" in offered
     variants = [[], ["--jobs", "1"]] if jobs else [[]]
+    if "--no-search" in offered:  # the work the peers do: pages and hubs, no search index
+        variants += [["--no-search", *variant] for variant in variants]
     machine = machine_info(cli)
     base = _bench_dir(args.dir)
     print(
