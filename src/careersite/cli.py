@@ -111,11 +111,11 @@ def build_command(
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
     options = Options(source, output, base_url, drafts, strict, jobs, cache)
-    found = fresh.fingerprints(source, layout_dirs(source), (base_url, drafts, no_search))
+    settings = (base_url, drafts, no_search)  # the options that shape the output
+    found = fresh.fingerprints(source, layout_dirs(source), settings) if cache else None
     recover(output)  # what an interrupted build left, before judging the output
-    record = fresh.load(cache)
-    previous = None
-    if record is not None and fresh.untouched(record, output):
+    record, previous = fresh.load(cache), None
+    if found is not None and record is not None and fresh.untouched(record, output):
         if record.inputs == found.inputs:
             _up_to_date(record, output, strict, quiet, started)
             return
@@ -135,7 +135,7 @@ def build_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     display.done()
-    if cache is not None:
+    if cache is not None and found is not None:
         written = fresh.Record(
             found.inputs,
             found.basis,
