@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -104,3 +105,11 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
 @pytest.fixture
 def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     return run_cli
+
+
+def copy_example_site(tmp_path: Path) -> Path:
+    """A copy of the example site's content, data and layouts, to change freely."""
+    copy = tmp_path / "site"
+    for part in ("content", "data", "layouts"):
+        shutil.copytree(REPO / part, copy / part)
+    return copy

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import copy_example_site, run_cli
 
 import careersite.pipeline as pipeline
 from careersite.pipeline import Options, build
@@ -14,10 +13,7 @@ from careersite.pipeline import Options, build
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    for part in ("content", "data", "layouts"):
-        shutil.copytree(REPO / part, copy / part)
-    return copy
+    return copy_example_site(tmp_path)
 
 
 def tree(root: Path) -> dict[str, bytes]:

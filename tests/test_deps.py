@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import copy_example_site
 
 from careersite.pipeline import BuildResult, Options, build
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    for part in ("content", "data", "layouts"):
-        shutil.copytree(REPO / part, copy / part)
-    return copy
+    return copy_example_site(tmp_path)
 
 
 def touch_later(path: Path, text: str) -> None:

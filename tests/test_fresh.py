@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import copy_example_site, run_cli
 
 GUIDE = "content/customer-service/dortmund.md"
 PAGE = "berufe/customer-service/dortmund/index.html"
@@ -15,10 +14,7 @@ PAGE = "berufe/customer-service/dortmund/index.html"
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    copy = tmp_path / "site"
-    for part in ("content", "data", "layouts"):
-        shutil.copytree(REPO / part, copy / part)
-    return copy
+    return copy_example_site(tmp_path)
 
 
 def build(site: Path, *args: str) -> tuple[int, str]:
