@@ -32,15 +32,19 @@ def digest(content: bytes) -> str:
 
 def key(source: Path) -> str:
     """What every entry depends on besides its own file."""
-    try:
-        release = version("careersite")
-    except PackageNotFoundError:
-        release = "unknown"
-    parts = [f"format {FORMAT}", release, sys.version]
+    parts = [f"format {FORMAT}", release(), sys.version]
     data = source / "data"
     for path in sorted(data.glob("*.yaml")) if data.is_dir() else []:
         parts.append(f"{path.name}:{digest(path.read_bytes())}")
     return digest("\n".join(parts).encode())
+
+
+def release() -> str:
+    """careersite's version, which every cached thing depends on."""
+    try:
+        return version("careersite")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _bucket(path: Path) -> int:
@@ -58,7 +62,7 @@ def load(folder: Path | None, cache_key: str) -> Entries:
         return entries
     try:
         for bucket in range(BUCKETS):
-            stored = read(folder / _file(bucket))
+            stored = _read(folder / _file(bucket))
             if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == cache_key:
                 entries.update(stored[1] if isinstance(stored[1], dict) else {})
     finally:
@@ -83,6 +87,14 @@ def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries)
 
 def read(path: Path) -> Any:
     """What write() stored at path, or None when it is missing or unreadable."""
+    try:
+        return _read(path)
+    finally:
+        _paths.clear()
+
+
+def _read(path: Path) -> Any:
+    """read() that keeps the paths it made, for the next file of the same load."""
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new objects would set off many useless collections
     try:

@@ -19,7 +19,6 @@ import os
 import stat
 import sys
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import cache
@@ -52,11 +51,7 @@ def fingerprints(
     source: Path, layout_dirs: list[Path], settings: tuple[object, ...]
 ) -> Fingerprints:
     """Digests of what a build reads; settings are the options that shape the output."""
-    try:
-        release = version("careersite")
-    except PackageNotFoundError:
-        release = "unknown"
-    digest = hashlib.sha256(repr((FORMAT, release, sys.version, settings)).encode())
+    digest = hashlib.sha256(repr((FORMAT, cache.release(), sys.version, settings)).encode())
     for folder in [source / "data", source / "content", *layout_dirs]:
         digest.update(f"\0folder {folder.resolve()}\0".encode())
         _hash_tree(folder, digest)
@@ -83,7 +78,7 @@ def _hash_tree(folder: Path, digest: hashlib._Hash) -> None:
 
 
 def manifest(root: Path) -> dict[str, FileStamp]:
-    """Every file below root with its stamp; symbolic links and folders by name only."""
+    """Every file and symbolic link below root with its stamp (folders are not listed)."""
     found: dict[str, FileStamp] = {}
     todo = [(os.fspath(root), "")]
     while todo:
