@@ -260,7 +260,8 @@ def test_every_expected_file_is_built_and_nothing_else(output: Path) -> None:
         "static/style.css",
     ]
     assert ours == sorted([f"{path}index.html" for path in PAGES] + [*SPECIAL_FILES, *assets])
-    assert "pagefind/pagefind.js" in built
+    assert "pagefind/bundles.json" in built
+    assert any(re.fullmatch(r"pagefind/0-[0-9a-f]{12}/pagefind\.js", name) for name in built)
 
 
 # --- links ------------------------------------------------------------------------

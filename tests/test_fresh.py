@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import copy_example_site, run_cli
+
+from careersite import search
+from careersite.cli import main
 
 GUIDE = "content/customer-service/dortmund.md"
 PAGE = "berufe/customer-service/dortmund/index.html"
@@ -177,7 +182,7 @@ def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
 ) -> None:
     assert build(site)[0] == 0
     before = stamps(site / "public")
-    fragments = {p.name for p in (site / "public/pagefind/fragment").iterdir()}
+    fragments = {p.name for p in (site / "public/pagefind").glob("*/fragment/*")}
     with (site / GUIDE).open("a", encoding="utf-8") as handle:
         handle.write("\nEin Satz, der nur im Text steht.\n")
     code, stderr = build(site)
@@ -190,7 +195,7 @@ def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
     assert contents(site / "public") == clean_tree(site, tmp_path)
     assert "Ein Satz, der nur im Text steht." in (site / "public" / PAGE).read_text()
     # The search index is made again over the new page.
-    assert {p.name for p in (site / "public/pagefind/fragment").iterdir()} != fragments
+    assert {p.name for p in (site / "public/pagefind").glob("*/fragment/*")} != fragments
 
 
 @pytest.mark.parametrize(
@@ -241,4 +246,33 @@ def test_no_search_leaves_out_the_index_and_is_not_mistaken_for_a_full_build(sit
     assert not (site / "public/pagefind").exists()
     code, stderr = build(site)
     assert code == 0 and stderr.startswith("built "), stderr
-    assert (site / "public/pagefind/pagefind.js").is_file()
+    assert (site / "public/pagefind/bundles.json").is_file()
+
+
+def test_an_edit_indexes_again_only_the_search_bundle_of_its_page(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 3)  # the example site in several bundles
+
+    def build_here() -> None:
+        result = CliRunner().invoke(main, ["build", "--source", str(site), "--jobs", "1"])
+        assert result.exit_code == 0, result.output
+
+    build_here()
+    before = stamps(site / "public/pagefind")
+    with (site / GUIDE).open("a", encoding="utf-8") as handle:
+        handle.write("\nEin Satz, der nur im Text steht.\n")
+    build_here()
+    after = stamps(site / "public/pagefind")
+    bundles = {name.split("/")[0] for name in after} - {"bundles.json"}
+    again = {name.split("/")[0] for name in after if after[name] != before.get(name)}
+    assert len(bundles) > 2
+    assert again == {"bundles.json", *(b for b in bundles if _holds(site, b, PAGE))}
+    assert len(again) == 2
+
+
+def _holds(site: Path, bundle: str, page: str) -> bool:
+    """Whether a bundle indexes page: its fragments name each page's URL."""
+    url = "/" + page.removesuffix("index.html")
+    fragments = (site / "public/pagefind" / bundle / "fragment").iterdir()
+    return any(url.encode() in gzip.decompress(f.read_bytes()) for f in fragments)

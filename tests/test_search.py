@@ -14,6 +14,8 @@ from conftest import REPO, run_cli
 from playwright.sync_api import Page, expect
 from test_browser import StaticHandler, base_url, browser_type_launch_args  # noqa: F401
 
+from careersite import search
+
 
 def serve(root: Path) -> tuple[str, http.server.ThreadingHTTPServer, threading.Thread]:
     handler = functools.partial(StaticHandler, directory=str(root))
@@ -49,13 +51,104 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             thread.join(timeout=5)
 
 
-def test_the_index_covers_guides_and_hubs_in_german(sites) -> None:
-    bundle = Path(sites["output"]) / "pagefind"
+def bundles(output: Path) -> list[Path]:
+    """The index's bundles, as search.js finds them."""
+    listing = json.loads((output / "pagefind/bundles.json").read_text())
+    return [output / "pagefind" / name for name in listing["bundles"]]
+
+
+def indexed(bundle: Path) -> int:
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["de"]
+    return entry["languages"]["de"]["page_count"]
+
+
+def test_the_index_covers_guides_and_hubs_in_german(sites) -> None:
+    [bundle] = bundles(Path(sites["output"]))  # a small site is one bundle
     # four guides, two role hubs, three city hubs; not home, lists, search or 404
-    assert entry["languages"]["de"]["page_count"] == 9
+    assert indexed(bundle) == 9
     assert (bundle / "pagefind.js").is_file()
+    assert sorted(p.name for p in bundle.parent.iterdir()) == [bundle.name, "bundles.json"]
+
+
+# --- an index in several bundles ---------------------------------------------------------
+
+
+def pages_only(tmp_path: Path, name: str) -> Path:
+    """The example site built without its index."""
+    output = tmp_path / name
+    result = run_cli("build", "--source", REPO, "--output", output, "--no-search", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example site with its index in bundles of at most three pages, served."""
+    output = pages_only(tmp_path_factory.mktemp("split"), "site")
+    search.index(output, per_bundle=3)
+    url, server, thread = serve(output)
+    try:
+        yield url + "/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_each_page_is_in_one_bundle(tmp_path: Path) -> None:
+    output = pages_only(tmp_path, "site")
+    search.index(output, per_bundle=3)
+    parts = bundles(output)
+    assert len(parts) > 2
+    assert sum(indexed(bundle) for bundle in parts) == 9
+    assert [p.name.split("-")[0] for p in parts] == [str(n) for n in range(len(parts))]
+
+
+def test_search_over_bundles_finds_what_one_index_finds(page: Page, sites, split: str) -> None:
+    found = {}
+    for start in (sites["root"], split):
+        page.goto(start + "suche/?q=Gehalt")
+        expect(page.locator("#cs-treffer li").first).to_be_visible(timeout=15_000)
+        found[start] = sorted(
+            page.locator("#cs-treffer li a").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))"
+            )
+        )
+    assert len(found[split]) > 3
+    assert found[split] == found[sites["root"]]
+
+
+def test_unchanged_bundles_are_linked_from_the_previous_output(tmp_path: Path) -> None:
+    old = pages_only(tmp_path, "old")
+    search.index(old, per_bundle=3)
+    new = pages_only(tmp_path, "new")
+    guide = "berufe/customer-service/dortmund/index.html"
+    (new / guide).write_bytes((new / guide).read_bytes().replace(b"Dortmund", b"Dortmunt"))
+    unchanged = sorted(name for name in files(new) if name != guide)
+    # Half the pages are said to be kept; the other half are compared byte for byte.
+    search.index(new, previous=old, kept=unchanged[::2], per_bundle=3)
+
+    fresh = pages_only(tmp_path, "fresh")
+    (fresh / guide).write_bytes((new / guide).read_bytes())
+    search.index(fresh, per_bundle=3)
+    assert files(new / "pagefind") == files(fresh / "pagefind")
+
+    before, after = inodes(old / "pagefind"), inodes(new / "pagefind")
+    linked = {name.split("/")[0] for name in after if before.get(name) == after[name]}
+    written = {name.split("/")[0] for name in after if before.get(name) != after[name]}
+    assert len(written - {"bundles.json"}) == 1  # the guide's bundle, made again
+    assert linked | written == {p.name for p in (new / "pagefind").iterdir()}
+    assert not linked & written
+    assert len(linked) == len(bundles(new)) - 1
 
 
 @pytest.mark.parametrize("where", ["root", "subpath"])

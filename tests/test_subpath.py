@@ -11,6 +11,7 @@ CSS, meta refresh of redirects, and the search bundle the search page names.
 from __future__ import annotations
 
 import functools
+import json
 import mimetypes
 import posixpath
 import re
@@ -176,8 +177,11 @@ def links_on(url: str, kind: str, body: bytes) -> tuple[list[str], set[str]]:
     if kind == "text/html":
         parser = _Links()
         parser.feed(body.decode("utf-8"))
-        bundles = [bundle + "pagefind.js" for bundle in parser.bundles]
-        return [urljoin(url, link) for link in [*parser.urls, *bundles]], parser.ids
+        listings = [bundle + "bundles.json" for bundle in parser.bundles]
+        return [urljoin(url, link) for link in [*parser.urls, *listings]], parser.ids
+    if url.endswith("/bundles.json"):  # the search index's bundles, as search.js loads them
+        names = json.loads(body)["bundles"]
+        return [urljoin(url, f"{name}/pagefind.js") for name in names], set()
     if kind == "text/css":
         return [urljoin(url, link) for link in CSS_URL.findall(body.decode("utf-8"))], set()
     return [], set()

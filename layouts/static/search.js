@@ -42,10 +42,15 @@ function show(results, query) {
 }
 
 async function main() {
+  // The index comes in bundles (see careersite's search.py): the first is
+  // loaded, the others merged into it.
   let pagefind;
   try {
-    pagefind = await import(`${bundle}pagefind.js`);
+    const listing = await fetch(`${bundle}bundles.json`).then((response) => response.json());
+    const [first, ...others] = listing.bundles.map((name) => new URL(`${bundle}${name}/`, document.baseURI).href);
+    pagefind = await import(`${first}pagefind.js`);
     await pagefind.options({ baseUrl: base });
+    await Promise.all(others.map((url) => pagefind.mergeIndex(url, { baseUrl: base })));
   } catch {
     status.textContent = "Die Suche ist hier nicht verfügbar (der Suchindex entsteht bei careersite build).";
     return;

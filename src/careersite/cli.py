@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 import time
@@ -128,7 +129,14 @@ def build_command(
         sys.exit(1)
     display("writing and indexing", 0, 0)
     try:
-        index = None if no_search else search.index
+        # Search bundles may be taken from the output only when it is as the record says.
+        reuse = output.resolve() if previous is not None else None
+        names = [*result.files, *result.kept]
+        index = (
+            None
+            if no_search
+            else functools.partial(search.index, previous=reuse, kept=result.kept, files=names)
+        )
         write_output(result.files, output, source, finish=index, keep=result.kept)
     except (OutputError, search.SearchIndexError) as exc:
         display.done()

@@ -3,36 +3,135 @@
 Pagefind's PyPI package ships its binary, so nothing is downloaded at run time.
 It reads each page's <html lang> and stems German words; only the parts of a
 page marked data-pagefind-body (guides and hubs) are indexed.
+
+Pagefind has no incremental mode, and its time and memory grow with the pages
+it sees. So the pages are split into bundles of about PAGES_PER_BUNDLE, each a
+Pagefind index of its own, which search.js merges with pagefind.mergeIndex. A
+page's bundle depends only on its path and the number of bundles, and a
+bundle's folder is named by what it holds, so a rebuild indexes again only the
+bundles whose pages changed and links the others from the previous output.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Collection, Iterable
+from importlib import metadata
 from pathlib import Path
 
 from .urls import SEARCH_BUNDLE
+from .write import link_or_copy
+
+PAGES_PER_BUNDLE = 1000  # about 300 MB and 2.5 s of Pagefind here
+LISTING = "bundles.json"  # the bundles' folder names, read by search.js
+_FARM = ".careersite-index"  # one bundle's pages, linked, while Pagefind reads them
 
 
 class SearchIndexError(Exception):
     """Pagefind failed; the message carries what it said."""
 
 
-def index(site_dir: Path) -> None:
+def index(
+    site_dir: Path,
+    previous: Path | None = None,
+    kept: Collection[str] = (),
+    per_bundle: int | None = None,
+    files: Iterable[str] | None = None,
+) -> None:
+    """Index the pages below site_dir into site_dir/pagefind/.
+
+    files names what site_dir holds, when the caller knows it (saves a walk).
+
+    previous is an output tree whose bundles may be reused: a bundle is taken
+    from it when every page of the bundle is named in kept (taken unchanged
+    from previous) or has the same bytes there. Pass it only for a tree that
+    is known to be as careersite wrote it.
+    """
+    pages = sorted(_pages(site_dir) if files is None else (f for f in files if f.endswith(".html")))
+    count = max(1, -(-len(pages) // (per_bundle or PAGES_PER_BUNDLE)))
+    bundles: list[list[str]] = [[] for _ in range(count)]
+    for name in pages:
+        bundles[_bundle_of(name, count)].append(name)
+    version = metadata.version("pagefind")
+    root = site_dir / SEARCH_BUNDLE
+    names = []
+    for number, members in enumerate(bundles):
+        if not members:
+            continue
+        digest = hashlib.sha256("\n".join([version, str(count), *members]).encode()).hexdigest()
+        name = f"{number}-{digest[:12]}"
+        names.append(name)
+        if previous is not None and _reusable(previous, site_dir, name, members, kept):
+            shutil.copytree(
+                previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy
+            )
+        else:
+            _run_pagefind(site_dir, members, root / name)
+    root.mkdir(exist_ok=True)
+    (root / LISTING).write_text(json.dumps({"bundles": names}), encoding="utf-8")
+
+
+def _pages(site_dir: Path) -> list[str]:
+    """Every HTML file's path below site_dir, with forward slashes."""
+    found: list[str] = []
+    for folder, dirs, files in os.walk(site_dir):
+        dirs[:] = [d for d in dirs if d != SEARCH_BUNDLE and not d.startswith(".")]
+        relative = os.path.relpath(folder, site_dir)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found.extend(prefix + file for file in files if file.endswith(".html"))
+    return found
+
+
+def _bundle_of(name: str, count: int) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest()) % count
+
+
+def _reusable(
+    previous: Path, site_dir: Path, bundle: str, members: list[str], kept: Collection[str]
+) -> bool:
+    """Whether previous has the bundle and its pages hold what members hold now."""
+    if not (previous / SEARCH_BUNDLE / bundle).is_dir():
+        return False
+    for name in members:
+        if name in kept:
+            continue
+        try:
+            if (previous / name).read_bytes() != (site_dir / name).read_bytes():
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> None:
+    """Index exactly members: Pagefind reads a folder, so link them into one."""
+    farm = site_dir / _FARM
+    shutil.rmtree(farm, ignore_errors=True)
+    for name in members:
+        target = farm / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(site_dir / name, target)
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
-        str(site_dir),
-        "--output-subdir",
-        SEARCH_BUNDLE,
+        str(farm),
+        "--output-path",
+        str(bundle),
         "--silent",
     ]
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
+    finally:
+        shutil.rmtree(farm, ignore_errors=True)
     if result.returncode != 0:
         said = (result.stderr or result.stdout).strip().splitlines()
         raise SearchIndexError(

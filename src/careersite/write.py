@@ -119,13 +119,13 @@ def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterabl
             if content is not None:
                 target.write_bytes(content)
             else:
-                _link_or_copy(out / relative, target)
+                link_or_copy(out / relative, target)
         except OSError as exc:
             raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
     (root / MARKER).write_bytes(MARKER_TEXT)
 
 
-def _link_or_copy(existing: Path, target: Path) -> None:
+def link_or_copy(existing: str | Path, target: str | Path) -> None:
     """An unchanged file: a hard link costs no bytes; never written to later, so it is safe."""
     try:
         os.link(existing, target)
