@@ -105,21 +105,24 @@ def write_output(
 def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterable[str]) -> None:
     """Write files below root; link each kept file from out (copy where links fail)."""
     root.mkdir()
-    made = {root}
-    base = os.fspath(root)
+    base, old = os.fspath(root), os.fspath(out)
+    made = {base}
     writes: list[tuple[str, bytes | None]] = [*files.items(), *((name, None) for name in keep)]
     for relative, content in sorted(writes, key=lambda item: item[0]):
-        target = Path(os.path.normpath(os.path.join(base, relative)))
-        if not target.is_relative_to(root) or target == root:
+        # Plain strings, not Paths: a rebuild links ten thousand files here.
+        target = os.path.normpath(os.path.join(base, relative))
+        if not target.startswith(base + os.sep):
             raise OutputError(f"refusing to write {relative!r} outside the output folder")
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
             if content is not None:
-                target.write_bytes(content)
+                with open(target, "wb") as handle:
+                    handle.write(content)
             else:
-                link_or_copy(out / relative, target)
+                link_or_copy(os.path.join(old, relative), target)
         except OSError as exc:
             raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
     (root / MARKER).write_bytes(MARKER_TEXT)
