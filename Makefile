@@ -9,8 +9,15 @@ STAMP := $(VENV)/.installed-stamp
 VNU_VERSION := 26.9.27
 VNU_DIR := .cache/vnu
 VNU_STAMP := $(VNU_DIR)/.installed-$(VNU_VERSION)
+# remark with the front matter schema linter for tests/test_editor.py, which
+# checks the README's "Editor support" recipe. Pinned like vnu-jar; keep the
+# README's `npm install` line in step (the test compares them).
+REMARK_PACKAGES := remark-cli@12.0.1 remark-frontmatter@5.0.0 remark-lint-frontmatter-schema@3.15.4
+REMARK_DIR := .cache/remark
+space := $() $()
+REMARK_STAMP := $(REMARK_DIR)/.installed-$(subst $(space),+,$(REMARK_PACKAGES))
 
-.PHONY: build serve check test lint format golden bench clean vnu
+.PHONY: build serve check test lint format golden bench clean vnu remark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +51,19 @@ $(VNU_STAMP):  # without npm: a warning, and the validity test skips (fails when
 
 vnu: $(VNU_STAMP)  ## install the pinned Nu Html Checker (vnu.jar) into .cache/vnu/
 
-test: lint $(VNU_STAMP)  ## run every test
+$(REMARK_STAMP):  # without npm: a warning, and the editor test skips (fails when CI=true)
+	@if command -v npm >/dev/null 2>&1; then \
+		rm -rf $(REMARK_DIR) && \
+		npm install --prefix $(REMARK_DIR) --no-audit --no-fund --ignore-scripts --save-exact \
+			$(REMARK_PACKAGES) && \
+		touch $(REMARK_STAMP); \
+	else \
+		echo "warning: npm not found, remark not installed: tests/test_editor.py skips" >&2; \
+	fi
+
+remark: $(REMARK_STAMP)  ## install the pinned remark front matter linter into .cache/remark/
+
+test: lint $(VNU_STAMP) $(REMARK_STAMP)  ## run every test
 	$(BIN)/python -m pytest
 
 format: $(STAMP)

@@ -19,8 +19,9 @@ def schema() -> dict:
     return json.loads(json_schema())
 
 
-def test_schema_is_draft_2020_12(schema: dict) -> None:
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+def test_schema_is_draft_07(schema: dict) -> None:
+    # The dialect ajv runs by default (remark's front matter linter, see test_editor.py).
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert schema["title"] == "careersite guide front matter"
     assert schema["type"] == "object"
 
@@ -65,6 +66,8 @@ def test_salary_shape(schema: dict) -> None:
     assert salary["properties"]["period"]["default"] == "month"
     level = salary["properties"]["levels"]["additionalProperties"]
     assert (level["minItems"], level["maxItems"]) == (2, 2)
+    assert level["items"] == [{"exclusiveMinimum": 0, "type": "number"}] * 2
+    assert "prefixItems" not in level
 
 
 def test_dates_are_strings_with_date_format(schema: dict) -> None:

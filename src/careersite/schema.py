@@ -24,6 +24,8 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic import Strict as StrictMarker
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from .diagnostics import Diagnostic, SourcePos, error
 from .frontmatter import KeyPath, YamlDoc
@@ -137,9 +139,23 @@ class SiteModel(_Strict):
     markdown: MarkdownModel = Field(default_factory=MarkdownModel)
 
 
+class _Draft07(GenerateJsonSchema):
+    """pydantic's schema in draft-07, the dialect ajv (and so remark's
+    front matter linter) runs by default; it rejects a 2020-12 "$schema"."""
+
+    schema_dialect = "http://json-schema.org/draft-07/schema#"
+
+    def tuple_schema(self, schema: core_schema.TupleSchema) -> JsonSchemaValue:
+        # A fixed-length tuple's item schemas: 2020-12 "prefixItems", draft-07 "items".
+        result = super().tuple_schema(schema)
+        if "prefixItems" in result:
+            result["items"] = result.pop("prefixItems")
+        return result
+
+
 def json_schema() -> str:
-    schema = FrontMatterModel.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema = FrontMatterModel.model_json_schema(schema_generator=_Draft07)
+    schema["$schema"] = _Draft07.schema_dialect
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True)
 
 
