@@ -45,7 +45,7 @@ def test_nothing_changed_renders_nothing(site: Path) -> None:
     assert again.rendered == 0
 
 
-def test_an_edited_guide_renders_itself_its_hubs_neighbours_and_lists(site: Path) -> None:
+def test_an_edited_body_renders_its_page_and_the_feeds(site: Path) -> None:
     first = fresh(site)
     guide = site / "content/customer-service/dortmund.md"
     touch_later(guide, guide.read_text(encoding="utf-8") + "\nNeu: ein Absatz.\n")
@@ -53,6 +53,17 @@ def test_an_edited_guide_renders_itself_its_hubs_neighbours_and_lists(site: Path
     assert (
         "Neu: ein Absatz." in second.files["berufe/customer-service/dortmund/index.html"].decode()
     )
+    # Nothing other pages show of it changed: the page itself, sitemap and feed.
+    assert second.rendered == 3
+
+
+def test_an_edited_summary_renders_the_guide_its_hubs_neighbours_and_lists(site: Path) -> None:
+    first = fresh(site)
+    guide = site / "content/customer-service/dortmund.md"
+    text = guide.read_text(encoding="utf-8")
+    touch_later(guide, text.replace("summary: Versicherungen", "summary: Vor allem Versicherungen"))
+    second = rebuilt(first, site)
+    assert "Vor allem Versicherungen" in second.files["index.html"].decode()  # home shows it
     # itself, role hub, city hub, the Potsdam guide beside it in the role hub,
     # home, two lists, sitemap, feed: not the Kundendienstleiter pages
     assert 0 < second.rendered < first.rendered

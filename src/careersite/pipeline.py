@@ -375,6 +375,10 @@ def _stale(
         return deps.EVERYTHING
     changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
     changed |= set(reuse.loaded) - set(loaded)
+    # A changed body with the same card and links shows on its own page only.
+    body_only = {path for path in changed if _same_card(reuse.loaded.get(path), loaded.get(path))}
+    body_only &= set(site.paths) & set(reuse.site.paths)
+    changed -= body_only
     names = set(layout_stamps) | set(reuse.layout_stamps)
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layout_stamps.get(n)}
     if any(name.startswith("static/") for name in layouts):
@@ -385,7 +389,16 @@ def _stale(
         for target in entry.links:
             links_to[target].add(path)
     template_of = _templates(site)
-    return deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
+    stale = deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
+    if stale is deps.EVERYTHING or not body_only:
+        return stale
+    return stale | {site.paths[path] for path in body_only} | set(deps.SITE_WIDE)
+
+
+def _same_card(before: Loaded | None, now: Loaded | None) -> bool:
+    if before is None or now is None or before.article is None or now.article is None:
+        return False
+    return before.card == now.card and before.links == now.links
 
 
 def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Path]) -> Inputs:
