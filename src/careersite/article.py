@@ -87,15 +87,18 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     root = content_dir.resolve()
     found: list[Path] = []
     diagnostics: list[Diagnostic] = []
-    for folder, subfolders, files in os.walk(content_dir):
-        subfolders[:] = sorted(
-            d for d in subfolders if not d.startswith(".") and not os.path.islink(Path(folder, d))
-        )
-        for name in sorted(files):
-            path = Path(folder, name)
-            if name.startswith(".") or not name.endswith(".md"):
+    todo = [os.fspath(content_dir)]
+    while todo:  # os.scandir: the kind of each entry comes with the listing, no stat
+        with os.scandir(todo.pop()) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in reversed(entries):  # popped in order of names
+            if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                todo.append(entry.path)
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.endswith(".md") or entry.is_dir():
                 continue
-            if path.is_symlink():
+            path = Path(os.path.normpath(entry.path))
+            if entry.is_symlink():
                 # Inside content/ its target is found under its own name;
                 # outside, it is not ours to read.
                 if not path.resolve().is_relative_to(root):
@@ -103,10 +106,10 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
                         warning("symbolic link out of content/ is not followed", SourcePos(path))
                     )
                 continue
-            if not path.is_file():  # a named pipe or device would block or never end
+            if not entry.is_file(follow_symlinks=False):  # a pipe or device would block
                 diagnostics.append(warning("not a regular file; skipped", SourcePos(path)))
                 continue
-            found.append(Path(os.path.normpath(path)))
+            found.append(path)
     return sorted(found), diagnostics
 
 

@@ -145,20 +145,22 @@ def build(
     layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
     env = make_environment(dirs)
     inputs = _inputs(loaded, digests, dirs) if options.cache else None
+    assets = collect([d / "static" for d in dirs])
+    linker = Linker.for_base_url(config.base_url)
+    hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
+    html_bodies: dict[str, str] = {}  # filled below: views read bodies only when rendered
+    site_view, pages = build_pages(site, html_bodies, hrefs)
+    template_of = {page.path: page.template for page in pages}
     if reuse is not None:
-        stale = _stale(reuse, loaded, site, layout_stamps, env)
+        stale = _stale(reuse, loaded, site, layout_stamps, env, template_of)
     elif previous is not None and inputs is not None:
-        stale = _stale_since(previous.inputs, inputs, site, env)
+        stale = _stale_since(previous.inputs, inputs, site, env, template_of)
     else:
         stale = deps.EVERYTHING
     bodies = _render_bodies(site, articles, failed, stale, reuse)
     for _, problems_of_body in bodies.values():
         diagnostics += problems_of_body
-    assets = collect([d / "static" for d in dirs])
-    linker = Linker.for_base_url(config.base_url)
-    hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
-    html_bodies = {site.paths[source]: html for source, (html, _) in bodies.items()}
-    site_view, pages = build_pages(site, html_bodies, hrefs)
+    html_bodies.update({site.paths[source]: html for source, (html, _) in bodies.items()})
     files = dict(assets.files)
     earlier = previous.files if previous is not None and reuse is None else frozenset()
     kept: set[str] = set()
@@ -369,6 +371,7 @@ def _stale(
     site: Site,
     layout_stamps: dict[str, Stamp],
     env: Environment,
+    template_of: dict[str, str],
 ) -> set[str] | None:
     """The pages this build must render; deps.EVERYTHING without a previous build."""
     if reuse is None:
@@ -388,7 +391,6 @@ def _stale(
     for path, entry in loaded.items():
         for target in entry.links:
             links_to[target].add(path)
-    template_of = _templates(site)
     stale = deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
     if stale is deps.EVERYTHING or not body_only:
         return stale
@@ -421,7 +423,9 @@ def _card(article: Article | None) -> str:
     return cache.digest(repr(shown).encode())
 
 
-def _stale_since(before: Inputs, now: Inputs, site: Site, env: Environment) -> set[str] | None:
+def _stale_since(
+    before: Inputs, now: Inputs, site: Site, env: Environment, template_of: dict[str, str]
+) -> set[str] | None:
     """The pages to render again since a build in an earlier process (see Previous).
 
     A source whose card is unchanged changes only its own page and the feeds;
@@ -443,14 +447,8 @@ def _stale_since(before: Inputs, now: Inputs, site: Site, env: Environment) -> s
         return deps.EVERYTHING  # fingerprinted hrefs change on every page
     if layouts:
         users = deps.template_users(env, layouts)
-        stale |= {path for path, name in _templates(site).items() if name in users}
+        stale |= {path for path, name in template_of.items() if name in users}
     return stale
-
-
-def _templates(site: Site) -> dict[str, str]:
-    # Only the templates' names matter here; build_pages decides them the same way.
-    _, pages = build_pages(site, {}, {})
-    return {page.path: page.template for page in pages}
 
 
 def _render_bodies(

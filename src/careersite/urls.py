@@ -111,7 +111,13 @@ class Linker:
         return path if path.endswith("/") else path + "/"
 
     def href(self, site_path: str) -> str:
-        return self.base_path + quote(site_path, safe="/#")
+        return self.base_path + _quoted(site_path)
 
     def absolute(self, site_path: str) -> str:
-        return self.base_url + quote(site_path, safe="/#")
+        return self.base_url + _quoted(site_path)
+
+
+@cache
+def _quoted(site_path: str) -> str:
+    """Percent-encoded once per path: the sitemap alone quotes every page on each rebuild."""
+    return quote(site_path, safe="/#")
