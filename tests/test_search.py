@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +112,18 @@ def test_each_page_is_in_one_bundle(tmp_path: Path) -> None:
     assert len(parts) > 2
     assert sum(indexed(bundle) for bundle in parts) == 9
     assert [p.name.split("-")[0] for p in parts] == [str(n) for n in range(len(parts))]
+
+
+def test_a_bundle_holds_only_pages_marked_for_the_index(tmp_path: Path) -> None:
+    output = pages_only(tmp_path, "site")
+    unmarked = ["index.html", "404.html", "suche/index.html", "berufe/index.html"]
+    search.index(output, per_bundle=1, files=unmarked)  # Pagefind alone would index them whole
+    assert bundles(output) == []
+    shutil.rmtree(output / "pagefind")
+    search.index(output, per_bundle=1)  # most pages alone in a bundle
+    assert len(bundles(output)) > 5
+    assert sum(indexed(bundle) for bundle in bundles(output)) == 9
+    assert not (output / ".careersite-index").exists()
 
 
 def test_search_over_bundles_finds_what_one_index_finds(page: Page, sites, split: str) -> None:

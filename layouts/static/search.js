@@ -47,7 +47,9 @@ async function main() {
   let pagefind;
   try {
     const listing = await fetch(`${bundle}bundles.json`).then((response) => response.json());
-    const [first, ...others] = listing.bundles.map((name) => new URL(`${bundle}${name}/`, document.baseURI).href);
+    const [first, ...others] = listing.bundles.map(
+      (name) => new URL(`${bundle}${name}/`, document.baseURI).href,
+    );
     pagefind = await import(`${first}pagefind.js`);
     await pagefind.options({ baseUrl: base });
     await Promise.all(others.map((url) => pagefind.mergeIndex(url, { baseUrl: base })));

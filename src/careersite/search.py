@@ -30,6 +30,7 @@ from .write import link_or_copy
 PAGES_PER_BUNDLE = 1000  # about 300 MB and 2.5 s of Pagefind here
 LISTING = "bundles.json"  # the bundles' folder names, read by search.js
 _FARM = ".careersite-index"  # one bundle's pages, linked, while Pagefind reads them
+_MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes
 
 
 class SearchIndexError(Exception):
@@ -65,13 +66,13 @@ def index(
             continue
         digest = hashlib.sha256("\n".join([version, str(count), *members]).encode()).hexdigest()
         name = f"{number}-{digest[:12]}"
-        names.append(name)
         if previous is not None and _reusable(previous, site_dir, name, members, kept):
             shutil.copytree(
                 previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy
             )
-        else:
-            _run_pagefind(site_dir, members, root / name)
+        elif not _run_pagefind(site_dir, members, root / name):
+            continue
+        names.append(name)
     root.mkdir(exist_ok=True)
     (root / LISTING).write_text(json.dumps({"bundles": names}), encoding="utf-8")
 
@@ -108,11 +109,19 @@ def _reusable(
     return True
 
 
-def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> None:
-    """Index exactly members: Pagefind reads a folder, so link them into one."""
+def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> bool:
+    """Index members into bundle; False when none of them is to be indexed.
+
+    Pagefind reads a folder, so the members are linked into one. Only pages
+    with data-pagefind-body go there: in a run without any, Pagefind would
+    index every page whole.
+    """
+    indexed = [name for name in members if _MARK in (site_dir / name).read_bytes()]
+    if not indexed:
+        return False
     farm = site_dir / _FARM
     shutil.rmtree(farm, ignore_errors=True)
-    for name in members:
+    for name in indexed:
         target = farm / name
         target.parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(site_dir / name, target)
@@ -137,3 +146,4 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> None:
         raise SearchIndexError(
             f"Pagefind failed: {said[-1] if said else 'exit ' + str(result.returncode)}"
         )
+    return True
