@@ -378,7 +378,8 @@ def _stale(
         return deps.EVERYTHING
     changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
     changed |= set(reuse.loaded) - set(loaded)
-    # A changed body with the same card and links shows on its own page only.
+    # A changed body with the same card and links shows on its own page only
+    # (sitemap and feed show dates and the summary, which are in the card).
     body_only = {path for path in changed if _same_card(reuse.loaded.get(path), loaded.get(path))}
     body_only &= set(site.paths) & set(reuse.site.paths)
     changed -= body_only
@@ -394,7 +395,7 @@ def _stale(
     stale = deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
     if stale is deps.EVERYTHING or not body_only:
         return stale
-    return stale | {site.paths[path] for path in body_only} | set(deps.SITE_WIDE)
+    return stale | {site.paths[path] for path in body_only}
 
 
 def _same_card(before: Loaded | None, now: Loaded | None) -> bool:
@@ -428,7 +429,7 @@ def _stale_since(
 ) -> set[str] | None:
     """The pages to render again since a build in an earlier process (see Previous).
 
-    A source whose card is unchanged changes only its own page and the feeds;
+    A source whose card is unchanged changes only its own page;
     anything more (a new or removed source, a changed title, salary, city, date
     or alias) renders every page again, from cached bodies.
     """
@@ -440,7 +441,7 @@ def _stale_since(
             continue
         if not digest or not card or before.sources[path][1] != card or path not in site.paths:
             return deps.EVERYTHING
-        stale |= {site.paths[path], *deps.SITE_WIDE}
+        stale.add(site.paths[path])
     names = set(before.layouts) | set(now.layouts)
     layouts = {n for n in names if before.layouts.get(n) != now.layouts.get(n)}
     if any(name.startswith("static/") for name in layouts):
