@@ -96,6 +96,16 @@ def test_a_layout_change_renders_the_pages_that_use_it(site: Path) -> None:
     assert third.rendered == sum(1 for n in third.files if n.endswith(".html"))
 
 
+def test_a_layout_added_to_the_site_takes_over_from_the_default(site: Path) -> None:
+    layout = site / "layouts/city.html"
+    text = layout.read_text(encoding="utf-8")
+    layout.unlink()  # the packaged default serves the city hubs
+    first = fresh(site)
+    layout.write_text(text.replace("<h1>", '<h1 class="eigene">'), encoding="utf-8")
+    second = rebuilt(first, site)
+    assert '<h1 class="eigene">' in second.files["staedte/dortmund/index.html"].decode()
+
+
 def test_a_data_or_static_change_renders_everything(site: Path) -> None:
     first = fresh(site)
     cities = site / "data/cities.yaml"

