@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import REPO, guide
+
+from careersite.cli import main
 
 
 def test_build_writes_the_example_site(tmp_path: Path, cli) -> None:
@@ -150,3 +154,15 @@ def test_progress_display_on_a_terminal(tmp_path: Path) -> None:
     assert "writing and indexing" in text
     assert "\r\x1b[K" in text  # the status line is cleared before the summary
     assert "built 14 pages" in text
+
+
+@pytest.mark.parametrize("source", [REPO, Path("/nonexistent")])
+def test_build_in_the_same_process_leaves_garbage_collection_on(
+    tmp_path: Path, source: Path
+) -> None:
+    # build turns the cycle collector off while it runs; a caller's process keeps it.
+    result = CliRunner().invoke(
+        main, ["build", "--source", str(source), "--output", str(tmp_path / "out"), "--no-search"]
+    )
+    assert result.exit_code == (0 if source == REPO else 1), result.output
+    assert gc.isenabled()
