@@ -123,7 +123,7 @@ def test_a_bundle_holds_only_pages_marked_for_the_index(tmp_path: Path) -> None:
     search.index(output, per_bundle=1)  # most pages alone in a bundle
     assert len(bundles(output)) > 5
     assert sum(indexed(bundle) for bundle in bundles(output)) == 9
-    assert not (output / ".careersite-index").exists()
+    assert not list(output.glob(".careersite-index*"))
 
 
 def test_search_over_bundles_finds_what_one_index_finds(page: Page, sites, split: str) -> None:

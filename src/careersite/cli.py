@@ -141,7 +141,9 @@ def build_command(
         index = (
             None
             if no_search
-            else functools.partial(search.index, previous=reuse, kept=result.kept, files=names)
+            else functools.partial(
+                search.index, previous=reuse, kept=result.kept, files=names, jobs=jobs
+            )
         )
         write_output(result.files, output, source, finish=index, keep=result.kept)
     except (OutputError, search.SearchIndexError) as exc:

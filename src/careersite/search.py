@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from .write import link_or_copy
 
 PAGES_PER_BUNDLE = 1000  # about 300 MB and 2.5 s of Pagefind here
 LISTING = "bundles.json"  # the bundles' folder names, read by search.js
-_FARM = ".careersite-index"  # one bundle's pages, linked, while Pagefind reads them
+_FARM = ".careersite-index"  # a bundle's pages, linked, while Pagefind reads them
 _MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes
 
 
@@ -43,10 +44,12 @@ def index(
     kept: Collection[str] = (),
     per_bundle: int | None = None,
     files: Iterable[str] | None = None,
+    jobs: int = 0,
 ) -> None:
     """Index the pages below site_dir into site_dir/pagefind/.
 
-    files names what site_dir holds, when the caller knows it (saves a walk).
+    files names what site_dir holds, when the caller knows it (saves a walk);
+    jobs caps how many Pagefind runs go at once (0: the number of cores).
 
     previous is an output tree whose bundles may be reused: a bundle is taken
     from it when every page of the bundle is named in kept (taken unchanged
@@ -60,21 +63,27 @@ def index(
         bundles[_bundle_of(name, count)].append(name)
     version = metadata.version("pagefind")
     root = site_dir / SEARCH_BUNDLE
-    names = []
+    named: dict[str, list[str]] = {}
     for number, members in enumerate(bundles):
-        if not members:
-            continue
-        digest = hashlib.sha256("\n".join([version, str(count), *members]).encode()).hexdigest()
-        name = f"{number}-{digest[:12]}"
+        if members:
+            digest = hashlib.sha256("\n".join([version, str(count), *members]).encode())
+            named[f"{number}-{digest.hexdigest()[:12]}"] = members
+    todo = []
+    for name, members in named.items():
         if previous is not None and _reusable(previous, site_dir, name, members, kept):
             shutil.copytree(
                 previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy
             )
-        elif not _run_pagefind(site_dir, members, root / name):
-            continue
-        names.append(name)
+        else:
+            todo.append(name)
+    # One Pagefind run keeps about one and a half cores busy: two at a time.
+    workers = max(1, min(jobs or os.cpu_count() or 1, 2))
+    with ThreadPoolExecutor(workers) as pool:
+        made = pool.map(lambda name: _run_pagefind(site_dir, named[name], root / name), todo)
+        empty = {name for name, done in zip(todo, made, strict=True) if not done}
     root.mkdir(exist_ok=True)
-    (root / LISTING).write_text(json.dumps({"bundles": names}), encoding="utf-8")
+    listing = {"bundles": [name for name in named if name not in empty]}
+    (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
 
 
 def _pages(site_dir: Path) -> list[str]:
@@ -119,7 +128,7 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> bool:
     indexed = [name for name in members if _MARK in (site_dir / name).read_bytes()]
     if not indexed:
         return False
-    farm = site_dir / _FARM
+    farm = site_dir / f"{_FARM}-{bundle.name}"
     shutil.rmtree(farm, ignore_errors=True)
     for name in indexed:
         target = farm / name
