@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,18 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(problem: str | None, what: str) -> None:
+    """Skip loudly when a tool a test needs is missing; in CI (CI=true), fail instead."""
+    if problem is None:
+        return
+    message = f"{what} NOT CHECKED: {problem}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true: it must be installed)")
+    pytest.skip(message)
+
 
 SITE_YAML = """\
 title: Testseite
