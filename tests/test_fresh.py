@@ -140,6 +140,31 @@ def test_warnings_are_reported_again_and_strict_still_fails(site: Path) -> None:
     assert stamps(site / "public") == before
 
 
+def test_a_partial_rebuild_reports_the_link_problems_of_pages_it_takes_as_they_are(
+    site: Path,
+) -> None:
+    draft = site / "content/customer-service/potsdam.md"
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1),
+        encoding="utf-8",
+    )
+    with (site / GUIDE).open("a", encoding="utf-8") as handle:
+        handle.write("\nMehr dazu in [Potsdam](potsdam.md).\n")
+    code, first = build(site)
+    warned = [line for line in first.splitlines() if "a draft that is not built" in line]
+    assert code == 0 and any(GUIDE + ":75:24: warning" in line for line in warned), first
+    other = site / "content/kundendienstleiter/bremen.md"
+    with other.open("a", encoding="utf-8") as handle:
+        handle.write("\nEin Satz am Ende.\n")
+    code, second = build(site)
+    assert code == 0 and rendered(second) == 1, second  # Dortmund's page is taken as it is
+    assert [line for line in second.splitlines() if "a draft that is not built" in line] == warned
+    with other.open("a", encoding="utf-8") as handle:
+        handle.write("\nNoch ein Satz.\n")
+    code, strict = build(site, "--strict")
+    assert code == 1 and "error: link to 'potsdam.md', a draft" in strict, strict
+
+
 def test_a_failed_build_after_a_good_one_is_not_mistaken_for_up_to_date(site: Path) -> None:
     assert build(site)[0] == 0
     guide = site / GUIDE

@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic
 from .pipeline import Inputs, Previous
 
 FILE = "output.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: Inputs keep each body's link problems
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 
@@ -62,11 +62,14 @@ def fingerprints(
 
 def _hash_tree(folder: Path, digest: hashlib._Hash) -> None:
     """Names and bytes of regular files, link texts of symbolic links, the rest by kind."""
-    for root, dirs, names in os.walk(folder):
+    top = os.fspath(folder)
+    for root, dirs, names in os.walk(top):
         dirs.sort()
+        inside = root[len(top) + 1 :]  # the folder's name below top, by slicing (relpath is slow)
         for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(root, d))]):
             path = os.path.join(root, name)
-            digest.update(f"\0{os.path.relpath(path, folder)}\0".encode("utf-8", "surrogateescape"))
+            relative = os.path.join(inside, name) if inside else name
+            digest.update(f"\0{relative}\0".encode("utf-8", "surrogateescape"))
             info = os.lstat(path)
             if stat.S_ISREG(info.st_mode):
                 with open(path, "rb") as handle:

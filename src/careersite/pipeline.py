@@ -84,6 +84,8 @@ class Inputs:
 
     sources: dict[Path, tuple[str, str]]  # source -> digests of its bytes and of its card
     layouts: dict[str, str]  # layout file (as templates name it) -> digest of its bytes
+    # each built guide's body link problems: a body left alone need not be read again
+    problems: dict[Path, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,11 @@ def build(
         stale = _stale_since(previous.inputs, inputs, site, env, template_of)
     else:
         stale = deps.EVERYTHING
-    bodies = _render_bodies(site, articles, failed, stale, reuse)
+    settled = _settled(previous, site, stale) if reuse is None else {}
+    bodies = _render_bodies(site, articles, failed, stale, reuse, settled)
+    if inputs is not None:
+        by_source = {source: found for source, (_, found) in bodies.items()}
+        inputs = dataclasses.replace(inputs, problems=by_source)
     for _, problems_of_body in bodies.values():
         diagnostics += problems_of_body
     html_bodies.update({site.paths[source]: html for source, (html, _) in bodies.items()})
@@ -477,14 +483,38 @@ def _stale_since(
     return stale
 
 
+def _settled(
+    previous: Previous | None, site: Site, stale: set[str] | None
+) -> dict[Path, tuple[Diagnostic, ...]]:
+    """Sources whose page is taken from the output as it is, with their body's problems.
+
+    Their bodies need no HTML. The problems are the previous build's: with
+    every card and the set of sources unchanged (else stale is EVERYTHING),
+    each link resolves as it did.
+    """
+    if previous is None or stale is deps.EVERYTHING:
+        return {}
+    return {
+        source: problems
+        for source, problems in previous.inputs.problems.items()
+        if source in site.paths
+        and site.paths[source] not in stale
+        and output_file(site.paths[source]) in previous.files
+    }
+
+
 def _render_bodies(
     site: Site,
     articles: list[Article],
     failed: list[Path],
     stale: set[str] | None,
     reuse: Reuse | None,
+    settled: Mapping[Path, tuple[Diagnostic, ...]],
 ) -> dict[Path, tuple[str, tuple[Diagnostic, ...]]]:
-    """Each built article's Markdown as HTML with its link diagnostics, by source."""
+    """Each built article's Markdown as HTML with its link diagnostics, by source.
+
+    A settled source's page is not rendered: its HTML is left empty.
+    """
     # Every source file a link may name: built pages, drafts (None), and files
     # that failed to load (their own error already fails the build).
     pages: dict[Path, str | None] = {a.source: None for a in articles}
@@ -497,6 +527,9 @@ def _render_bodies(
         previous = reuse.bodies.get(article.source) if reuse else None
         if previous is not None and not _is_stale(path, stale):
             bodies[article.source] = previous
+            continue
+        if article.source in settled:
+            bodies[article.source] = ("", settled[article.source])
             continue
         html, problems = markdown.finish(article.body, pages, linker.href)
         bodies[article.source] = (html, tuple(problems))
