@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from test_browser import StaticHandler, base_url, browser_type_launch_args  # noqa: F401
 
 from careersite import search
@@ -197,5 +197,17 @@ def test_the_search_field_is_labelled_and_typing_searches(page: Page, sites) -> 
     page.goto(sites["root"] + "suche/")
     field = page.get_by_label("Suchbegriff")
     field.fill("Dortmund")
+    expect(page.locator("#cs-treffer li a").first).to_be_visible(timeout=15_000)
+    expect(page.locator("#cs-treffer")).to_contain_text("Dortmund")
+
+
+def test_what_is_typed_while_the_index_loads_is_searched(page: Page, sites) -> None:
+    held: list[Route] = []
+    page.route("**/pagefind/bundles.json", lambda route: held.append(route))  # held back
+    page.goto(sites["root"] + "suche/")
+    page.get_by_label("Suchbegriff").fill("Dortmund")
+    while not held:
+        page.wait_for_timeout(50)
+    held[0].continue_()
     expect(page.locator("#cs-treffer li a").first).to_be_visible(timeout=15_000)
     expect(page.locator("#cs-treffer")).to_contain_text("Dortmund")

@@ -41,43 +41,48 @@ function show(results, query) {
   status.textContent = count === 1 ? `1 Treffer für „${query}“` : `${count} Treffer für „${query}“`;
 }
 
-async function main() {
-  // The index comes in bundles (see careersite's search.py): the first is
-  // loaded, the others merged into it.
-  let pagefind;
+// The index comes in bundles (see careersite's search.py): the first is
+// loaded, the others merged into it. Resolves to null where there is none.
+async function load() {
   try {
     const listing = await fetch(`${bundle}bundles.json`).then((response) => response.json());
     const [first, ...others] = listing.bundles.map(
       (name) => new URL(`${bundle}${name}/`, document.baseURI).href,
     );
-    pagefind = await import(`${first}pagefind.js`);
+    const pagefind = await import(`${first}pagefind.js`);
     await pagefind.options({ baseUrl: base });
     await Promise.all(others.map((url) => pagefind.mergeIndex(url, { baseUrl: base })));
+    return pagefind;
   } catch {
     status.textContent = "Die Suche ist hier nicht verfügbar (der Suchindex entsteht bei careersite build).";
-    return;
+    return null;
   }
-  let latest = 0;
-  async function run(query) {
-    const ticket = ++latest;
-    if (!query.trim()) {
-      list.replaceChildren();
-      status.textContent = "";
-      return;
-    }
-    const search = await pagefind.search(query);
-    const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
-    if (ticket === latest) show(results, query);
-  }
-  const query = new URLSearchParams(location.search).get("q") || "";
-  input.value = query;
-  input.addEventListener("input", () => run(input.value));
-  input.form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    history.replaceState(null, "", `?q=${encodeURIComponent(input.value)}`);
-    run(input.value);
-  });
-  run(query);
 }
 
-main();
+// Listen at once: what is typed while the index loads is searched when it is ready.
+const ready = load();
+let latest = 0;
+
+async function run(query) {
+  const ticket = ++latest;
+  const pagefind = await ready;
+  if (!pagefind || ticket !== latest) return;
+  if (!query.trim()) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  const search = await pagefind.search(query);
+  const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+  if (ticket === latest) show(results, query);
+}
+
+const query = new URLSearchParams(location.search).get("q") || "";
+input.value = query;
+input.addEventListener("input", () => run(input.value));
+input.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  history.replaceState(null, "", `?q=${encodeURIComponent(input.value)}`);
+  run(input.value);
+});
+run(query);
