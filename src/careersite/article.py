@@ -87,7 +87,7 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     root = content_dir.resolve()
     found: list[Path] = []
     diagnostics: list[Diagnostic] = []
-    todo = [os.fspath(content_dir)]
+    todo = [os.path.normpath(content_dir)]  # so every path below is normal too
     while todo:  # os.scandir: the kind of each entry comes with the listing, no stat
         with os.scandir(todo.pop()) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -97,7 +97,7 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
         for entry in entries:
             if entry.name.startswith(".") or not entry.name.endswith(".md") or entry.is_dir():
                 continue
-            path = Path(os.path.normpath(entry.path))
+            path = Path(entry.path)
             if entry.is_symlink():
                 # Inside content/ its target is found under its own name;
                 # outside, it is not ours to read.
