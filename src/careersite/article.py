@@ -267,9 +267,9 @@ def _resolve(
     if found is not None:
         return found, []
     if not lookup.complete:
-        return kind(given.strip(), slug(given) or "unbenannt", known=False), []
+        return kind(given.strip(), slug(given) or "unbenannt"), []
     close = lookup.suggest(given)
     data_file = "data/roles.yaml" if key == "role" else "data/cities.yaml"
     hint = f"did you mean '{close}'?" if close else f"add it to {data_file}"
     diagnostic = warning(f"unknown {key} '{given}'", doc.pos((key,)), hint)
-    return kind(given.strip(), slug(given) or "unbenannt", known=False), [diagnostic]
+    return kind(given.strip(), slug(given) or "unbenannt"), [diagnostic]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
-FORMAT = 2
+FORMAT = 3  # 3: Entry lost its unused known flag (pickled with every article)
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 

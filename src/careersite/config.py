@@ -24,7 +24,6 @@ class Entry:
     slug: str
     aliases: tuple[str, ...] = ()
     summary: str | None = None
-    known: bool = True  # False when only a guide names it, not data/*.yaml
 
 
 @dataclass(frozen=True)
