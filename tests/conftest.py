@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -126,3 +132,59 @@ def copy_example_site(tmp_path: Path) -> Path:
     for part in ("content", "data", "layouts"):
         shutil.copytree(REPO / part, copy / part)
     return copy
+
+
+# --- careersite serve in a real process ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path  # what the server printed
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(site: Path, log: Path, wait: float = 30.0) -> Server:
+    """`careersite serve` on a free port, once it answers / with 200."""
+    port = free_port()
+    command = ["serve", "--source", str(site), "--port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "careersite", *command],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(port, process, log)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(server.base + "/", timeout=15) as answer:
+                if answer.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    stop_server(server)
+    raise AssertionError(f"serve did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def stop_server(server: Server) -> None:
+    """Ctrl-C, as an author stops it; killed when it does not stop in 10 s."""
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGINT)
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait()

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,15 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import Server, copy_example_site, start_server, stop_server
 
 WAIT = 20.0  # seconds a change may take to show before the test gives up
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -52,39 +42,20 @@ def wait_for(url: str, predicate, timeout: float = WAIT) -> tuple[int, str]:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A copy of the example site, free to edit."""
-    copy = tmp_path / "site"
-    for part in ("content", "data", "layouts"):
-        shutil.copytree(REPO / part, copy / part)
-    return copy
+    return copy_example_site(tmp_path)
 
 
 @pytest.fixture
-def server(site: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "careersite", "serve", "--source", str(site), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+def server(site: Path, tmp_path: Path) -> Iterator[Server]:
+    running = start_server(site, tmp_path / "serve.log")
     try:
-        wait_for(base + "/", lambda status, _: status == 200)
-        yield base, process
+        yield running
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_server(running)
 
 
 def test_pages_are_served_with_the_livereload_script(server, site: Path) -> None:
-    base, _ = server
+    base = server.base
     status, page = fetch(base + "/berufe/kundendienstleiter/bremen/")
     assert status == 200
     assert "<h1>Kundendienstleiter in Bremen</h1>" in page
@@ -94,7 +65,7 @@ def test_pages_are_served_with_the_livereload_script(server, site: Path) -> None
 
 
 def test_a_folder_without_slash_redirects_and_unknown_paths_are_404(server) -> None:
-    base, _ = server
+    base = server.base
     request = urllib.request.Request(base + "/berufe")
     opener = urllib.request.build_opener(NoRedirect)
     with pytest.raises(urllib.error.HTTPError) as answer:
@@ -121,14 +92,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
     ],
 )
 def test_nothing_outside_the_build_is_served(server, path: str) -> None:
-    base, _ = server
+    base = server.base
     status, page = fetch(base + path)
     assert status == 404
     assert "title:" not in page
 
 
 def test_an_edit_shows_after_a_rebuild(server, site: Path) -> None:
-    base, _ = server
+    base = server.base
     guide = site / "content/kundendienstleiter/bremen.md"
     guide.write_text(
         guide.read_text(encoding="utf-8") + "\nEin frisch ergänzter Absatz.\n", encoding="utf-8"
@@ -140,7 +111,7 @@ def test_an_edit_shows_after_a_rebuild(server, site: Path) -> None:
 
 
 def test_broken_content_shows_an_error_page_and_the_server_recovers(server, site: Path) -> None:
-    base, process = server
+    base, process = server.base, server.process
     guide = site / "content/kundendienstleiter/bremen.md"
     good = guide.read_text(encoding="utf-8")
     guide.write_text(good.replace("min: 2800", "min: viel", 1), encoding="utf-8")
@@ -157,18 +128,10 @@ def test_broken_content_shows_an_error_page_and_the_server_recovers(server, site
     assert process.poll() is None
 
 
-def test_ctrl_c_stops_the_server_cleanly(site: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "careersite", "serve", "--source", str(site), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    wait_for(f"http://127.0.0.1:{port}/", lambda status, _: status == 200)
-    os.killpg(process.pid, signal.SIGINT)
-    output, _ = process.communicate(timeout=15)
-    assert process.returncode == 0
+def test_ctrl_c_stops_the_server_cleanly(site: Path, tmp_path: Path) -> None:
+    running = start_server(site, tmp_path / "serve.log")
+    os.killpg(running.process.pid, signal.SIGINT)
+    assert running.process.wait(timeout=15) == 0
+    output = running.log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in output
     assert "stopped" in output

@@ -11,12 +11,8 @@ server keeps answering.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -26,29 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, Server, start_server, stop_server
 
 WAIT = 30.0
 SECRET = b"Geheimnis-5d21 neben der Website"
 # Bytes that only the files outside the build hold.
 LEAKS = [SECRET, b"url_words:", b"level_labels:", b"root:x:0:0", b"\ntitle: ", b"from __future__"]
-
-
-@dataclass(frozen=True)
-class Server:
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fetch(url: str) -> tuple[int, bytes]:
@@ -67,39 +46,6 @@ def copy_site(folder: Path) -> Path:
     return folder
 
 
-def start_server(site: Path, log: Path) -> Server:
-    port = free_port()
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "careersite",
-                "serve",
-                "--source",
-                str(site),
-                "--port",
-                str(port),
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(port, process, log)
-    deadline = time.monotonic() + WAIT
-    while time.monotonic() < deadline:
-        try:
-            if fetch(server.base + "/")[0] == 200:
-                return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    stop_server(server)
-    raise AssertionError(f"serve did not start: {log.read_text(errors='replace')[-2000:]}")
-
-
 def still_answers(server: Server) -> bool:
     """The server is alive and answers / (waiting out a restart of tornado's autoreload,
     which re-executes serve when careersite's own source files change)."""
@@ -112,16 +58,6 @@ def still_answers(server: Server) -> bool:
             pass
         time.sleep(0.2)
     return False
-
-
-def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGINT)
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait()
 
 
 @pytest.fixture(scope="module")
