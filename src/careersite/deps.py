@@ -2,7 +2,8 @@
 
 An edited guide touches its own page, its role hub and city hub, the guides
 beside it in those hubs (they list its range), the pages whose text links to
-it, and the site-wide lists (home, indexes, sitemap, feed). A layout touches
+it, and the site-wide lists (home, indexes, sitemap, feed); when only its text
+changed and nothing other pages show of it, only its own page. A layout touches
 the pages whose template uses it, directly or through extends, include and
 import. Anything this module cannot bound (data files, static files, a hub
 that appears or disappears) makes every page stale.
@@ -71,11 +72,14 @@ def stale_pages(
     links_to: Mapping[Path, set[Path]],
     changed_templates: set[str],
     template_of: Mapping[str, str],
+    rewritten: Iterable[Path] = (),
 ) -> set[str] | None:
     """Site paths to render again, or EVERYTHING.
 
     links_to maps a source file to the sources whose text links to it;
-    template_of maps every page of after to its template's name.
+    template_of maps every page of after to its template's name; rewritten
+    names changed sources that other pages show nothing new of (the same card
+    and links): only their own pages.
     """
     hubs_before = {hub.path for hub in before.roles} | {hub.path for hub in before.cities}
     hubs_after = {hub.path for hub in after.roles} | {hub.path for hub in after.cities}
@@ -93,4 +97,5 @@ def stale_pages(
         stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
     if changed_templates:
         stale |= {path for path, name in template_of.items() if name in changed_templates}
+    stale |= {after.paths[source] for source in rewritten}
     return stale

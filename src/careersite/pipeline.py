@@ -409,8 +409,7 @@ def _stale(
         return deps.EVERYTHING
     changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
     changed |= set(reuse.loaded) - set(loaded)
-    # A changed body with the same card and links shows on its own page only
-    # (sitemap and feed show dates and the summary, which are in the card).
+    # Sitemap and feed show dates and the summary, which are in the card.
     body_only = {path for path in changed if _same_card(reuse.loaded.get(path), loaded.get(path))}
     body_only &= set(site.paths) & set(reuse.site.paths)
     changed -= body_only
@@ -423,10 +422,7 @@ def _stale(
     for path, entry in loaded.items() if changed else ():  # read for moved sources only
         for target in entry.links:
             links_to[target].add(path)
-    stale = deps.stale_pages(reuse.site, site, changed, links_to, users, template_of)
-    if stale is deps.EVERYTHING or not body_only:
-        return stale
-    return stale | {site.paths[path] for path in body_only}
+    return deps.stale_pages(reuse.site, site, changed, links_to, users, template_of, body_only)
 
 
 def _same_card(before: Loaded | None, now: Loaded | None) -> bool:
