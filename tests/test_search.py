@@ -83,6 +83,11 @@ def pages_only(tmp_path: Path, name: str) -> Path:
     return output
 
 
+def html_files(root: Path) -> list[str]:
+    """The pages below root, as the build names them to the index."""
+    return [p.relative_to(root).as_posix() for p in root.rglob("*.html")]
+
+
 def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -95,7 +100,7 @@ def inodes(root: Path) -> dict[str, int]:
 def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example site with its index in bundles of at most three pages, served."""
     output = pages_only(tmp_path_factory.mktemp("split"), "site")
-    search.index(output, per_bundle=3)
+    search.index(output, html_files(output), per_bundle=3)
     url, server, thread = serve(output)
     try:
         yield url + "/"
@@ -107,7 +112,7 @@ def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_each_page_is_in_one_bundle(tmp_path: Path) -> None:
     output = pages_only(tmp_path, "site")
-    search.index(output, per_bundle=3)
+    search.index(output, html_files(output), per_bundle=3)
     parts = bundles(output)
     assert len(parts) > 2
     assert sum(indexed(bundle) for bundle in parts) == 9
@@ -117,10 +122,10 @@ def test_each_page_is_in_one_bundle(tmp_path: Path) -> None:
 def test_a_bundle_holds_only_pages_marked_for_the_index(tmp_path: Path) -> None:
     output = pages_only(tmp_path, "site")
     unmarked = ["index.html", "404.html", "suche/index.html", "berufe/index.html"]
-    search.index(output, per_bundle=1, files=unmarked)  # Pagefind alone would index them whole
+    search.index(output, unmarked, per_bundle=1)  # Pagefind alone would index them whole
     assert bundles(output) == []
     shutil.rmtree(output / "pagefind")
-    search.index(output, per_bundle=1)  # most pages alone in a bundle
+    search.index(output, html_files(output), per_bundle=1)  # most pages alone in a bundle
     assert len(bundles(output)) > 5
     assert sum(indexed(bundle) for bundle in bundles(output)) == 9
     assert not list(output.glob(".careersite-index*"))
@@ -142,17 +147,17 @@ def test_search_over_bundles_finds_what_one_index_finds(page: Page, sites, split
 
 def test_unchanged_bundles_are_linked_from_the_previous_output(tmp_path: Path) -> None:
     old = pages_only(tmp_path, "old")
-    search.index(old, per_bundle=3)
+    search.index(old, html_files(old), per_bundle=3)
     new = pages_only(tmp_path, "new")
     guide = "berufe/customer-service/dortmund/index.html"
     (new / guide).write_bytes((new / guide).read_bytes().replace(b"Dortmund", b"Dortmunt"))
     unchanged = sorted(name for name in files(new) if name != guide)
     # Half the pages are said to be kept; the other half are compared byte for byte.
-    search.index(new, previous=old, kept=unchanged[::2], per_bundle=3)
+    search.index(new, html_files(new), previous=old, kept=unchanged[::2], per_bundle=3)
 
     fresh = pages_only(tmp_path, "fresh")
     (fresh / guide).write_bytes((new / guide).read_bytes())
-    search.index(fresh, per_bundle=3)
+    search.index(fresh, html_files(fresh), per_bundle=3)
     assert files(new / "pagefind") == files(fresh / "pagefind")
 
     before, after = inodes(old / "pagefind"), inodes(new / "pagefind")

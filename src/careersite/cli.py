@@ -134,15 +134,15 @@ def build_command(
     if result.failed:
         sys.exit(1)
     display("writing and indexing", 0, 0)
+    names = [*result.files, *result.kept]  # everything the output will hold
     try:
         # Search bundles may be taken from the output only when it is as the record says.
         reuse = output.resolve() if previous is not None else None
-        names = [*result.files, *result.kept]
         index = (
             None
             if no_search
             else functools.partial(
-                search.index, previous=reuse, kept=result.kept, files=names, jobs=jobs
+                search.index, files=names, previous=reuse, kept=result.kept, jobs=jobs
             )
         )
         write_output(result.files, output, source, finish=index, keep=result.kept)
@@ -163,7 +163,7 @@ def build_command(
         fresh.save(cache, written)
     if quiet:
         return
-    pages = sum(1 for name in [*result.files, *result.kept] if name.endswith(".html"))
+    pages = sum(1 for name in names if name.endswith(".html"))
     took = time.perf_counter() - started
     partly = f" ({result.rendered} files rendered, the rest unchanged)" if result.kept else ""
     click.echo(f"built {pages} pages into {output} in {took:.2f} s{partly}", err=True)

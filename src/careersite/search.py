@@ -40,23 +40,21 @@ class SearchIndexError(Exception):
 
 def index(
     site_dir: Path,
+    files: Iterable[str],
     previous: Path | None = None,
     kept: Collection[str] = (),
     per_bundle: int | None = None,
-    files: Iterable[str] | None = None,
     jobs: int = 0,
 ) -> None:
-    """Index the pages below site_dir into site_dir/pagefind/.
-
-    files names what site_dir holds, when the caller knows it (saves a walk);
-    jobs caps how many Pagefind runs go at once (0: the number of cores).
+    """Index the pages among files (what site_dir holds) into site_dir/pagefind/.
 
     previous is an output tree whose bundles may be reused: a bundle is taken
     from it when every page of the bundle is named in kept (taken unchanged
     from previous) or has the same bytes there. Pass it only for a tree that
-    is known to be as careersite wrote it.
+    is known to be as careersite wrote it. jobs caps how many Pagefind runs
+    go at once (0: the number of cores).
     """
-    pages = sorted(_pages(site_dir) if files is None else (f for f in files if f.endswith(".html")))
+    pages = sorted(name for name in files if name.endswith(".html"))
     count = max(1, -(-len(pages) // (per_bundle or PAGES_PER_BUNDLE)))
     bundles: list[list[str]] = [[] for _ in range(count)]
     for name in pages:
@@ -84,17 +82,6 @@ def index(
     root.mkdir(exist_ok=True)
     listing = {"bundles": [name for name in named if name not in empty]}
     (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
-
-
-def _pages(site_dir: Path) -> list[str]:
-    """Every HTML file's path below site_dir, with forward slashes."""
-    found: list[str] = []
-    for folder, dirs, files in os.walk(site_dir):
-        dirs[:] = [d for d in dirs if d != SEARCH_BUNDLE and not d.startswith(".")]
-        relative = os.path.relpath(folder, site_dir)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found.extend(prefix + file for file in files if file.endswith(".html"))
-    return found
 
 
 def _bundle_of(name: str, count: int) -> int:
