@@ -42,7 +42,7 @@ jobs_option = click.option(
     "-j",
     type=click.IntRange(min=0),
     default=0,
-    help="Worker processes for reading and rendering (default 0: one per core).",
+    help="Worker processes for reading, rendering and indexing (default 0: one per core).",
 )
 
 
