@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from . import markdown
 from .config import City, Config, Lookup, Role, T
 from .diagnostics import Diagnostic, SourcePos, error, warning
-from .frontmatter import YamlDoc, load_yaml, read_text, split
+from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
 from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
 from .urls import alias_problem, slug
 
@@ -114,9 +114,10 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
 
 
 def load_article(
-    path: Path, config: Config, md: MarkdownIt
+    path: Path, config: Config, md: MarkdownIt, text: str | None = None
 ) -> tuple[Article | None, list[Diagnostic]]:
-    text, problem = read_text(path)
+    """The source at path validated; text, when given, stands for the file's content."""
+    text, problem = read_text(path) if text is None else checked_text(text, path)
     if problem:
         return None, [problem]
     assert text is not None

@@ -247,6 +247,14 @@ def new_command(role: str, city: str | None, source: Path) -> None:
         click.echo(f"note: {note}", err=True)
 
 
+@main.command("lsp")
+def lsp_command() -> None:
+    """Run the language server on stdin/stdout: check, completion and hover in editors."""
+    from .lsp import run
+
+    run()
+
+
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the front matter (for editors)."""

@@ -33,10 +33,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 KeyPath = tuple[str | int, ...]
-_FENCE = re.compile(r"^---[ \t]*$")
+FENCE = re.compile(r"^---[ \t]*$")
 # Characters that HTML and XML 1.0 forbid (tab and newline are fine).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,11 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
             SourcePos(path, line, col),
             "save the file with UTF-8 encoding",
         )
+    return checked_text(text, path)
+
+
+def checked_text(text: str, path: Path) -> tuple[str | None, Diagnostic | None]:
+    """Text with plain line ends, or an error at a control character (also for a buffer)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = CONTROL.search(text)
     if bad:
@@ -102,14 +107,14 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
 
 def split(text: str, path: Path) -> tuple[SplitSource | None, Diagnostic | None]:
     lines = text.split("\n")
-    if not lines or not _FENCE.match(lines[0]):
+    if not lines or not FENCE.match(lines[0]):
         return None, error(
             "missing front matter: a guide starts with a line '---'",
             SourcePos(path, 1, 1),
             "begin the file with '---', then title, role, ..., then '---'",
         )
     for index in range(1, len(lines)):
-        if _CLOSING_FENCE.match(lines[index]):
+        if CLOSING_FENCE.match(lines[index]):
             return SplitSource(
                 yaml_text="\n".join(lines[1:index]) + "\n",
                 yaml_first_line=2,

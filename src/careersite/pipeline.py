@@ -511,11 +511,7 @@ def _render_bodies(
 
     A settled source's page is not rendered: its HTML is left empty.
     """
-    # Every source file a link may name: built pages, drafts (None), and files
-    # that failed to load (their own error already fails the build).
-    pages: dict[Path, str | None] = {a.source: None for a in articles}
-    pages.update({path: "" for path in failed})
-    pages.update(site.paths)
+    pages = _link_targets(site, articles, failed)
     linker = Linker.for_base_url(site.config.base_url)
     bodies = {}
     for article in site.articles:
@@ -530,3 +526,35 @@ def _render_bodies(
         html, problems = markdown.finish(article.body, pages, linker.href)
         bodies[article.source] = (html, tuple(problems))
     return bodies
+
+
+def _link_targets(
+    site: Site, articles: list[Article], failed: list[Path]
+) -> dict[Path, str | None]:
+    """Every source file a link may name: built pages, drafts (None), and files
+    that failed to load (their own error already fails the build)."""
+    pages: dict[Path, str | None] = {a.source: None for a in articles}
+    pages.update({path: "" for path in failed})
+    pages.update(site.paths)
+    return pages
+
+
+def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
+    """What a build would report about the source at path if it held text.
+
+    For an editor's unsaved buffer: the rest of the site is as the build that
+    lent reuse found it. A draft's links are checked too, as its author edits it.
+    """
+    config = reuse.config
+    article, found = load_article(path, config, _parser(config.unsafe_html), text)
+    others = {source: entry.article for source, entry in reuse.loaded.items() if source != path}
+    articles = [a for a in (*others.values(), article) if a is not None]
+    failed = [source for source, a in others.items() if a is None]
+    built = [a for a in articles if reuse.options.drafts or not a.draft]
+    site, problems = link_site(built, config)
+    found += problems
+    if article is not None:
+        targets = _link_targets(site, articles, failed)
+        linker = Linker.for_base_url(config.base_url)
+        found += markdown.finish(article.body, targets, linker.href)[1]
+    return [d for d in ordered(found) if d.pos is not None and d.pos.path == path]
