@@ -69,16 +69,28 @@ class Editor:
         self.published: dict[str, list[list[types.Diagnostic]]] = defaultdict(list)
         self.versions: dict[str, int] = {}
 
+        self.watching: list[types.Registration] = []
+
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.published[params.uri].append(list(params.diagnostics))
+
+        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: types.RegistrationParams) -> None:
+            self.watching.extend(params.registrations)
 
         self.run(self.client.start_io(*server_command(), cwd=str(site)))
         folder = types.WorkspaceFolder(uri=uri(site), name="site")
         self.run(
             self.client.initialize_async(
                 types.InitializeParams(
-                    capabilities=types.ClientCapabilities(),
+                    capabilities=types.ClientCapabilities(
+                        workspace=types.WorkspaceClientCapabilities(
+                            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                                dynamic_registration=True
+                            )
+                        )
+                    ),
                     root_uri=uri(site),
                     workspace_folders=[folder],
                 )
@@ -307,6 +319,22 @@ def test_problems_of_files_not_open_are_published_and_cleared_on_save(
     )
     editor.save(site / GUIDE)
     assert editor.diagnostics(broken, 1) == []
+
+
+def test_files_changed_outside_the_editor_are_checked_again(editor: Editor, site: Path) -> None:
+    editor.open(site / GUIDE)
+    [registration] = editor.watching
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    other = site / "content" / "customer-service" / "dortmund.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("city: Dortmund", "city: Dortmnd"))
+    editor.call(
+        editor.client.workspace_did_change_watched_files,
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=uri(other), type=types.FileChangeType.Changed)]
+        ),
+    )
+    [marked] = editor.diagnostics(other, 0)
+    assert marked.message == "unknown city 'Dortmnd'\ndid you mean 'Dortmund'?"
 
 
 def test_a_data_file_problem_is_published_on_the_data_file(editor: Editor, site: Path) -> None:

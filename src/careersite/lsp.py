@@ -162,6 +162,28 @@ def _lsp_diagnostic(
 def make_server() -> CareersiteServer:
     server = CareersiteServer()
 
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: CareersiteServer, params: types.InitializedParams) -> None:
+        # Files changed outside the editor (a git pull, another tool) are
+        # checked again when the client watches them for us.
+        workspace = ls.client_capabilities.workspace
+        watching = workspace and workspace.did_change_watched_files
+        if watching and watching.dynamic_registration:
+            watcher = types.FileSystemWatcher(glob_pattern="**/{content,data,layouts}/**")
+            await ls.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="careersite-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=types.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[watcher]
+                            ),
+                        )
+                    ]
+                )
+            )
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CareersiteServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.check_open(params.text_document.uri)
