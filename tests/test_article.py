@@ -296,6 +296,34 @@ def test_discover_finds_markdown_in_a_stable_order(tmp_path: Path) -> None:
     ]
 
 
+def test_discover_orders_as_paths_do_not_as_strings(tmp_path: Path) -> None:
+    """'a/…' before 'a-b/…' (a string sort puts '-' first), as sorted(Path) has it."""
+    content = tmp_path / "content"
+    names = ["a-b/x.md", "a/x.md", "a.b/y.md", "a/b/c.md", "a/b-c.md", "A/z.md", "ä/q.md"]
+    for name in names:
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x", encoding="utf-8")
+    found, _ = discover(content)
+    assert found == sorted(content / name for name in names)
+    assert [p.relative_to(content).as_posix() for p in found][:4] == [
+        "A/z.md",
+        "a/b/c.md",
+        "a/b-c.md",
+        "a/x.md",
+    ]
+
+
+def test_discover_hands_back_the_path_objects_it_knows(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "a").mkdir(parents=True)
+    (content / "a" / "x.md").write_text("x", encoding="utf-8")
+    (content / "a" / "y.md").write_text("x", encoding="utf-8")
+    first, _ = discover(content)
+    again, _ = discover(content, {str(first[0]): first[0]})
+    assert again == first
+    assert again[0] is first[0]
+
+
 def test_discover_skips_hidden_files_and_folders(tmp_path: Path) -> None:
     content = tmp_path / "content"
     for name in ["a/.#entwurf.md", ".hidden.md", ".git/x.md", "a/.cache/y.md", "a/ok.md"]:

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -78,14 +79,21 @@ class Article:
         return self.updated or self.date
 
 
-def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Every Markdown file below content/, in a stable order; no links out of it."""
+def discover(
+    content_dir: Path, known: Mapping[str, Path] | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """Every Markdown file below content/, in the order of Path; no links out of it.
+
+    known maps paths found before to their Path objects: the dev server passes
+    the last build's, since a Path used before has its hash at hand and is
+    found in the last build's tables by identity.
+    """
     if not content_dir.is_dir():
         return [], [
             error("no content folder", SourcePos(content_dir), "create content/<role>/<city>.md")
         ]
     root = content_dir.resolve()
-    found: list[Path] = []
+    found: list[str] = []
     diagnostics: list[Diagnostic] = []
     todo = [os.path.normpath(content_dir)]  # so every path below is normal too
     while todo:  # os.scandir: the kind of each entry comes with the listing, no stat
@@ -97,20 +105,25 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
         for entry in entries:
             if entry.name.startswith(".") or not entry.name.endswith(".md") or entry.is_dir():
                 continue
-            path = Path(entry.path)
             if entry.is_symlink():
                 # Inside content/ its target is found under its own name;
                 # outside, it is not ours to read.
+                path = Path(entry.path)
                 if not path.resolve().is_relative_to(root):
                     diagnostics.append(
                         warning("symbolic link out of content/ is not followed", SourcePos(path))
                     )
                 continue
             if not entry.is_file(follow_symlinks=False):  # a pipe or device would block
-                diagnostics.append(warning("not a regular file; skipped", SourcePos(path)))
+                diagnostics.append(
+                    warning("not a regular file; skipped", SourcePos(Path(entry.path)))
+                )
                 continue
-            found.append(path)
-    return sorted(found), diagnostics
+            found.append(entry.path)
+    # Path compares part by part: as strings whose separator sorts before any character.
+    found.sort(key=lambda name: name.replace(os.sep, "\0"))
+    known = known or {}
+    return [known.get(name) or Path(name) for name in found], diagnostics
 
 
 def load_article(

@@ -135,7 +135,8 @@ def build(
             return BuildResult({}, tuple(ordered(found)), options.strict)
         config, config_diagnostics = loaded_config, tuple(found)
     diagnostics = list(config_diagnostics)
-    sources, problems = discover(config.content_dir)
+    known = {str(path): path for path in reuse.loaded} if reuse is not None else None
+    sources, problems = discover(config.content_dir, known)
     diagnostics += problems
     loaded, digests = _load_sources(sources, config, options, reuse, progress)
     for entry in loaded.values():

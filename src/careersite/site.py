@@ -100,11 +100,12 @@ def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagn
         )
         for city_slug, city in sorted(cities.items(), key=lambda item: _sort_key(item[1].name))
     ]
-    taken = {"": "the home page", words.roles_index(): "the list of roles"}
+    taken: dict[str, str | Article] = {"": "the home page"}
+    taken[words.roles_index()] = "the list of roles"
     taken[words.cities_index()] = "the list of cities"
     taken |= {hub.path: f"the role hub of {hub.role.name}" for hub in role_hubs}
     taken |= {hub.path: f"the city hub of {hub.city.name}" for hub in city_hubs}
-    taken |= {paths[a.source]: f"'{a.title}' ({a.source})" for a in articles}
+    taken |= zip(paths.values(), articles, strict=True)
     redirects, problems = _redirects(articles, paths, taken)
     diagnostics += problems
     site = Site(config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects)
@@ -121,6 +122,8 @@ def _sort_key(name: str) -> tuple[str, str]:
 
 def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:
     problems = _second_guides(articles, paths)
+    if len(set(paths.values())) == len(articles):
+        return problems  # the usual case, found without grouping
     owners: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         owners[paths[article.source]].append(article)
@@ -148,6 +151,9 @@ def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diag
 
     Two that share a URL as well are reported as a URL collision instead.
     """
+    keys = [(a.role.slug, a.city.slug if a.city else "") for a in articles]
+    if len(set(keys)) == len(keys):
+        return []  # the usual case, found without a loop in Python
     first: dict[tuple[str, str], Article] = {}
     problems = []
     for article in articles:
@@ -173,7 +179,7 @@ def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diag
 
 
 def _redirects(
-    articles: list[Article], paths: dict[Path, str], taken: dict[str, str]
+    articles: list[Article], paths: dict[Path, str], taken: dict[str, str | Article]
 ) -> tuple[tuple[Redirect, ...], list[Diagnostic]]:
     """Redirect pages for old URLs; taken maps each page's path to what it is."""
     redirects: dict[str, Redirect] = {}
@@ -181,7 +187,8 @@ def _redirects(
     for article in articles:
         for alias, pos in zip(article.aliases, article.alias_positions, strict=True):
             path = alias_site_path(alias)
-            owner = taken.get(path) or (
+            page = taken.get(path)
+            owner = (f"'{page.title}' ({page.source})" if isinstance(page, Article) else page) or (
                 f"'{redirects[path].source}'" if path in redirects else None
             )
             if path.split("/")[0] in RESERVED:
