@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Server, copy_example_site, start_server, stop_server
+from tornado.websocket import websocket_connect
 
 WAIT = 20.0  # seconds a change may take to show before the test gives up
 
@@ -135,3 +140,56 @@ def test_ctrl_c_stops_the_server_cleanly(site: Path, tmp_path: Path) -> None:
     output = running.log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in output
     assert "stopped" in output
+
+
+class Browser:
+    """The livereload.js side of the websocket: says hello and which page it shows,
+    then hears reloads."""
+
+    def __init__(self, base: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        url = base.replace("http://", "ws://") + "/livereload"
+        self.socket = self.run(lambda: websocket_connect(url))
+        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+        self.run(lambda: self.socket.write_message(json.dumps(hello)))
+        assert json.loads(self.next())["command"] == "hello"
+        info = {"command": "info", "url": base + "/berufe/kundendienstleiter/bremen/"}
+        self.run(lambda: self.socket.write_message(json.dumps(info)))
+
+    def run(self, start: Callable[[], Awaitable[Any]], timeout: float = WAIT) -> Any:
+        """Await what start begins, in the loop's own thread (tornado's futures live there)."""
+
+        async def wait() -> Any:
+            return await start()
+
+        return asyncio.run_coroutine_threadsafe(wait(), self.loop).result(timeout)
+
+    def next(self, timeout: float = WAIT) -> str:
+        message = self.run(self.socket.read_message, timeout)
+        assert message is not None, "the server closed the livereload socket"
+        return str(message)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.socket.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(WAIT)
+
+
+def test_every_save_reloads_the_browser_even_in_quick_succession(server, site: Path) -> None:
+    """livereload alone ignores a change within 3 s of the last reload: the page went stale."""
+    browser = Browser(server.base)
+    try:
+        guide = site / "content/kundendienstleiter/bremen.md"
+        text = guide.read_text(encoding="utf-8")
+        for number in range(3):
+            text += f"\nAbsatz Nummer {number}.\n"
+            guide.write_text(text, encoding="utf-8")
+            reload = json.loads(browser.next())
+            assert reload["command"] == "reload"
+            # By the time the browser is told, the page holds the change.
+            _, page = fetch(server.base + "/berufe/kundendienstleiter/bremen/")
+            assert f"Absatz Nummer {number}." in page
+    finally:
+        browser.close()
