@@ -111,6 +111,22 @@ def test_the_two_rename_fallback_gives_the_same_result(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two renames"])
+def test_the_old_tree_is_gone_once_what_runs_meanwhile_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    if not exchange:
+        monkeypatch.setattr(write, "_exchange", lambda first, second: False)
+    output = tmp_path / "out"
+    previous_output(output)
+    seen: list[dict[str, bytes]] = []
+
+    write_output(FILES, output, tmp_path / "site", meanwhile=lambda: seen.append(snapshot(output)))
+
+    assert seen == [{**FILES, MARKER: MARKER_TEXT}]  # the new tree is in place by then
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
 def test_the_marker_file_is_written(tmp_path: Path) -> None:
     output = tmp_path / "deep" / "er" / "out"
     write_output(FILES, output, tmp_path / "site")
@@ -321,6 +337,23 @@ def test_recover_removes_a_stale_staging_folder(tmp_path: Path) -> None:
 
     assert snapshot(output) == {"index.html": b"neu"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_recover_removes_trees_a_killed_build_was_deleting(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    before = previous_output(output)
+    for name in [
+        ".out.careersite-new.41.careersite-trash",
+        ".out.careersite-old.7.careersite-trash",
+    ]:
+        (tmp_path / name / "berufe").mkdir(parents=True)
+        (tmp_path / name / "berufe" / "index.html").write_bytes(b"alt")
+    (tmp_path / "other.careersite-trash").mkdir()  # not this output's
+
+    recover(output)
+
+    assert snapshot(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.careersite-trash", "out"]
 
 
 def test_recover_leaves_a_clean_folder_alone(tmp_path: Path) -> None:

@@ -128,7 +128,8 @@ def build_command(
             return
         previous = fresh.previous(record, found)
     display = _Progress(enabled=not quiet and sys.stderr.isatty())
-    result = build(options, progress=display, previous=previous)
+    digests = found.sources if found is not None else None
+    result = build(options, progress=display, previous=previous, digests=digests)
     display.done()
     _report(result, "text")
     if result.failed:
@@ -145,22 +146,28 @@ def build_command(
                 search.index, files=names, previous=reuse, kept=result.kept, jobs=jobs
             )
         )
-        write_output(result.files, output, source, finish=index, keep=result.kept)
+
+        def note_output() -> None:
+            """Note what the output now holds, for the next build to trust it."""
+            if cache is not None and found is not None:
+                written = fresh.Record(
+                    found.inputs,
+                    found.basis,
+                    str(output.resolve()),
+                    fresh.manifest(output),
+                    result.diagnostics,
+                    result.inputs,
+                )
+                fresh.save(cache, written)
+
+        write_output(
+            result.files, output, source, finish=index, keep=result.kept, meanwhile=note_output
+        )
     except (OutputError, search.SearchIndexError) as exc:
         display.done()
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     display.done()
-    if cache is not None and found is not None:
-        written = fresh.Record(
-            found.inputs,
-            found.basis,
-            str(output.resolve()),
-            fresh.manifest(output),
-            result.diagnostics,
-            result.inputs,
-        )
-        fresh.save(cache, written)
     if quiet:
         return
     pages = sum(1 for name in names if name.endswith(".html"))

@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic
 from .pipeline import Inputs, Previous
 
 FILE = "output.pickle"
-FORMAT = 2  # 2: Inputs keep each body's link problems
+FORMAT = 3  # 2: Inputs keep each body's link problems; 3: files hashed by their digests
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 
@@ -45,6 +45,8 @@ class Record:
 class Fingerprints:
     basis: str  # careersite's version, the settings and data/
     inputs: str  # the basis, content/ and the layouts: everything a build reads
+    # cache.digest of each file in content/, by its path: the build need not read them again
+    sources: dict[str, str]
 
 
 def fingerprints(
@@ -52,16 +54,20 @@ def fingerprints(
 ) -> Fingerprints:
     """Digests of what a build reads; settings are the options that shape the output."""
     digest = hashlib.sha256(repr((FORMAT, cache.release(), sys.version, settings)).encode())
+    sources: dict[str, str] = {}
     for folder in [source / "data", source / "content", *layout_dirs]:
         digest.update(f"\0folder {folder.resolve()}\0".encode())
-        _hash_tree(folder, digest)
+        _hash_tree(folder, digest, sources if folder == source / "content" else {})
         if folder == source / "data":
             basis = digest.hexdigest()
-    return Fingerprints(basis, digest.hexdigest())
+    return Fingerprints(basis, digest.hexdigest(), sources)
 
 
-def _hash_tree(folder: Path, digest: hashlib._Hash) -> None:
-    """Names and bytes of regular files, link texts of symbolic links, the rest by kind."""
+def _hash_tree(folder: Path, digest: hashlib._Hash, files: dict[str, str]) -> None:
+    """Names and contents of regular files, link texts of symbolic links, the rest by kind.
+
+    Each regular file's own digest is noted in files, by its path.
+    """
     top = os.fspath(folder)
     for root, dirs, names in os.walk(top):
         dirs.sort()
@@ -73,7 +79,8 @@ def _hash_tree(folder: Path, digest: hashlib._Hash) -> None:
             info = os.lstat(path)
             if stat.S_ISREG(info.st_mode):
                 with open(path, "rb") as handle:
-                    digest.update(handle.read())
+                    files[path] = cache.digest(handle.read())
+                digest.update(files[path].encode())
             elif stat.S_ISLNK(info.st_mode):
                 digest.update(b"link " + os.fsencode(os.readlink(path)))
             else:

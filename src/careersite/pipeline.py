@@ -123,7 +123,13 @@ def build(
     reuse: Reuse | None = None,
     progress: Progress = _silent,
     previous: Previous | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> BuildResult:
+    """Run the stages in order (see the module's docstring).
+
+    digests may give cache.digest of source files by path, as fresh.fingerprints
+    found them: those files are not read to learn whether the cache holds them.
+    """
     data_stamps = _stamps(options.source / "data")
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
         reuse = None  # data feeds every page: start afresh
@@ -138,7 +144,7 @@ def build(
     known = {str(path): path for path in reuse.loaded} if reuse is not None else None
     sources, problems = discover(config.content_dir, known)
     diagnostics += problems
-    loaded, digests = _load_sources(sources, config, options, reuse, progress)
+    loaded, read = _load_sources(sources, config, options, reuse, progress, digests or {})
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
@@ -149,7 +155,7 @@ def build(
     dirs = layout_dirs(config.source)
     layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
     env = _environment(reuse, dirs, layout_stamps)
-    inputs = _inputs(loaded, digests, dirs) if options.cache else None
+    inputs = _inputs(loaded, read, dirs) if options.cache else None
     assets = collect([d / "static" for d in dirs])
     linker = Linker.for_base_url(config.base_url)
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
@@ -333,7 +339,12 @@ PARALLEL_FROM = 64
 
 
 def _load_sources(
-    sources: list[Path], config: Config, options: Options, reuse: Reuse | None, progress: Progress
+    sources: list[Path],
+    config: Config,
+    options: Options,
+    reuse: Reuse | None,
+    progress: Progress,
+    known: Mapping[str, str],
 ) -> tuple[dict[Path, Loaded], dict[Path, str]]:
     """Every source, read and parsed again only when it changed; the digests of those read.
 
@@ -353,7 +364,11 @@ def _load_sources(
         return {path: loaded[path] for path in sources}, {}
     cache_key = cache.key(options.source) if options.cache else ""
     stored = cache.load(options.cache, cache_key)
-    digests = {path: cache.digest(path.read_bytes()) for path in todo} if options.cache else {}
+    digests = (
+        {path: known.get(str(path)) or cache.digest(path.read_bytes()) for path in todo}
+        if options.cache
+        else {}
+    )
     misses = []
     for path in todo:
         hit = stored.get(path)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -54,6 +56,9 @@ def _retired(out: Path) -> Path:
     return out.with_name(f".{out.name}.careersite-old")
 
 
+_TRASH = ".careersite-trash"  # the end of a tree's name while it is deleted
+
+
 def recover(output: Path) -> None:
     """Undo what an interrupted build left: restore a retired tree, drop the rest."""
     out = output.resolve()
@@ -63,6 +68,11 @@ def recover(output: Path) -> None:
     for leftover in (retired, staging):
         if leftover.exists():
             shutil.rmtree(leftover)
+    # Trees being deleted when a build was killed; its rm may still be at it.
+    for trash in out.parent.glob(f"{glob.escape(staging.name)}*{_TRASH}"):
+        shutil.rmtree(trash, ignore_errors=True)
+    for trash in out.parent.glob(f"{glob.escape(retired.name)}*{_TRASH}"):
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def write_output(
@@ -71,10 +81,12 @@ def write_output(
     source: Path,
     finish: Callable[[Path], None] | None = None,
     keep: Iterable[str] = (),
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Replace output with files and the files named in keep as they are in output now.
 
-    finish(staged_tree) runs before the swap (the search index).
+    finish(staged_tree) runs before the swap (the search index); meanwhile()
+    runs once the new tree is in place, while the previous one is deleted.
     """
     reason = refusal(output, source)
     if reason:
@@ -92,14 +104,41 @@ def write_output(
         raise
     if not out.exists():
         staging.rename(out)
+        _remove_while(None, meanwhile)
         return
     if _exchange(staging, out):
-        shutil.rmtree(staging)  # now holds the previous tree
+        _remove_while(staging, meanwhile)  # staging now holds the previous tree
         return
     retired = _retired(out)
     out.rename(retired)
     staging.rename(out)
-    shutil.rmtree(retired)
+    _remove_while(retired, meanwhile)
+
+
+def _remove_while(tree: Path | None, meanwhile: Callable[[], None] | None) -> None:
+    """Delete tree while meanwhile() runs.
+
+    Deleting a tree is a loop of unlink calls; in this process it would hold
+    the interpreter while meanwhile() wants it too. So where there is an `rm`,
+    the tree is renamed to a name no build uses and a child process deletes
+    it at the same time (at 10,000 pages each takes about a quarter of a
+    second). A child left behind by a killed build only deletes that trash;
+    recover() clears what it left.
+    """
+    rm = shutil.which("rm") if os.name == "posix" else None
+    remover = None
+    if tree is not None and rm is not None:
+        trash = tree.with_name(f"{tree.name}.{os.getpid()}{_TRASH}")
+        tree.rename(trash)
+        tree, remover = trash, subprocess.Popen([rm, "-rf", "--", os.fspath(trash)])
+    try:
+        if meanwhile is not None:
+            meanwhile()
+    finally:
+        if remover is not None:
+            remover.wait()
+        if tree is not None and tree.exists():
+            shutil.rmtree(tree)
 
 
 def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterable[str]) -> None:
