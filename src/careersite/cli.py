@@ -119,9 +119,10 @@ def build_command(
     cache = _cache_folder(source, cache_dir, no_cache)
     options = Options(source, output, base_url, drafts, strict, jobs, cache)
     settings = (base_url, drafts, no_search)  # the options that shape the output
-    found = fresh.fingerprints(source, layout_dirs(source), settings) if cache else None
-    recover(output)  # what an interrupted build left, before judging the output
     record, previous = fresh.load(cache), None
+    trusted = record.known if record is not None else None
+    found = fresh.fingerprints(source, layout_dirs(source), settings, trusted) if cache else None
+    recover(output)  # what an interrupted build left, before judging the output
     if found is not None and record is not None and fresh.untouched(record, output):
         if record.inputs == found.inputs:
             _up_to_date(record, output, strict, quiet, started)
@@ -157,6 +158,7 @@ def build_command(
                     fresh.manifest(output),
                     result.diagnostics,
                     result.inputs,
+                    found.known,
                 )
                 fresh.save(cache, written)
 

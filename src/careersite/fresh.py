@@ -18,7 +18,8 @@ import hashlib
 import os
 import stat
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from . import cache
@@ -26,9 +27,13 @@ from .diagnostics import Diagnostic
 from .pipeline import Inputs, Previous
 
 FILE = "output.pickle"
-FORMAT = 3  # 2: Inputs keep each body's link problems; 3: files hashed by their digests
+FORMAT = 4  # 2: body link problems; 3: files hashed by their digests; 4: stamps kept
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
+# size, modification and change times (ns), inode: what says a file was not written since
+SourceStamp = tuple[int, int, int, int]
+Known = dict[str, tuple[SourceStamp, str]]  # a file's path -> its stamp and digest when read
+RACY_NS = 2_000_000_000  # a file changed this close to being read may change again unseen
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Record:
     files: dict[str, FileStamp]  # every file below it, by relative name
     diagnostics: tuple[Diagnostic, ...]  # what that build reported (warnings only)
     built: Inputs | None  # what it read, file by file
+    known: Known  # Fingerprints.known of that build
 
 
 @dataclass(frozen=True)
@@ -47,27 +53,42 @@ class Fingerprints:
     inputs: str  # the basis, content/ and the layouts: everything a build reads
     # cache.digest of each file in content/, by its path: the build need not read them again
     sources: dict[str, str]
+    known: Known  # every file's stamp and digest, for the next build to trust
 
 
 def fingerprints(
-    source: Path, layout_dirs: list[Path], settings: tuple[object, ...]
+    source: Path,
+    layout_dirs: list[Path],
+    settings: tuple[object, ...],
+    trusted: Known | None = None,
 ) -> Fingerprints:
-    """Digests of what a build reads; settings are the options that shape the output."""
+    """Digests of what a build reads; settings are the options that shape the output.
+
+    A file whose stamp is the one in trusted (the last build's Fingerprints.known)
+    is not read again: its digest is taken from there. Like git's index, a file
+    is trusted only when it had not changed for RACY_NS when it was read.
+    """
     digest = hashlib.sha256(repr((FORMAT, cache.release(), sys.version, settings)).encode())
     sources: dict[str, str] = {}
+    known: Known = {}
+    trusted = trusted or {}
     for folder in [source / "data", source / "content", *layout_dirs]:
         digest.update(f"\0folder {folder.resolve()}\0".encode())
-        _hash_tree(folder, digest, sources if folder == source / "content" else {})
+        files = sources if folder == source / "content" else {}
+        _hash_tree(folder, digest, files, trusted, known)
         if folder == source / "data":
             basis = digest.hexdigest()
-    return Fingerprints(basis, digest.hexdigest(), sources)
+    return Fingerprints(basis, digest.hexdigest(), sources, known)
 
 
-def _hash_tree(folder: Path, digest: hashlib._Hash, files: dict[str, str]) -> None:
+def _hash_tree(
+    folder: Path, digest: hashlib._Hash, files: dict[str, str], trusted: Known, known: Known
+) -> None:
     """Names and contents of regular files, link texts of symbolic links, the rest by kind.
 
     Each regular file's own digest is noted in files, by its path.
     """
+    now = time.time_ns()
     top = os.fspath(folder)
     for root, dirs, names in os.walk(top):
         dirs.sort()
@@ -78,8 +99,15 @@ def _hash_tree(folder: Path, digest: hashlib._Hash, files: dict[str, str]) -> No
             digest.update(f"\0{relative}\0".encode("utf-8", "surrogateescape"))
             info = os.lstat(path)
             if stat.S_ISREG(info.st_mode):
-                with open(path, "rb") as handle:
-                    files[path] = cache.digest(handle.read())
+                stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                before = trusted.get(path)
+                if before is not None and before[0] == stamp:
+                    files[path] = before[1]
+                else:
+                    with open(path, "rb") as handle:
+                        files[path] = cache.digest(handle.read())
+                if max(info.st_mtime_ns, info.st_ctime_ns) < now - RACY_NS:
+                    known[path] = (stamp, files[path])
                 digest.update(files[path].encode())
             elif stat.S_ISLNK(info.st_mode):
                 digest.update(b"link " + os.fsencode(os.readlink(path)))
@@ -106,7 +134,10 @@ def manifest(root: Path) -> dict[str, FileStamp]:
 
 def load(folder: Path | None) -> Record | None:
     record = cache.read(folder / FILE) if folder is not None else None
-    return record if isinstance(record, Record) else None
+    if not isinstance(record, Record):
+        return None
+    # A record an older careersite wrote may lack a field; it is of no use then.
+    return record if all(hasattr(record, f.name) for f in fields(Record)) else None
 
 
 def untouched(record: Record | None, output: Path) -> bool:
