@@ -112,3 +112,41 @@ def test_an_edit_rewrites_only_the_cache_file_holding_that_source(
     after = {p.name: p.stat().st_mtime_ns for p in folder.glob("articles-*.pickle")}
     assert set(after) == set(before)
     assert sum(after[name] != before[name] for name in before) == 1
+
+
+def test_bodies_are_kept_apart_and_read_only_for_pages_rendered(
+    site: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The articles load without their HTML; a rebuild reads the bodies it renders."""
+    folder = tmp_path / "cache"
+    options = Options(site, cache=folder)
+    first = build(options)
+    assert list(folder.glob("bodies-*.pickle"))
+    reads: list[str] = []
+    real = pipeline.cache._read
+
+    def counting(path: Path):  # type: ignore[no-untyped-def]
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(pipeline.cache, "_read", counting)
+    # Every page rendered again (no previous output): every body comes from the cache.
+    again = build(options)
+    assert dict(again.files) == dict(first.files)
+    assert any(name.startswith("bodies-") for name in reads)
+    # Nothing to render: the bodies are not read at all.
+    reads.clear()
+    previous = pipeline.Previous(again.inputs, frozenset(again.files))  # type: ignore[arg-type]
+    build(options, previous=previous)
+    assert reads and not any(name.startswith("bodies-") for name in reads)
+
+
+def test_a_lost_body_is_read_from_its_source_again(site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    built(site, tmp_path / "warm", "--cache", str(folder))
+    for stored in folder.glob("bodies-*.pickle"):
+        stored.unlink()
+    layout = site / "layouts" / "guide.html"  # every guide's page is rendered again
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    clean = built(site, tmp_path / "clean-again", "--no-cache")
+    assert built(site, tmp_path / "after", "--cache", str(folder)) == clean

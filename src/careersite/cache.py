@@ -16,12 +16,13 @@ import os
 import pickle
 import sys
 import zlib
+from collections.abc import Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
-FORMAT = 3  # 3: Entry lost its unused known flag (pickled with every article)
+FORMAT = 4  # 3: Entry lost its unused known flag; 4: bodies apart from the articles
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 
@@ -51,8 +52,8 @@ def _bucket(path: Path) -> int:
     return zlib.crc32(os.fsencode(path)) % BUCKETS
 
 
-def _file(bucket: int) -> str:
-    return f"articles-{bucket:02d}.pickle"
+def _file(bucket: int, kind: str = "articles") -> str:
+    return f"{kind}-{bucket:02d}.pickle"
 
 
 def load(folder: Path | None, cache_key: str) -> Entries:
@@ -62,12 +63,17 @@ def load(folder: Path | None, cache_key: str) -> Entries:
         return entries
     try:
         for bucket in range(BUCKETS):
-            stored = _read(folder / _file(bucket))
-            if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == cache_key:
-                entries.update(stored[1] if isinstance(stored[1], dict) else {})
+            entries.update(_bucket_entries(folder, bucket, cache_key))
     finally:
         _paths.clear()
     return entries
+
+
+def _bucket_entries(folder: Path, bucket: int, cache_key: str, kind: str = "articles") -> Entries:
+    stored = _read(folder / _file(bucket, kind))
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == cache_key:
+        return stored[1] if isinstance(stored[1], dict) else {}
+    return {}
 
 
 def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries) -> None:
@@ -83,6 +89,45 @@ def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries)
     for bucket in range(BUCKETS):
         if {path: entry[0] for path, entry in new[bucket].items()} != old[bucket]:
             write(folder, _file(bucket), (cache_key, new[bucket]))
+
+
+# The rendered bodies, apart from the articles: a rebuild that renders a few
+# pages reads the few buckets that hold their bodies, not all of them.
+
+
+def save_bodies(
+    folder: Path | None, cache_key: str, changed: Entries, present: Collection[Path]
+) -> None:
+    """Store changed bodies; a bucket written again drops the sources not present."""
+    if folder is None or not changed:
+        return
+    by_bucket: dict[int, Entries] = {}
+    for path, entry in changed.items():
+        by_bucket.setdefault(_bucket(path), {})[path] = entry
+    try:
+        for bucket, entries in by_bucket.items():
+            kept = _bucket_entries(folder, bucket, cache_key, "bodies")
+            kept = {path: entry for path, entry in kept.items() if path in present}
+            write(folder, _file(bucket, "bodies"), (cache_key, kept | entries))
+    finally:
+        _paths.clear()
+
+
+def load_bodies(folder: Path | None, cache_key: str, wanted: Mapping[Path, str]) -> dict[Path, Any]:
+    """The stored bodies of the sources in wanted whose digest is the one given there."""
+    found: dict[Path, Any] = {}
+    if folder is None:
+        return found
+    try:
+        for bucket in sorted({_bucket(path) for path in wanted}):
+            for path, (content, body) in _bucket_entries(
+                folder, bucket, cache_key, "bodies"
+            ).items():
+                if wanted.get(path) == content:
+                    found[path] = body
+    finally:
+        _paths.clear()
+    return found
 
 
 def read(path: Path) -> Any:

@@ -56,7 +56,7 @@ class SourceLink:
 class Body:
     """A rendered body whose links to sources are still markers."""
 
-    html: str
+    html: str | None  # None while it waits in the build cache (cache.load_bodies)
     links: tuple[SourceLink, ...] = ()
     summary: str = ""
 
@@ -143,6 +143,7 @@ def finish(
     None when it exists but is not built (a draft). href_for turns a site path
     into an href.
     """
+    assert body.html is not None, "a body from the build cache needs its HTML first"
     if not body.links:
         return body.html, []
     diagnostics: list[Diagnostic] = []

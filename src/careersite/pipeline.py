@@ -169,7 +169,12 @@ def build(
     else:
         stale = deps.EVERYTHING
     settled = _settled(previous, site, stale) if reuse is None else {}
-    bodies = _render_bodies(site, articles, failed, stale, reuse, settled)
+
+    def stored_html(wanted: list[Path]) -> dict[Path, str]:
+        key = cache.key(options.source) if wanted and options.cache else ""
+        return cache.load_bodies(options.cache, key, {p: read[p] for p in wanted if p in read})
+
+    bodies = _render_bodies(site, articles, failed, stale, reuse, settled, stored_html)
     if inputs is not None:
         by_source = {source: found for source, (_, found) in bodies.items()}
         inputs = dataclasses.replace(inputs, problems=by_source)
@@ -395,10 +400,25 @@ def _load_sources(
         links = article.body.targets if article else frozenset()
         loaded[path] = Loaded(stamps[path], article, problems, links, card)
     if options.cache and misses:
-        entries = {path: (digests[path], loaded[path]) for path in sources if path in digests}
+        entries = {path: (digests[path], _away(loaded[path])) for path in stamps if path in digests}
         entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
         cache.save(options.cache, cache_key, entries, stored)
+        bodies = {
+            path: (digests[path], article.body.html)
+            for path in misses
+            if (article := loaded[path].article) is not None
+        }
+        cache.save_bodies(options.cache, cache_key, bodies, stamps)
     return {path: loaded[path] for path in sources}, digests
+
+
+def _away(entry: Loaded) -> Loaded:
+    """The entry as the cache keeps it: its body's HTML is stored apart."""
+    article = entry.article
+    if article is None or article.body.html is None:
+        return entry
+    body = dataclasses.replace(article.body, html=None)
+    return dataclasses.replace(entry, article=dataclasses.replace(article, body=body))
 
 
 @memoize
@@ -522,24 +542,37 @@ def _render_bodies(
     stale: set[str] | None,
     reuse: Reuse | None,
     settled: Mapping[Path, tuple[Diagnostic, ...]],
+    stored_html: Callable[[list[Path]], dict[Path, str]],
 ) -> dict[Path, tuple[str, tuple[Diagnostic, ...]]]:
     """Each built article's Markdown as HTML with its link diagnostics, by source.
 
-    A settled source's page is not rendered: its HTML is left empty.
+    A settled source's page is not rendered: its HTML is left empty. Bodies
+    taken from the build cache get their HTML from stored_html.
     """
     pages = _link_targets(site, articles, failed)
     linker = Linker.for_base_url(site.config.base_url)
     bodies = {}
+    todo = []
     for article in site.articles:
         path = site.paths[article.source]
         previous = reuse.bodies.get(article.source) if reuse else None
         if previous is not None and not _is_stale(path, stale):
             bodies[article.source] = previous
-            continue
-        if article.source in settled:
+        elif article.source in settled:
             bodies[article.source] = ("", settled[article.source])
-            continue
-        html, problems = markdown.finish(article.body, pages, linker.href)
+        else:
+            todo.append(article)
+    fetched = stored_html([a.source for a in todo if a.body.html is None])
+    for article in todo:
+        body = article.body
+        if body.html is not None:
+            pass
+        elif article.source in fetched:
+            body = dataclasses.replace(body, html=fetched[article.source])
+        else:  # the cache lost it: the source is as it was, so read it again
+            again = _load_one(site.config, article.source)[0]
+            body = again.body if again is not None else dataclasses.replace(body, html="")
+        html, problems = markdown.finish(body, pages, linker.href)
         bodies[article.source] = (html, tuple(problems))
     return bodies
 
