@@ -8,6 +8,7 @@ import pytest
 from conftest import copy_example_site, run_cli
 
 import careersite.pipeline as pipeline
+import careersite.sources as sources
 from careersite.pipeline import Options, build
 
 
@@ -84,13 +85,13 @@ def test_unchanged_sources_are_not_read_again(site: Path, tmp_path: Path, monkey
     first = build(options)
     assert not first.failed
     calls: list[Path] = []
-    real = pipeline.load_article
+    real = sources.load_article
 
     def counting(path, config, md):  # type: ignore[no-untyped-def]
         calls.append(path)
         return real(path, config, md)
 
-    monkeypatch.setattr(pipeline, "load_article", counting)
+    monkeypatch.setattr(sources, "load_article", counting)
     assert dict(build(options).files) == dict(first.files)
     assert calls == []
     guide = site / "content/kundendienstleiter/bremen.md"

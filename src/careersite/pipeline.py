@@ -19,12 +19,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache as memoize
-from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
-from markdown_it import MarkdownIt
 
 from . import cache, deps, markdown
 from .article import Article, discover, load_article
@@ -33,10 +30,19 @@ from .config import Config, load_config
 from .diagnostics import Diagnostic, has_failures, ordered
 from .render import layout_dirs, make_environment, render_page
 from .site import Site, link_site
+from .sources import (
+    Loaded,
+    Progress,
+    Stamp,
+    file_stamp,
+    load_one,
+    load_sources,
+    parser,
+    report,
+    workers,
+)
 from .urls import Linker, output_file
 from .views import Page, SiteView, build_pages
-
-Stamp = tuple[int, int]  # modification time (ns) and size of a file
 
 
 @dataclass(frozen=True)
@@ -48,17 +54,6 @@ class Options:
     strict: bool = False
     jobs: int = 0  # worker processes for reading and rendering; 0: one per core
     cache: Path | None = None  # the persistent build cache's folder; None: no cache
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """One source file as the last build found it."""
-
-    stamp: Stamp
-    article: Article | None
-    diagnostics: tuple[Diagnostic, ...]
-    links: frozenset[Path]  # source files its text links to
-    card: str  # _card(article): a digest of what pages other than its own show of it
 
 
 @dataclass(frozen=True)
@@ -111,9 +106,6 @@ class BuildResult:
         return has_failures(self.diagnostics, self.strict)
 
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total), for a terminal display
-
-
 def _silent(stage: str, done: int, total: int) -> None:
     """The default progress report: none."""
 
@@ -144,7 +136,16 @@ def build(
     known = {str(path): path for path in reuse.loaded} if reuse is not None else None
     sources, problems = discover(config.content_dir, known)
     diagnostics += problems
-    loaded, read = _load_sources(sources, config, options, reuse, progress, digests or {})
+    loaded, read = load_sources(
+        sources,
+        config,
+        jobs=options.jobs,
+        cache_folder=options.cache,
+        cache_key=cache.key(options.source) if options.cache else "",
+        earlier=reuse.loaded if reuse is not None else {},
+        known=digests or {},
+        progress=progress,
+    )
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
@@ -277,27 +278,27 @@ def _render_all(
 ) -> list[Rendered]:
     """Each page rendered, in order; spread over forked workers when there are many."""
     global _rendering
-    workers = _workers(jobs, len(pages))
-    if workers == 1 or os.name != "posix":
+    count = workers(jobs, len(pages))
+    if count == 1 or os.name != "posix":
         results = []
         for page in pages:
             results.append(render_page(env, page, site_view))
-            _report(progress, "rendering", len(results), len(pages))
+            report(progress, "rendering", len(results), len(pages))
         return results
     # Forked workers inherit the site, its views and the templates: only the
     # page numbers go to them and only the bytes come back.
     _rendering = (pages, env, site_view)
     try:
-        size = max(1, len(pages) // (workers * 8))
+        size = max(1, len(pages) // (count * 8))
         chunks = [
             range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)
         ]
         results = []
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
             for rendered in pool.map(_render_chunk, chunks):
                 results += rendered
-                _report(progress, "rendering", len(results), len(pages))
+                report(progress, "rendering", len(results), len(pages))
         return results
     finally:
         _rendering = None
@@ -309,23 +310,8 @@ def _render_chunk(numbers: range) -> list[Rendered]:
     return [render_page(env, pages[n], site_view) for n in numbers]
 
 
-def _report(progress: Progress, stage: str, done: int, total: int) -> None:
-    if done % 200 == 0 or done == total:
-        progress(stage, done, total)
-
-
-def _workers(jobs: int, tasks: int) -> int:
-    """Worker processes for this many tasks: fewer than PARALLEL_FROM each is not worth one."""
-    return min(jobs or os.cpu_count() or 1, max(1, tasks // PARALLEL_FROM))
-
-
 def _is_stale(path: str, stale: set[str] | None) -> bool:
     return stale is deps.EVERYTHING or path in stale
-
-
-def _stamp(path: Path) -> Stamp:
-    info = os.stat(path)  # Path.stat costs a third more, for every source on each rebuild
-    return (info.st_mtime_ns, info.st_size)
 
 
 def _stamps(folder: Path) -> dict[str, Stamp]:
@@ -335,101 +321,8 @@ def _stamps(folder: Path) -> dict[str, Stamp]:
         for root, _, names in os.walk(folder):
             for name in names:
                 path = Path(root, name)
-                found[path.relative_to(folder).as_posix()] = _stamp(path)
+                found[path.relative_to(folder).as_posix()] = file_stamp(path)
     return found
-
-
-# Below this many changed sources, starting worker processes costs more than it saves.
-PARALLEL_FROM = 64
-
-
-def _load_sources(
-    sources: list[Path],
-    config: Config,
-    options: Options,
-    reuse: Reuse | None,
-    progress: Progress,
-    known: Mapping[str, str],
-) -> tuple[dict[Path, Loaded], dict[Path, str]]:
-    """Every source, read and parsed again only when it changed; the digests of those read.
-
-    In the same process a file's stamp tells (the dev server); across runs,
-    the persistent cache's content hash does.
-    """
-    stamps = {path: _stamp(path) for path in sources}
-    loaded: dict[Path, Loaded] = {}
-    todo = []
-    for path, stamp in stamps.items():
-        previous = reuse.loaded.get(path) if reuse else None
-        if previous is not None and previous.stamp == stamp:
-            loaded[path] = previous
-        else:
-            todo.append(path)
-    if not todo:
-        return {path: loaded[path] for path in sources}, {}
-    cache_key = cache.key(options.source) if options.cache else ""
-    stored = cache.load(options.cache, cache_key)
-    digests = (
-        {path: known.get(str(path)) or cache.digest(path.read_bytes()) for path in todo}
-        if options.cache
-        else {}
-    )
-    misses = []
-    for path in todo:
-        hit = stored.get(path)
-        if hit is not None and hit[0] == digests.get(path):
-            loaded[path] = dataclasses.replace(hit[1], stamp=stamps[path])
-        else:
-            misses.append(path)
-    workers = _workers(options.jobs, len(misses))
-    load = partial(_load_one, config)
-    if workers > 1:
-        chunk = max(1, len(misses) // (workers * 8))
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = []
-            for result in pool.map(load, misses, chunksize=chunk):
-                results.append(result)
-                _report(progress, "reading", len(results), len(misses))
-    else:
-        results = []
-        for path in misses:
-            results.append(load(path))
-            _report(progress, "reading", len(results), len(misses))
-    for path, (article, problems, card) in zip(misses, results, strict=True):
-        links = article.body.targets if article else frozenset()
-        loaded[path] = Loaded(stamps[path], article, problems, links, card)
-    if options.cache and misses:
-        entries = {path: (digests[path], _away(loaded[path])) for path in stamps if path in digests}
-        entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
-        cache.save(options.cache, cache_key, entries, stored)
-        bodies = {
-            path: (digests[path], article.body.html)
-            for path in misses
-            if (article := loaded[path].article) is not None
-        }
-        cache.save_bodies(options.cache, cache_key, bodies, stamps)
-    return {path: loaded[path] for path in sources}, digests
-
-
-def _away(entry: Loaded) -> Loaded:
-    """The entry as the cache keeps it: its body's HTML is stored apart."""
-    article = entry.article
-    if article is None or article.body.html is None:
-        return entry
-    body = dataclasses.replace(article.body, html=None)
-    return dataclasses.replace(entry, article=dataclasses.replace(article, body=body))
-
-
-@memoize
-def _parser(unsafe_html: bool) -> MarkdownIt:
-    """One Markdown parser per process (set-up is costly; parsing keeps no state)."""
-    return markdown.make_parser(unsafe_html)
-
-
-def _load_one(config: Config, path: Path) -> tuple[Article | None, tuple[Diagnostic, ...], str]:
-    article, problems = load_article(path, config, _parser(config.unsafe_html))
-    return article, tuple(problems), _card(article)
 
 
 def _stale(
@@ -474,17 +367,6 @@ def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Pat
         for name in _stamps(folder):
             layouts[name] = cache.digest((folder / name).read_bytes())
     return Inputs(sources, layouts)
-
-
-def _card(article: Article | None) -> str:
-    """A digest of everything of an article that pages other than its own show.
-
-    That is all of it but the body's HTML: the body's summary stands on hubs.
-    """
-    if article is None:
-        return ""
-    shown = dataclasses.replace(article, body=markdown.Body("", (), article.body.summary))
-    return cache.digest(repr(shown).encode())
 
 
 def _stale_since(
@@ -570,7 +452,7 @@ def _render_bodies(
         elif article.source in fetched:
             body = dataclasses.replace(body, html=fetched[article.source])
         else:  # the cache lost it: the source is as it was, so read it again
-            again = _load_one(site.config, article.source)[0]
+            again = load_one(site.config, article.source)[0]
             body = again.body if again is not None else dataclasses.replace(body, html="")
         html, problems = markdown.finish(body, pages, linker.href)
         bodies[article.source] = (html, tuple(problems))
@@ -595,7 +477,7 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
     lent reuse found it. A draft's links are checked too, as its author edits it.
     """
     config = reuse.config
-    article, found = load_article(path, config, _parser(config.unsafe_html), text)
+    article, found = load_article(path, config, parser(config.unsafe_html), text)
     others = {source: entry.article for source, entry in reuse.loaded.items() if source != path}
     articles = [a for a in (*others.values(), article) if a is not None]
     failed = [source for source, a in others.items() if a is None]

@@ -1,0 +1,161 @@
+"""Read every source into a Loaded, doing no more than the last build allows.
+
+In the dev server a file whose stamp is unchanged keeps what the last build
+loaded; across runs the build cache (cache.py) holds each source's Loaded by
+the digest of its bytes, its rendered body apart; the rest is parsed, in
+worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache as memoize
+from functools import partial
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from . import cache, markdown
+from .article import Article, load_article
+from .config import Config
+from .diagnostics import Diagnostic
+
+Stamp = tuple[int, int]  # modification time (ns) and size of a file
+Progress = Callable[[str, int, int], None]  # (stage, done, total), for a terminal display
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One source file as the last build found it."""
+
+    stamp: Stamp
+    article: Article | None
+    diagnostics: tuple[Diagnostic, ...]
+    links: frozenset[Path]  # source files its text links to
+    card: str  # card(article): a digest of what pages other than its own show of it
+
+
+# Below this many changed sources, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
+
+
+def load_sources(
+    sources: list[Path],
+    config: Config,
+    *,
+    jobs: int,
+    cache_folder: Path | None,
+    cache_key: str,
+    earlier: Mapping[Path, Loaded],
+    known: Mapping[str, str],
+    progress: Progress,
+) -> tuple[dict[Path, Loaded], dict[Path, str]]:
+    """Every source, read and parsed again only when it changed; the digests of those read.
+
+    In the same process a file's stamp tells (the dev server); across runs,
+    the persistent cache's content hash does.
+    """
+    stamps = {path: file_stamp(path) for path in sources}
+    loaded: dict[Path, Loaded] = {}
+    todo = []
+    for path, stamp in stamps.items():
+        previous = earlier.get(path)
+        if previous is not None and previous.stamp == stamp:
+            loaded[path] = previous
+        else:
+            todo.append(path)
+    if not todo:
+        return {path: loaded[path] for path in sources}, {}
+    stored = cache.load(cache_folder, cache_key)
+    digests = (
+        {path: known.get(str(path)) or cache.digest(path.read_bytes()) for path in todo}
+        if cache_folder
+        else {}
+    )
+    misses = []
+    for path in todo:
+        hit = stored.get(path)
+        if hit is not None and hit[0] == digests.get(path):
+            loaded[path] = dataclasses.replace(hit[1], stamp=stamps[path])
+        else:
+            misses.append(path)
+    count = workers(jobs, len(misses))
+    load = partial(load_one, config)
+    if count > 1:
+        chunk = max(1, len(misses) // (count * 8))
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
+            results = []
+            for result in pool.map(load, misses, chunksize=chunk):
+                results.append(result)
+                report(progress, "reading", len(results), len(misses))
+    else:
+        results = []
+        for path in misses:
+            results.append(load(path))
+            report(progress, "reading", len(results), len(misses))
+    for path, (article, problems, card_digest) in zip(misses, results, strict=True):
+        links = article.body.targets if article else frozenset()
+        loaded[path] = Loaded(stamps[path], article, problems, links, card_digest)
+    if cache_folder and misses:
+        entries = {path: (digests[path], _away(loaded[path])) for path in stamps if path in digests}
+        entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
+        cache.save(cache_folder, cache_key, entries, stored)
+        bodies = {
+            path: (digests[path], article.body.html)
+            for path in misses
+            if (article := loaded[path].article) is not None
+        }
+        cache.save_bodies(cache_folder, cache_key, bodies, stamps)
+    return {path: loaded[path] for path in sources}, digests
+
+
+def _away(entry: Loaded) -> Loaded:
+    """The entry as the cache keeps it: its body's HTML is stored apart."""
+    article = entry.article
+    if article is None or article.body.html is None:
+        return entry
+    body = dataclasses.replace(article.body, html=None)
+    return dataclasses.replace(entry, article=dataclasses.replace(article, body=body))
+
+
+@memoize
+def parser(unsafe_html: bool) -> MarkdownIt:
+    """One Markdown parser per process (set-up is costly; parsing keeps no state)."""
+    return markdown.make_parser(unsafe_html)
+
+
+def load_one(config: Config, path: Path) -> tuple[Article | None, tuple[Diagnostic, ...], str]:
+    article, problems = load_article(path, config, parser(config.unsafe_html))
+    return article, tuple(problems), card(article)
+
+
+def card(article: Article | None) -> str:
+    """A digest of everything of an article that pages other than its own show.
+
+    That is all of it but the body's HTML: the body's summary stands on hubs.
+    """
+    if article is None:
+        return ""
+    shown = dataclasses.replace(article, body=markdown.Body("", (), article.body.summary))
+    return cache.digest(repr(shown).encode())
+
+
+def file_stamp(path: Path) -> Stamp:
+    info = os.stat(path)  # Path.stat costs a third more, for every source on each rebuild
+    return (info.st_mtime_ns, info.st_size)
+
+
+def report(progress: Progress, stage: str, done: int, total: int) -> None:
+    if done % 200 == 0 or done == total:
+        progress(stage, done, total)
+
+
+def workers(jobs: int, tasks: int) -> int:
+    """Worker processes for this many tasks: fewer than PARALLEL_FROM each is not worth one."""
+    return min(jobs or os.cpu_count() or 1, max(1, tasks // PARALLEL_FROM))
