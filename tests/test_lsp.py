@@ -438,3 +438,16 @@ def test_hover_explains_keys_and_names_roles(editor: Editor, site: Path) -> None
     summary = yaml.safe_load((site / "data/roles.yaml").read_text())[0]["summary"]
     assert summary in role.contents.value
     assert editor.hover(path, len(lines) - 2, 0) is None
+
+
+def test_broken_site_data_is_marked_and_the_server_keeps_answering(
+    editor: Editor, site: Path
+) -> None:
+    (site / "data" / "site.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    editor.open(site / GUIDE)
+    marks = editor.diagnostics(site / "data" / "site.yaml", 0)
+    assert marks and marks[0].severity == types.DiagnosticSeverity.Error
+    # Keys still complete from the schema, though no roles can be offered.
+    path = site / "content" / "kundendienstleiter" / "hamburg.md"
+    editor.open(path, "---\n\n---\n")
+    assert "title" in labels(editor.complete(path, 1, 0))

@@ -193,3 +193,48 @@ def test_every_save_reloads_the_browser_even_in_quick_succession(server, site: P
             assert f"Absatz Nummer {number}." in page
     finally:
         browser.close()
+
+
+def test_when_the_os_cannot_watch_serve_polls_instead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tornado.ioloop import IOLoop
+
+    from careersite import serve
+
+    real = serve.watchfiles.watch
+
+    def limited(*paths: Any, **options: Any) -> Any:
+        if not options.get("force_polling"):
+            raise OSError("OS file watch limit reached")
+        return real(*paths, **{**options, "poll_delay_ms": 50})
+
+    monkeypatch.setattr(serve.watchfiles, "watch", limited)
+    folder = tmp_path / "content"
+    folder.mkdir()
+    rebuilt: list[bool] = []
+    loop = IOLoop()
+    watcher = serve._Changes()
+    watcher.watch(str(folder), lambda: rebuilt.append(True))
+
+    def start() -> None:
+        watcher.start(lambda: watcher.examine())
+        loop.call_later(0.5, lambda: (folder / "neu.md").write_text("x", encoding="utf-8"))
+
+    loop.add_callback(start)
+    deadline = time.monotonic() + WAIT
+
+    def check() -> None:
+        if rebuilt or time.monotonic() > deadline:
+            loop.stop()
+        else:
+            loop.call_later(0.05, check)
+
+    loop.add_callback(check)
+    try:
+        loop.start()
+    finally:
+        watcher.stop()
+        loop.close()
+    assert rebuilt, "a change was not seen by polling"
+    assert "polling instead" in capsys.readouterr().err

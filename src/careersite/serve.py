@@ -212,13 +212,23 @@ class _Changes(Watcher):  # type: ignore[misc]
     def start(self, callback: Callable[[], None]) -> bool:
         loop = IOLoop.current()
 
-        def listen() -> None:
-            for batch in watchfiles.watch(
-                *self._tasks, step=self.STEP_MS, stop_event=self._stop, raise_interrupt=False
-            ):
-                with self._lock:
-                    self._changed.extend(sorted(path for _, path in batch))
-                loop.add_callback(callback)
+        def listen(polling: bool = False) -> None:
+            try:
+                for batch in watchfiles.watch(
+                    *self._tasks,
+                    step=self.STEP_MS,
+                    stop_event=self._stop,
+                    raise_interrupt=False,
+                    force_polling=polling or None,
+                ):
+                    with self._lock:
+                        self._changed.extend(sorted(path for _, path in batch))
+                    loop.add_callback(callback)
+            except Exception as exc:  # e.g. the OS's limit on watched folders
+                if polling:
+                    raise
+                click.echo(f"warning: watching files failed ({exc}); polling instead", err=True)
+                listen(polling=True)
 
         threading.Thread(target=listen, name="careersite-watch", daemon=True).start()
         return True  # livereload need not poll
