@@ -212,29 +212,31 @@ def test_when_the_os_cannot_watch_serve_polls_instead(
     monkeypatch.setattr(serve.watchfiles, "watch", limited)
     folder = tmp_path / "content"
     folder.mkdir()
-    rebuilt: list[bool] = []
-    loop = IOLoop()
+    rebuilt = threading.Event()
     watcher = serve._Changes()
-    watcher.watch(str(folder), lambda: rebuilt.append(True))
+    watcher.watch(str(folder), rebuilt.set)
 
-    def start() -> None:
-        watcher.start(lambda: watcher.examine())
-        loop.call_later(0.5, lambda: (folder / "neu.md").write_text("x", encoding="utf-8"))
-
-    loop.add_callback(start)
-    deadline = time.monotonic() + WAIT
-
-    def check() -> None:
-        if rebuilt or time.monotonic() > deadline:
-            loop.stop()
-        else:
-            loop.call_later(0.05, check)
-
-    loop.add_callback(check)
-    try:
+    def run_loop() -> None:
+        # A loop of its own, in a thread of its own: a browser test's
+        # Playwright may have a loop running in this one.
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = IOLoop.current()
+        loop.add_callback(watcher.start, watcher.examine)
+        loop.call_later(WAIT, loop.stop)
+        stopper = threading.Thread(
+            target=lambda: (rebuilt.wait(WAIT), loop.add_callback(loop.stop))
+        )
+        stopper.start()
         loop.start()
+        loop.close()
+
+    thread = threading.Thread(target=run_loop, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    (folder / "neu.md").write_text("x", encoding="utf-8")
+    try:
+        assert rebuilt.wait(WAIT), "a change was not seen by polling"
     finally:
         watcher.stop()
-        loop.close()
-    assert rebuilt, "a change was not seen by polling"
+        thread.join(WAIT)
     assert "polling instead" in capsys.readouterr().err
