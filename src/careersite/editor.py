@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from .article import COMMON_CURRENCIES
 from .config import Config, Entry
-from .frontmatter import CLOSING_FENCE, FENCE
+from .frontmatter import closing_fence, opens_front_matter
 from .schema import PERIODS, FrontMatterModel, SalaryModel
 
 _KEY_LINE = re.compile(
@@ -42,12 +42,10 @@ class Spot:
 
 def front_matter_end(lines: Sequence[str]) -> int | None:
     """The index of the closing fence (len(lines) while unclosed); None without front matter."""
-    if not lines or not FENCE.match(lines[0]):
+    if not opens_front_matter(lines):
         return None
-    for index in range(1, len(lines)):
-        if CLOSING_FENCE.match(lines[index]):
-            return index
-    return len(lines)
+    end = closing_fence(lines)
+    return len(lines) if end is None else end
 
 
 def spot(lines: Sequence[str], line: int, column: int) -> Spot | None:

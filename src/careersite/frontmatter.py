@@ -11,6 +11,7 @@ whole block.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 KeyPath = tuple[str | int, ...]
-FENCE = re.compile(r"^---[ \t]*$")
+_FENCE = re.compile(r"^---[ \t]*$")
 # Characters that HTML and XML 1.0 forbid (tab and newline are fine).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -105,27 +106,39 @@ def checked_text(text: str, path: Path) -> tuple[str | None, Diagnostic | None]:
     return text, None
 
 
+def opens_front_matter(lines: Sequence[str]) -> bool:
+    return bool(lines) and _FENCE.match(lines[0]) is not None
+
+
+def closing_fence(lines: Sequence[str]) -> int | None:
+    """The index of the line that closes the front matter; None while it is open."""
+    for index in range(1, len(lines)):
+        if _CLOSING_FENCE.match(lines[index]):
+            return index
+    return None
+
+
 def split(text: str, path: Path) -> tuple[SplitSource | None, Diagnostic | None]:
     lines = text.split("\n")
-    if not lines or not FENCE.match(lines[0]):
+    if not opens_front_matter(lines):
         return None, error(
             "missing front matter: a guide starts with a line '---'",
             SourcePos(path, 1, 1),
             "begin the file with '---', then title, role, ..., then '---'",
         )
-    for index in range(1, len(lines)):
-        if CLOSING_FENCE.match(lines[index]):
-            return SplitSource(
-                yaml_text="\n".join(lines[1:index]) + "\n",
-                yaml_first_line=2,
-                body="\n".join(lines[index + 1 :]),
-                body_first_line=index + 2,
-            ), None
-    return None, error(
-        "front matter is not closed",
-        SourcePos(path, 1, 1),
-        "add a line '---' after the last front matter key",
-    )
+    end = closing_fence(lines)
+    if end is None:
+        return None, error(
+            "front matter is not closed",
+            SourcePos(path, 1, 1),
+            "add a line '---' after the last front matter key",
+        )
+    return SplitSource(
+        yaml_text="\n".join(lines[1:end]) + "\n",
+        yaml_first_line=2,
+        body="\n".join(lines[end + 1 :]),
+        body_first_line=end + 2,
+    ), None
 
 
 def load_yaml(

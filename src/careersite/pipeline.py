@@ -136,12 +136,13 @@ def build(
     known = {str(path): path for path in reuse.loaded} if reuse is not None else None
     sources, problems = discover(config.content_dir, known)
     diagnostics += problems
+    cache_key = cache.key(options.source) if options.cache else ""
     loaded, read = load_sources(
         sources,
         config,
         jobs=options.jobs,
         cache_folder=options.cache,
-        cache_key=cache.key(options.source) if options.cache else "",
+        cache_key=cache_key,
         earlier=reuse.loaded if reuse is not None else {},
         known=digests or {},
         progress=progress,
@@ -172,8 +173,8 @@ def build(
     settled = _settled(previous, site, stale) if reuse is None else {}
 
     def stored_html(wanted: list[Path]) -> dict[Path, str]:
-        key = cache.key(options.source) if wanted and options.cache else ""
-        return cache.load_bodies(options.cache, key, {p: read[p] for p in wanted if p in read})
+        digests_of = {path: read[path] for path in wanted if path in read}
+        return cache.load_bodies(options.cache, cache_key, digests_of)
 
     bodies = _render_bodies(site, articles, failed, stale, reuse, settled, stored_html)
     if inputs is not None:
