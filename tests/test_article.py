@@ -281,11 +281,16 @@ def test_crlf_and_bom_keep_line_numbers(load) -> None:
 # discover
 
 
-def test_discover_finds_markdown_in_a_stable_order(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    for name in ["b/z.md", "b/a.md", "a/y.md", "top.md", "a/notes.txt", "a/README"]:
+def touch(content: Path, names: list[str]) -> None:
+    """A small file at each name below content, folders made as needed."""
+    for name in names:
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text("x", encoding="utf-8")
+
+
+def test_discover_finds_markdown_in_a_stable_order(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    touch(content, ["b/z.md", "b/a.md", "a/y.md", "top.md", "a/notes.txt", "a/README"])
     found, diagnostics = discover(content)
     assert diagnostics == []
     assert [p.relative_to(content).as_posix() for p in found] == [
@@ -300,9 +305,7 @@ def test_discover_orders_as_paths_do_not_as_strings(tmp_path: Path) -> None:
     """'a/…' before 'a-b/…' (a string sort puts '-' first), as sorted(Path) has it."""
     content = tmp_path / "content"
     names = ["a-b/x.md", "a/x.md", "a.b/y.md", "a/b/c.md", "a/b-c.md", "A/z.md", "ä/q.md"]
-    for name in names:
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        (content / name).write_text("x", encoding="utf-8")
+    touch(content, names)
     found, _ = discover(content)
     assert found == sorted(content / name for name in names)
     assert [p.relative_to(content).as_posix() for p in found][:4] == [
@@ -315,9 +318,7 @@ def test_discover_orders_as_paths_do_not_as_strings(tmp_path: Path) -> None:
 
 def test_discover_hands_back_the_path_objects_it_knows(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    (content / "a").mkdir(parents=True)
-    (content / "a" / "x.md").write_text("x", encoding="utf-8")
-    (content / "a" / "y.md").write_text("x", encoding="utf-8")
+    touch(content, ["a/x.md", "a/y.md"])
     first, _ = discover(content)
     again, _ = discover(content, {str(first[0]): first[0]})
     assert again == first
@@ -326,9 +327,7 @@ def test_discover_hands_back_the_path_objects_it_knows(tmp_path: Path) -> None:
 
 def test_discover_skips_hidden_files_and_folders(tmp_path: Path) -> None:
     content = tmp_path / "content"
-    for name in ["a/.#entwurf.md", ".hidden.md", ".git/x.md", "a/.cache/y.md", "a/ok.md"]:
-        (content / name).parent.mkdir(parents=True, exist_ok=True)
-        (content / name).write_text("x", encoding="utf-8")
+    touch(content, ["a/.#entwurf.md", ".hidden.md", ".git/x.md", "a/.cache/y.md", "a/ok.md"])
     found, _ = discover(content)
     assert [p.relative_to(content).as_posix() for p in found] == ["a/ok.md"]
 
