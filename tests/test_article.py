@@ -44,7 +44,7 @@ def test_valid_guide(load) -> None:
     assert article.is_guide
     assert article.draft is False
     assert article.summary == "Erster Absatz."
-    assert article.body.html == "<h1>Titel</h1>\n<p>Erster Absatz.</p>\n"
+    assert article.body.html == b"<h1>Titel</h1>\n<p>Erster Absatz.</p>\n"
     assert article.body.summary == "Erster Absatz."
 
 

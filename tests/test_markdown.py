@@ -24,8 +24,8 @@ BODY_FIRST_LINE = 8
 def html(body: str, unsafe_html: bool = False) -> str:
     """A body without links to sources, rendered."""
     prepared = prepare(make_parser(unsafe_html), body, SOURCE, 1)
-    assert prepared.links == ()
-    return prepared.html
+    assert prepared.links == () and prepared.html is not None
+    return prepared.html.decode()
 
 
 def resolved(body: str) -> tuple[str, list]:

@@ -365,3 +365,37 @@ def test_static_hrefs_follow_a_sub_path_base_url(site_factory) -> None:
 
     [css] = [name for name in result.files if name.startswith("static/style.")]
     assert stylesheet_hrefs(result) == {f"/karriere/{css}"}
+
+
+# pages written as they are rendered ------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_pages_written_into_a_folder_are_the_pages_a_build_holds(
+    site_factory, tmp_path: Path, jobs: int
+) -> None:
+    guides = {
+        f"content/kundendienstleiter/stadt-{n:03d}.md": guide(
+            city=f"Stadt {n:03d}", body=f"Siehe [Bremen](bremen.md) und Stadt {n}.\n"
+        )
+        for n in range(140)
+    }
+    site = site_factory({BREMEN: guide(), **guides})
+    held = build(Options(site, jobs=jobs))
+    into = tmp_path / "staged"
+    into.mkdir()
+
+    streamed = build(Options(site, jobs=jobs), into=into)
+
+    on_disk = {
+        path.relative_to(into).as_posix(): path.read_bytes()
+        for path in into.rglob("*")
+        if path.is_file()
+    }
+    assert streamed.written == set(on_disk)
+    assert {*streamed.files, *on_disk} == set(held.files)
+    assert {**streamed.files, **on_disk} == held.files
+    assert len(on_disk) > 280  # every guide and city hub, at least
+    assert '<a href="/berufe/kundendienstleiter/bremen/">Bremen</a>' in (
+        on_disk["berufe/kundendienstleiter/stadt-007/index.html"].decode()
+    )

@@ -88,6 +88,37 @@ def test_a_failed_build_leaves_the_previous_output_untouched(site_factory, cli) 
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
 
 
+def many_guides(count: int) -> dict[str, str]:
+    """Enough guides (one per city) that rendering is spread over worker processes."""
+    return {
+        f"content/kundendienstleiter/stadt-{n:03d}.md": guide(
+            title=f"Kundendienstleiter in Stadt {n:03d}", city=f"Stadt {n:03d}"
+        )
+        for n in range(count)
+    }
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_layout_error_after_pages_were_written_leaves_the_previous_output_untouched(
+    site_factory, cli, jobs: str
+) -> None:
+    # Pages are written into the new tree as they are rendered; guides come
+    # before the city hubs, so they are on disk when the city layout fails.
+    site = site_factory(many_guides(140))
+    output = site.parent / "out"
+    assert cli("build", "--source", site, "--output", output, "--no-search").returncode == 0
+    before = snapshot(output)
+    (site / "layouts").mkdir()
+    (site / "layouts" / "city.html").write_text("{{ page.no_such_thing }}\n", encoding="utf-8")
+
+    result = cli("build", "--source", site, "--output", output, "--no-search", "--jobs", jobs)
+
+    assert result.returncode == 1
+    assert "city.html:1: error: template error in /staedte/stadt-000/" in result.stderr
+    assert snapshot(output) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
+
+
 def test_a_new_build_replaces_the_old_tree_instead_of_merging(tmp_path: Path) -> None:
     output = tmp_path / "out"
     previous_output(output)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
-FORMAT = 4  # 3: Entry lost its unused known flag; 4: bodies apart from the articles
+FORMAT = 5  # 4: bodies apart from the articles; 5: a body's HTML in UTF-8 bytes
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 

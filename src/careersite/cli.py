@@ -17,7 +17,7 @@ from . import fresh, schema, search
 from .diagnostics import format_github, format_text, to_json
 from .pipeline import BuildResult, Options, build
 from .render import layout_dirs
-from .write import OutputError, recover, refusal, write_output
+from .write import OutputError, discard, recover, refusal, stage, write_output
 
 _URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
@@ -130,13 +130,30 @@ def build_command(
         previous = fresh.previous(record, found)
     display = _Progress(enabled=not quiet and sys.stderr.isatty())
     digests = found.sources if found is not None else None
-    result = build(options, progress=display, previous=previous, digests=digests)
+    try:
+        # Pages are written into the new tree as they are rendered; the
+        # output is replaced only once the whole build succeeded.
+        staged = stage(output, source)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    try:
+        result = build(options, progress=display, previous=previous, digests=digests, into=staged)
+    except OutputError as exc:
+        discard(staged)
+        display.done()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except BaseException:
+        discard(staged)
+        raise
     display.done()
     _report(result, "text")
     if result.failed:
+        discard(staged)
         sys.exit(1)
     display("writing and indexing", 0, 0)
-    names = [*result.files, *result.kept]  # everything the output will hold
+    names = [*result.files, *result.written, *result.kept]  # everything the output will hold
     try:
         # Search bundles may be taken from the output only when it is as the record says.
         reuse = output.resolve() if previous is not None else None
@@ -163,7 +180,13 @@ def build_command(
                 fresh.save(cache, written)
 
         write_output(
-            result.files, output, source, finish=index, keep=result.kept, meanwhile=note_output
+            result.files,
+            output,
+            source,
+            finish=index,
+            keep=result.kept,
+            meanwhile=note_output,
+            staged=staged,
         )
     except (OutputError, search.SearchIndexError) as exc:
         display.done()

@@ -2,9 +2,10 @@
 
 A body is parsed and rendered once (prepare), as soon as its file is read:
 links to other sources stand in the HTML as markers, because their URLs are
-only known once every source is read. finish() puts the hrefs in (or drops
-links to drafts) and reports broken links at their line and column. So the
-token tree never outlives its file, and prepare can run in worker processes.
+only known once every source is read. resolve() puts the hrefs in (or drops
+links to drafts) as the page is rendered; link_problems() reports broken
+links at their line and column. So the token tree never outlives its file,
+and both prepare and resolve can run in worker processes.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ class SourceLink:
 class Body:
     """A rendered body whose links to sources are still markers."""
 
-    html: str | None  # None while it waits in the build cache (cache.load_bodies)
+    # UTF-8: as a str, nearly every German body takes two bytes a character, and
+    # pickling it (to the cache, or from a worker) adds a UTF-8 copy as well.
+    html: bytes | None  # None while it waits in the build cache (cache.load_bodies)
     links: tuple[SourceLink, ...] = ()
     summary: str = ""
 
@@ -67,7 +70,7 @@ class Body:
 
 # Markers never found in a page: NUL and SOH are refused in sources.
 _OPEN, _CLOSE = "\x00{}\x01", "\x00/{}\x01"
-_MARKER = re.compile("\x00(/?)(\\d+)\x01")
+_MARKER = re.compile(b"\x00(/?)(\\d+)\x01")
 
 
 def heading_id(text: str) -> str:
@@ -131,23 +134,23 @@ def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
         markers[id(link)] = len(links)
         links.append(SourceLink(written, target, parts.fragment, attrs, pos))
     html = str(md.renderer.render(list(tokens), md.options, {"markers": markers, "open": []}))
-    return Body(html, tuple(links), summary(tokens))
+    return Body(html.encode(), tuple(links), summary(tokens))
 
 
 def finish(
     body: Body, pages: Mapping[Path, str | None], href_for: Callable[[str], str]
 ) -> tuple[str, list[Diagnostic]]:
-    """Put each source link's href in place, and report the broken ones.
+    """The body's HTML with its source links in place, and its broken links (see below)."""
+    return resolve(body, pages, href_for), link_problems(body, pages)
+
+
+def link_problems(body: Body, pages: Mapping[Path, str | None]) -> list[Diagnostic]:
+    """The body's broken source links, at their line and column; its HTML is not needed.
 
     pages maps every source file's normalised path to its site path, or to
-    None when it exists but is not built (a draft). href_for turns a site path
-    into an href.
+    None when it exists but is not built (a draft).
     """
-    assert body.html is not None, "a body from the build cache needs its HTML first"
-    if not body.links:
-        return body.html, []
     diagnostics: list[Diagnostic] = []
-    opening: list[str] = []
     for link in body.links:
         if link.target is None:
             diagnostics.append(
@@ -157,13 +160,11 @@ def finish(
                     "write the path from this file, e.g. ../rolle/stadt.md",
                 )
             )
-            opening.append("")
         elif link.target not in pages:
             diagnostics.append(
                 error(f"link to missing file '{link.written}'", link.pos, _near(link.target, pages))
             )
-            opening.append("")
-        elif (site_path := pages[link.target]) is None:
+        elif pages[link.target] is None:
             diagnostics.append(
                 warning(
                     f"link to '{link.written}', a draft that is not built; the link is left out",
@@ -171,19 +172,36 @@ def finish(
                     "publish the draft or build with --drafts",
                 )
             )
-            opening.append("")
+    return diagnostics
+
+
+def resolve(body: Body, pages: Mapping[Path, str | None], href_for: Callable[[str], str]) -> str:
+    """The body's HTML with each source link's href in place; a broken link keeps its text.
+
+    href_for turns a site path into an href. This is the part of finishing a
+    body that only the page showing it needs: it runs as that page is rendered.
+    """
+    assert body.html is not None, "a body from the build cache needs its HTML first"
+    if not body.links:
+        return body.html.decode()
+    opening: list[bytes] = []
+    for link in body.links:
+        site_path = pages.get(link.target) if link.target is not None else None
+        if site_path is None:  # broken, or a draft: link_problems tells
+            opening.append(b"")
         else:
             href = href_for(site_path) + (f"#{link.fragment}" if link.fragment else "")
             attrs = (("href", href), *link.attrs)
-            opening.append("<a" + "".join(f' {k}="{_escape(v)}"' for k, v in attrs) + ">")
+            tag = "<a" + "".join(f' {k}="{_escape(v)}"' for k, v in attrs) + ">"
+            opening.append(tag.encode())
 
-    def replace(found: re.Match[str]) -> str:
+    def replace(found: re.Match[bytes]) -> bytes:
         tag = opening[int(found.group(2))]
         if not tag:
-            return ""
-        return "</a>" if found.group(1) else tag
+            return b""
+        return b"</a>" if found.group(1) else tag
 
-    return _MARKER.sub(replace, body.html), diagnostics
+    return _MARKER.sub(replace, body.html).decode()
 
 
 def _near(target: Path, pages: Mapping[Path, str | None]) -> str | None:

@@ -16,7 +16,7 @@ import dataclasses
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,7 @@ from .sources import (
 )
 from .urls import Linker, output_file
 from .views import Page, SiteView, build_pages
+from .write import put
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class Reuse:
     config_diagnostics: tuple[Diagnostic, ...]
     loaded: dict[Path, Loaded]
     site: Site
-    bodies: dict[Path, tuple[str, tuple[Diagnostic, ...]]]
+    problems: dict[Path, tuple[Diagnostic, ...]]  # each built body's link problems
     files: dict[str, bytes]
     layout_dirs: list[Path]
     env: Environment
@@ -100,6 +101,7 @@ class BuildResult:
     reuse: Reuse | None = None
     kept: frozenset[str] = frozenset()  # output files to take unchanged from Previous
     inputs: Inputs | None = None  # with the cache on
+    written: frozenset[str] = frozenset()  # output files already written into the tree `into`
 
     @property
     def failed(self) -> bool:
@@ -116,11 +118,16 @@ def build(
     progress: Progress = _silent,
     previous: Previous | None = None,
     digests: Mapping[str, str] | None = None,
+    into: Path | None = None,
 ) -> BuildResult:
     """Run the stages in order (see the module's docstring).
 
     digests may give cache.digest of source files by path, as fresh.fingerprints
     found them: those files are not read to learn whether the cache holds them.
+    into is a folder (the command line's staging tree, write.stage) that
+    rendered pages are written into as they come, by the process that renders
+    them, instead of being held in the result: at 10,000 guides they are
+    over 200 MB.
     """
     data_stamps = _stamps(options.source / "data")
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
@@ -161,8 +168,8 @@ def build(
     assets = collect([d / "static" for d in dirs])
     linker = Linker.for_base_url(config.base_url)
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
-    html_bodies: dict[str, str] = {}  # filled below: views read bodies only when rendered
-    site_view, pages = build_pages(site, html_bodies, hrefs)
+    bodies = _Bodies(_link_targets(site, articles, failed), linker.href)  # filled below
+    site_view, pages = build_pages(site, bodies, hrefs)
     template_of = {page.path: page.template for page in pages}
     if reuse is not None:
         stale = _stale(reuse, loaded, site, layout_stamps, env, template_of)
@@ -172,20 +179,19 @@ def build(
         stale = deps.EVERYTHING
     settled = _settled(previous, site, stale) if reuse is None else {}
 
-    def stored_html(wanted: list[Path]) -> dict[Path, str]:
+    def stored_html(wanted: list[Path]) -> dict[Path, bytes]:
         digests_of = {path: read[path] for path in wanted if path in read}
         return cache.load_bodies(options.cache, cache_key, digests_of)
 
-    bodies = _render_bodies(site, articles, failed, stale, reuse, settled, stored_html)
+    body_problems = _prepare_bodies(site, bodies, stale, reuse, settled, stored_html)
     if inputs is not None:
-        by_source = {source: found for source, (_, found) in bodies.items()}
-        inputs = dataclasses.replace(inputs, problems=by_source)
-    for _, problems_of_body in bodies.values():
+        inputs = dataclasses.replace(inputs, problems=body_problems)
+    for problems_of_body in body_problems.values():
         diagnostics += problems_of_body
-    html_bodies.update({site.paths[source]: html for source, (html, _) in bodies.items()})
     files = dict(assets.files)
     earlier = previous.files if previous is not None and reuse is None else frozenset()
     kept: set[str] = set()
+    written: set[str] = set()
     rendered = _render_pages(
         pages,
         env,
@@ -193,8 +199,7 @@ def build(
         stale,
         reuse,
         earlier,
-        files,
-        kept,
+        _Output(files, kept, written, into),
         diagnostics,
         progress,
         options.jobs,
@@ -207,13 +212,20 @@ def build(
         config_diagnostics,
         loaded,
         site,
-        bodies,
+        body_problems,
         files,
         dirs,
         env,
     )
     return BuildResult(
-        files, tuple(ordered(diagnostics)), options.strict, rendered, lent, frozenset(kept), inputs
+        files,
+        tuple(ordered(diagnostics)),
+        options.strict,
+        rendered,
+        lent,
+        frozenset(kept),
+        inputs,
+        frozenset(written),
     )
 
 
@@ -230,6 +242,16 @@ def _environment(
     return make_environment(dirs)
 
 
+@dataclass(frozen=True)
+class _Output:
+    """Where rendered pages go: files, or the folder into; kept and written name the rest."""
+
+    files: dict[str, bytes]
+    kept: set[str]  # taken as they are from the previous build's output
+    written: set[str]  # written into `into` as they were rendered
+    into: Path | None
+
+
 def _render_pages(
     pages: list[Page],
     env: Environment,
@@ -237,45 +259,65 @@ def _render_pages(
     stale: set[str] | None,
     reuse: Reuse | None,
     earlier: frozenset[str],
-    files: dict[str, bytes],
-    kept: set[str],
+    output: _Output,
     diagnostics: list[Diagnostic],
     progress: Progress,
     jobs: int,
 ) -> int:
-    """Render the stale pages into files; the rest come from the previous build. A count.
+    """Render the stale pages; the rest come from the previous build. A count.
 
     A build in the same process lends its bytes (reuse); one on disk, its
-    files: their names go to kept.
+    files: their names go to output.kept.
     """
     todo = []
     for page in pages:
         name = output_file(page.path)
         if not _is_stale(page.path, stale):
             if reuse is not None and name in reuse.files:
-                files[name] = reuse.files[name]
+                output.files[name] = reuse.files[name]
                 continue
             if name in earlier:
-                kept.add(name)
+                output.kept.add(name)
                 continue
         todo.append(page)
-    results = _render_all(todo, env, site_view, progress, jobs)
+    results = _render_all(todo, _Rendering(env, site_view, output.into), progress, jobs)
     for page, (html, problem) in zip(todo, results, strict=True):
         if problem:
             diagnostics.append(problem)
-        elif html is not None:
-            files[output_file(page.path)] = html
+        elif html is None:
+            output.written.add(output_file(page.path))
+        else:
+            output.files[output_file(page.path)] = html
     return len(todo)
 
 
+# A page's bytes, or None once written into the tree; or what went wrong.
 Rendered = tuple[bytes | None, Diagnostic | None]
 
-# What forked rendering workers find already in memory: (pages, env, site view).
-_rendering: tuple[list[Page], Environment, SiteView] | None = None
+
+@dataclass(frozen=True)
+class _Rendering:
+    """What rendering a page takes, inherited by forked workers as it is."""
+
+    env: Environment
+    site_view: SiteView
+    into: Path | None
+    made: set[str] = field(default_factory=set)  # folders made in into, by this process
+
+    def render(self, page: Page) -> Rendered:
+        html, problem = render_page(self.env, page, self.site_view)
+        if html is None or self.into is None:
+            return html, problem
+        put(os.fspath(self.into), output_file(page.path), html, self.made)
+        return None, None
+
+
+# What forked rendering workers find already in memory: the pages and how to render them.
+_rendering: tuple[list[Page], _Rendering] | None = None
 
 
 def _render_all(
-    pages: list[Page], env: Environment, site_view: SiteView, progress: Progress, jobs: int
+    pages: list[Page], rendering: _Rendering, progress: Progress, jobs: int
 ) -> list[Rendered]:
     """Each page rendered, in order; spread over forked workers when there are many."""
     global _rendering
@@ -283,12 +325,12 @@ def _render_all(
     if count == 1 or os.name != "posix":
         results = []
         for page in pages:
-            results.append(render_page(env, page, site_view))
+            results.append(rendering.render(page))
             report(progress, "rendering", len(results), len(pages))
         return results
     # Forked workers inherit the site, its views and the templates: only the
-    # page numbers go to them and only the bytes come back.
-    _rendering = (pages, env, site_view)
+    # page numbers go to them and only the bytes (or nothing) come back.
+    _rendering = (pages, rendering)
     try:
         size = max(1, len(pages) // (count * 8))
         chunks = [
@@ -307,8 +349,8 @@ def _render_all(
 
 def _render_chunk(numbers: range) -> list[Rendered]:
     assert _rendering is not None, "only forked workers render chunks"
-    pages, env, site_view = _rendering
-    return [render_page(env, pages[n], site_view) for n in numbers]
+    pages, rendering = _rendering
+    return [rendering.render(pages[n]) for n in numbers]
 
 
 def _is_stale(path: str, stale: set[str] | None) -> bool:
@@ -418,46 +460,67 @@ def _settled(
     }
 
 
-def _render_bodies(
+class _Bodies(Mapping[str, str]):
+    """Each page's finished body HTML by its site path, made as the page is rendered.
+
+    So bodies are finished in the rendering workers, in parallel, and no
+    process holds every finished body at once.
+    """
+
+    def __init__(self, targets: Mapping[Path, str | None], href_for: Callable[[str], str]) -> None:
+        self.marked: dict[str, markdown.Body] = {}  # with their links as markers
+        self.targets = targets
+        self.href_for = href_for
+
+    def __getitem__(self, path: str) -> str:
+        return markdown.resolve(self.marked[path], self.targets, self.href_for)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.marked)
+
+    def __len__(self) -> int:
+        return len(self.marked)
+
+
+def _prepare_bodies(
     site: Site,
-    articles: list[Article],
-    failed: list[Path],
+    bodies: _Bodies,
     stale: set[str] | None,
     reuse: Reuse | None,
     settled: Mapping[Path, tuple[Diagnostic, ...]],
-    stored_html: Callable[[list[Path]], dict[Path, str]],
-) -> dict[Path, tuple[str, tuple[Diagnostic, ...]]]:
-    """Each built article's Markdown as HTML with its link diagnostics, by source.
+    stored_html: Callable[[list[Path]], dict[Path, bytes]],
+) -> dict[Path, tuple[Diagnostic, ...]]:
+    """Each built article's link problems by source; into bodies, those a page may show.
 
-    A settled source's page is not rendered: its HTML is left empty. Bodies
-    taken from the build cache get their HTML from stored_html.
+    A page left as it was keeps its body's problems (from the build that
+    lent reuse, or settled). Bodies waiting in the build cache get their
+    HTML from stored_html when their page is to be rendered.
     """
-    pages = _link_targets(site, articles, failed)
-    linker = Linker.for_base_url(site.config.base_url)
-    bodies = {}
+    problems: dict[Path, tuple[Diagnostic, ...]] = {}
     todo = []
     for article in site.articles:
         path = site.paths[article.source]
-        previous = reuse.bodies.get(article.source) if reuse else None
-        if previous is not None and not _is_stale(path, stale):
-            bodies[article.source] = previous
+        if article.body.html is not None:
+            bodies.marked[path] = article.body
+        before = reuse.problems.get(article.source) if reuse else None
+        if before is not None and not _is_stale(path, stale):
+            problems[article.source] = before
         elif article.source in settled:
-            bodies[article.source] = ("", settled[article.source])
+            problems[article.source] = settled[article.source]
         else:
             todo.append(article)
     fetched = stored_html([a.source for a in todo if a.body.html is None])
     for article in todo:
         body = article.body
-        if body.html is not None:
-            pass
-        elif article.source in fetched:
-            body = dataclasses.replace(body, html=fetched[article.source])
-        else:  # the cache lost it: the source is as it was, so read it again
-            again = load_one(site.config, article.source)[0]
-            body = again.body if again is not None else dataclasses.replace(body, html="")
-        html, problems = markdown.finish(body, pages, linker.href)
-        bodies[article.source] = (html, tuple(problems))
-    return bodies
+        if body.html is None:
+            if article.source in fetched:
+                body = dataclasses.replace(body, html=fetched[article.source])
+            else:  # the cache lost it: the source is as it was, so read it again
+                again = load_one(site.config, article.source)[0]
+                body = again.body if again is not None else dataclasses.replace(body, html=b"")
+            bodies.marked[site.paths[article.source]] = body
+        problems[article.source] = tuple(markdown.link_problems(body, bodies.targets))
+    return problems
 
 
 def _link_targets(

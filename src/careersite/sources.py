@@ -142,7 +142,7 @@ def card(article: Article | None) -> str:
     """
     if article is None:
         return ""
-    shown = dataclasses.replace(article, body=markdown.Body("", (), article.body.summary))
+    shown = dataclasses.replace(article, body=markdown.Body(b"", (), article.body.summary))
     return cache.digest(repr(shown).encode())
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
@@ -190,13 +190,17 @@ View = (
 
 @dataclass(frozen=True)
 class Page:
-    """An output page; its view is built only when asked for (a rebuild renders few)."""
+    """An output page; its view is built only when asked for (a rebuild renders few).
+
+    It is built anew each time, not kept: a page is rendered once, and a kept
+    view would hold its finished body until the build ends.
+    """
 
     path: str
     template: str
     make: Callable[[], View] = field(repr=False, compare=False)
 
-    @cached_property
+    @property
     def view(self) -> View:
         return self.make()
 

@@ -75,18 +75,10 @@ def recover(output: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def write_output(
-    files: Mapping[str, bytes],
-    output: Path,
-    source: Path,
-    finish: Callable[[Path], None] | None = None,
-    keep: Iterable[str] = (),
-    meanwhile: Callable[[], None] | None = None,
-) -> None:
-    """Replace output with files and the files named in keep as they are in output now.
+def stage(output: Path, source: Path) -> Path:
+    """A new, empty tree beside output, for a build to write into before write_output.
 
-    finish(staged_tree) runs before the swap (the search index); meanwhile()
-    runs once the new tree is in place, while the previous one is deleted.
+    Pass it to write_output as staged, or to discard if the build fails.
     """
     reason = refusal(output, source)
     if reason:
@@ -95,6 +87,33 @@ def write_output(
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     staging = _staging(out)
+    staging.mkdir()
+    return staging
+
+
+def discard(staged: Path) -> None:
+    """Drop a staged tree that will not be swapped in; the output stays as it was."""
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def write_output(
+    files: Mapping[str, bytes],
+    output: Path,
+    source: Path,
+    finish: Callable[[Path], None] | None = None,
+    keep: Iterable[str] = (),
+    meanwhile: Callable[[], None] | None = None,
+    staged: Path | None = None,
+) -> None:
+    """Replace output with files and the files named in keep as they are in output now.
+
+    staged is a tree from stage() that already holds files written as they
+    were rendered; the rest go in beside them. finish(staged_tree) runs
+    before the swap (the search index); meanwhile() runs once the new tree is
+    in place, while the previous one is deleted.
+    """
+    out = output.resolve()
+    staging = stage(output, source) if staged is None else staged
     try:
         _write_tree(staging, files, out, keep)
         if finish is not None:
@@ -143,28 +162,38 @@ def _remove_while(tree: Path | None, meanwhile: Callable[[], None] | None) -> No
 
 def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterable[str]) -> None:
     """Write files below root; link each kept file from out (copy where links fail)."""
-    root.mkdir()
     base, old = os.fspath(root), os.fspath(out)
     made = {base}
     writes: list[tuple[str, bytes | None]] = [*files.items(), *((name, None) for name in keep)]
     for relative, content in sorted(writes, key=lambda item: item[0]):
-        # Plain strings, not Paths: a rebuild links ten thousand files here.
-        target = os.path.normpath(os.path.join(base, relative))
-        if not target.startswith(base + os.sep):
-            raise OutputError(f"refusing to write {relative!r} outside the output folder")
-        folder = os.path.dirname(target)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        try:
-            if content is not None:
-                with open(target, "wb") as handle:
-                    handle.write(content)
-            else:
-                link_or_copy(os.path.join(old, relative), target)
-        except OSError as exc:
-            raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
+        put(base, relative, content, made, old)
     (root / MARKER).write_bytes(MARKER_TEXT)
+
+
+def put(
+    root: str, relative: str, content: bytes | None, made: set[str], old: str | None = None
+) -> None:
+    """Write one file below root, or link it from the tree old when content is None.
+
+    Plain strings, not Paths: a rebuild links ten thousand files here. made
+    holds the folders known to exist, for this tree only.
+    """
+    target = os.path.normpath(os.path.join(root, relative))
+    if not target.startswith(root + os.sep):
+        raise OutputError(f"refusing to write {relative!r} outside the output folder")
+    folder = os.path.dirname(target)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    try:
+        if content is not None:
+            with open(target, "wb") as handle:
+                handle.write(content)
+        else:
+            assert old is not None, "a file to link needs the tree it is linked from"
+            link_or_copy(os.path.join(old, relative), target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
 
 
 def link_or_copy(existing: str | Path, target: str | Path) -> None:
