@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import copy_example_site
+from conftest import copy_example_site, guide
 
+from careersite import pipeline
 from careersite.pipeline import BuildResult, Options, build
 
 
@@ -156,3 +158,91 @@ def test_broken_content_fails_and_the_fix_recovers(site: Path) -> None:
     touch_later(guide, good)
     healed = rebuilt(broken, site)
     assert not healed.failed
+
+
+# what the dev server's watcher reports --------------------------------------------------
+
+
+def told(previous: BuildResult, site: Path, *changed: Path) -> BuildResult:
+    """A rebuild told of the changed files, as absolute paths the way watchfiles names them."""
+    result = build(Options(site), previous.reuse, changed=[os.path.abspath(p) for p in changed])
+    assert dict(result.files) == dict(fresh(site).files), "a rebuild must equal a clean build"
+    return result
+
+
+@pytest.fixture
+def discovers(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The content folders the build looked through for sources, in order."""
+    looked: list[Path] = []
+    real = pipeline.discover
+
+    def counted(content_dir: Path, known: Any = None) -> Any:
+        looked.append(content_dir)
+        return real(content_dir, known)
+
+    monkeypatch.setattr(pipeline, "discover", counted)
+    return looked
+
+
+def test_a_reported_edit_renders_its_page_without_looking_for_sources(
+    site: Path, discovers: list[Path]
+) -> None:
+    first = fresh(site)
+    guide = site / "content/customer-service/dortmund.md"
+    touch_later(guide, guide.read_text(encoding="utf-8") + "\nNeu: gemeldet.\n")
+    swap = site / "content/customer-service/.dortmund.md.swp"  # an editor's, beside it
+    swap.write_bytes(b"\x00swap")
+    discovers.clear()
+
+    second = told(first, site, guide, swap)
+
+    assert "Neu: gemeldet." in second.files["berufe/customer-service/dortmund/index.html"].decode()
+    assert second.rendered == 1
+    assert discovers.count(site / "content") == 1  # only the clean build in told() looked
+
+
+def test_sources_the_watcher_does_not_name_are_taken_as_they_were(site: Path) -> None:
+    # The watcher vouches for every other file: none of them is even looked at.
+    first = fresh(site)
+    seen = site / "content/customer-service/dortmund.md"
+    unseen = site / "content/kundendienstleiter/bremen.md"
+    touch_later(seen, seen.read_text(encoding="utf-8") + "\nGesehen.\n")
+    touch_later(unseen, unseen.read_text(encoding="utf-8") + "\nUngesehen.\n")
+
+    second = build(Options(site), first.reuse, changed=[str(seen)])
+
+    assert "Gesehen." in second.files["berufe/customer-service/dortmund/index.html"].decode()
+    assert "Ungesehen." not in second.files["berufe/kundendienstleiter/bremen/index.html"].decode()
+    third = build(Options(site), second.reuse, changed=None)  # unknown: every file is looked at
+    assert "Ungesehen." in third.files["berufe/kundendienstleiter/bremen/index.html"].decode()
+
+
+def test_reported_new_removed_and_moved_sources_are_found(
+    site: Path, discovers: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site.parent)  # as `careersite serve --source site`: paths are relative
+    site = Path(site.name)
+    first = fresh(site)
+    new = site / "content/customer-service/bremen.md"
+    text = (site / "content/customer-service/dortmund.md").read_text(encoding="utf-8")
+    new.write_text(text.replace("Dortmund", "Bremen"), encoding="utf-8")
+    second = told(first, site, new)
+    assert "berufe/customer-service/bremen/index.html" in second.files
+
+    # A folder moved in or out is one event for the folder, none for its files.
+    outside = site.parent / "draussen"
+    outside.mkdir()
+    hamburg = guide(title="Customer Service in Hamburg", role="Customer Service", city="Hamburg")
+    (outside / "hamburg.md").write_text(hamburg, encoding="utf-8")
+    moved = site / "content/neu"
+    outside.rename(moved)
+    third = told(second, site, moved)
+    assert "berufe/customer-service/hamburg/index.html" in third.files
+    moved.rename(outside)
+    fourth = told(third, site, moved)
+    assert "berufe/customer-service/hamburg/index.html" not in fourth.files
+
+    new.unlink()
+    fifth = told(fourth, site, new)
+    assert "berufe/customer-service/bremen/index.html" not in fifth.files
+    assert len(discovers) == 1 + 2 * 4  # each rebuild looked again, as did each clean build

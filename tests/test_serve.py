@@ -115,6 +115,26 @@ def test_an_edit_shows_after_a_rebuild(server, site: Path) -> None:
     )
 
 
+def test_guides_added_in_a_folder_moved_in_and_out_come_and_go(
+    server, site: Path, tmp_path: Path
+) -> None:
+    # The watcher reports a moved folder, not the files in it: the server must
+    # look for sources again rather than trust the list it has.
+    base = server.base
+    outside = tmp_path / "draussen"
+    outside.mkdir()
+    (outside / "kiel.md").write_text(
+        "---\ntitle: Kundendienstleiter in Kiel\nrole: Kundendienstleiter\ncity: Kiel\n"
+        "salary:\n  min: 2700\n  max: 3600\ndate: 2026-11-01\n---\nNeu in Kiel.\n",
+        encoding="utf-8",
+    )
+    moved = site / "content/kiel"
+    outside.rename(moved)
+    wait_for(base + "/berufe/kundendienstleiter/kiel/", lambda s, page: "Neu in Kiel." in page)
+    moved.rename(outside)
+    wait_for(base + "/berufe/kundendienstleiter/kiel/", lambda s, _: s == 404)
+
+
 def test_broken_content_shows_an_error_page_and_the_server_recovers(server, site: Path) -> None:
     base, process = server.base, server.process
     guide = site / "content/kundendienstleiter/bremen.md"

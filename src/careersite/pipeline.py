@@ -16,7 +16,7 @@ import dataclasses
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +66,7 @@ class Reuse:
     layout_stamps: dict[str, Stamp]
     config: Config
     config_diagnostics: tuple[Diagnostic, ...]
+    discovered: tuple[list[Path], list[Diagnostic]]  # what discover found
     loaded: dict[Path, Loaded]
     site: Site
     problems: dict[Path, tuple[Diagnostic, ...]]  # each built body's link problems
@@ -119,6 +120,7 @@ def build(
     previous: Previous | None = None,
     digests: Mapping[str, str] | None = None,
     into: Path | None = None,
+    changed: Collection[str] | None = None,
 ) -> BuildResult:
     """Run the stages in order (see the module's docstring).
 
@@ -127,7 +129,10 @@ def build(
     into is a folder (the command line's staging tree, write.stage) that
     rendered pages are written into as they come, by the process that renders
     them, instead of being held in the result: at 10,000 guides they are
-    over 200 MB.
+    over 200 MB. changed may name every file created, changed or removed since
+    the build that lent reuse, as the dev server's watcher saw them: then the
+    sources are not looked for or looked at again unless those changes call
+    for it.
     """
     data_stamps = _stamps(options.source / "data")
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
@@ -140,9 +145,14 @@ def build(
             return BuildResult({}, tuple(ordered(found)), options.strict)
         config, config_diagnostics = loaded_config, tuple(found)
     diagnostics = list(config_diagnostics)
-    known = {str(path): path for path in reuse.loaded} if reuse is not None else None
-    sources, problems = discover(config.content_dir, known)
-    diagnostics += problems
+    same = _same_sources(reuse, config.content_dir, changed)
+    if reuse is not None and same:
+        discovered = reuse.discovered
+    else:
+        known = {str(path): path for path in reuse.loaded} if reuse is not None else None
+        discovered = discover(config.content_dir, known)
+    sources = discovered[0]
+    diagnostics += discovered[1]
     cache_key = cache.key(options.source) if options.cache else ""
     loaded, read = load_sources(
         sources,
@@ -153,6 +163,7 @@ def build(
         earlier=reuse.loaded if reuse is not None else {},
         known=digests or {},
         progress=progress,
+        unchanged=same,
     )
     for entry in loaded.values():
         diagnostics += entry.diagnostics
@@ -210,6 +221,7 @@ def build(
         layout_stamps,
         config,
         config_diagnostics,
+        discovered,
         loaded,
         site,
         body_problems,
@@ -227,6 +239,43 @@ def build(
         inputs,
         frozenset(written),
     )
+
+
+def _same_sources(
+    reuse: Reuse | None, content_dir: Path, changed: Collection[str] | None
+) -> frozenset[Path] | None:
+    """The last build's sources, when the changes since cannot have added or removed one.
+
+    Then they are returned less those that changed: the rest need not even
+    be looked at. None when discover must look again: a source is new or
+    gone, or a folder came or went, which may bring or take sources without
+    telling of each.
+    """
+    if reuse is None or changed is None:
+        return None
+    known = {str(path): path for path in reuse.discovered[0]}
+    root = os.path.abspath(content_dir)
+    base = os.path.normpath(content_dir)
+    touched = set()
+    for name in changed:
+        full = os.path.abspath(name)
+        if not full.startswith(root + os.sep):
+            continue  # data/ and layouts/ are looked at on every build
+        relative = full[len(root) + 1 :]
+        name = os.path.join(base, relative)  # as discover names it
+        path = known.get(name)
+        if path is not None:
+            if not os.path.isfile(full):
+                return None  # gone
+            touched.add(path)
+            continue
+        hidden = any(part.startswith(".") for part in relative.split(os.sep))
+        if not hidden and (full.endswith(".md") or os.path.isdir(full)):
+            return None  # a new source, or a folder that may hold some
+        if any(other.startswith(name + os.sep) for other in known):
+            return None  # a folder of sources went away
+        # Else an editor's swap or backup file: nothing discover would list.
+    return frozenset(known.values()) - touched
 
 
 def _environment(

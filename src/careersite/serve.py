@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,11 @@ class Preview:
         self.failed = False
         self.reuse: Reuse | None = None
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: Collection[str] | None = None) -> None:
+        """Build again; changed, when known, names every file changed since the last build."""
         started = time.perf_counter()
         try:
-            result = build(self.options, self.reuse)
+            result = build(self.options, self.reuse, changed=changed)
         except Exception as exc:  # a bug must not take the preview down; show it instead
             click.echo(traceback.format_exc(), err=True)
             self.reuse = None
@@ -144,10 +145,12 @@ def serve(options: Options, host: str, port: int) -> None:
     preview.rebuild()
     _settle()
 
+    watcher = _Changes()
+
     def rebuild() -> None:
         gc.disable()  # _settle collects, once the browser has reloaded
         try:
-            preview.rebuild()
+            preview.rebuild(watcher.batch)
         finally:
             gc.enable()
         IOLoop.current().call_later(SETTLE_AFTER, _settle)
@@ -158,7 +161,6 @@ def serve(options: Options, host: str, port: int) -> None:
     loop = IOLoop.current()
     loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)  # type: ignore[attr-defined]
 
-    watcher = _Changes()
     server = _QuietServer(app=preview, watcher=watcher)
     for folder in ("content", "data", "layouts"):
         path = Path(options.source) / folder
@@ -208,6 +210,9 @@ class _Changes(Watcher):  # type: ignore[misc]
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._changed: list[str] = []
+        # The files of the batch being acted on; None when it may be incomplete.
+        self.batch: list[str] | None = None
+        self._missed = False  # changes may have gone unseen: the next batch is incomplete
 
     def start(self, callback: Callable[[], None]) -> bool:
         loop = IOLoop.current()
@@ -228,6 +233,8 @@ class _Changes(Watcher):  # type: ignore[misc]
                 if polling:
                     raise
                 click.echo(f"warning: watching files failed ({exc}); polling instead", err=True)
+                with self._lock:
+                    self._missed = True
                 listen(polling=True)
 
         threading.Thread(target=listen, name="careersite-watch", daemon=True).start()
@@ -236,12 +243,15 @@ class _Changes(Watcher):  # type: ignore[misc]
     def examine(self) -> tuple[str | None, float | None]:
         with self._lock:
             changed, self._changed = self._changed, []
+            missed, self._missed = self._missed, False
         if not changed:
             return None, None
         for folder, task in self._tasks.items():
             root = os.path.abspath(folder)  # watchfiles names absolute paths
             if any(path == root or path.startswith(root + os.sep) for path in changed):
+                self.batch = None if missed else changed
                 task["func"]()
+                self.batch = None
         self.filepath = None  # the browser reloads the whole page
         return "__livereload__", None  # the name livereload reloads for without delay
 

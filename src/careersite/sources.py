@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache as memoize
@@ -54,13 +54,19 @@ def load_sources(
     earlier: Mapping[Path, Loaded],
     known: Mapping[str, str],
     progress: Progress,
+    unchanged: Collection[Path] | None = None,
 ) -> tuple[dict[Path, Loaded], dict[Path, str]]:
     """Every source, read and parsed again only when it changed; the digests of those read.
 
     In the same process a file's stamp tells (the dev server); across runs,
-    the persistent cache's content hash does.
+    the persistent cache's content hash does. Sources in unchanged keep the
+    stamp earlier has for them without a look at the file (the dev server's
+    watcher vouches for them).
     """
-    stamps = {path: file_stamp(path) for path in sources}
+    unchanged = unchanged or ()
+    stamps = {
+        path: earlier[path].stamp if path in unchanged else file_stamp(path) for path in sources
+    }
     loaded: dict[Path, Loaded] = {}
     todo = []
     for path, stamp in stamps.items():
