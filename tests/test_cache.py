@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_example_site, run_cli
 
+import careersite.fresh as fresh
 import careersite.pipeline as pipeline
 import careersite.sources as sources
 from careersite.pipeline import Options, build
@@ -137,7 +138,7 @@ def test_bodies_are_kept_apart_and_read_only_for_pages_rendered(
     assert any(name.startswith("bodies-") for name in reads)
     # Nothing to render: the bodies are not read at all.
     reads.clear()
-    previous = pipeline.Previous(again.inputs, frozenset(again.files))  # type: ignore[arg-type]
+    previous = fresh.Previous(again.inputs, frozenset(again.files))  # type: ignore[arg-type]
     build(options, previous=previous)
     assert reads and not any(name.startswith("bodies-") for name in reads)
 

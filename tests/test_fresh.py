@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import copy_example_site, run_cli
 
 from careersite import cache, fresh, search
+from careersite.assets import layout_dirs
 from careersite.cli import main
-from careersite.render import layout_dirs
 
 GUIDE = "content/customer-service/dortmund.md"
 PAGE = "berufe/customer-service/dortmund/index.html"

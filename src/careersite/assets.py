@@ -1,4 +1,4 @@
-"""Static files from layouts/static/, copied with content fingerprints in their names."""
+"""The layout folders, and their static files copied with content fingerprints in their names."""
 
 from __future__ import annotations
 
@@ -7,6 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .urls import STATIC_DIR
+
+BUILTIN_LAYOUTS = Path(__file__).parent / "layouts"
+
+
+def layout_dirs(source: Path) -> list[Path]:
+    """Where layouts are looked up by name: the site's layouts/ first, then the built-in ones."""
+    own = source / "layouts"
+    dirs = [own] if own.is_dir() else []
+    if not any(d.resolve() == BUILTIN_LAYOUTS.resolve() for d in dirs):
+        dirs.append(BUILTIN_LAYOUTS)
+    return dirs
 
 
 @dataclass(frozen=True)

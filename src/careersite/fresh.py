@@ -9,7 +9,7 @@ diagnostics again and leaves the output alone: the no-change rebuild.
 
 When only content or layouts changed (the same basis: version, options, data),
 the record's per-file digests let the next build render only the pages that
-changed and take the rest from the output as it is (pipeline.Previous).
+changed and take the rest from the output as it is (Previous).
 """
 
 from __future__ import annotations
@@ -19,21 +19,38 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from . import cache
 from .diagnostics import Diagnostic
-from .pipeline import Inputs, Previous
 
 FILE = "output.pickle"
-FORMAT = 4  # 2: body link problems; 3: files hashed by their digests; 4: stamps kept
+FORMAT = 5  # 3: files hashed by their digests; 4: stamps kept; 5: Inputs moved here
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 # size, modification and change times (ns), inode: what says a file was not written since
 SourceStamp = tuple[int, int, int, int]
 Known = dict[str, tuple[SourceStamp, str]]  # a file's path -> its stamp and digest when read
 RACY_NS = 2_000_000_000  # a file changed this close to being read may change again unseen
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build read, by digest: the next build in a new process compares against it."""
+
+    sources: dict[Path, tuple[str, str]]  # source -> digests of its bytes and of its card
+    layouts: dict[str, str]  # layout file (as templates name it) -> digest of its bytes
+    # each built guide's body link problems: a body left alone need not be read again
+    problems: dict[Path, tuple[Diagnostic, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last build whose output is on disk untouched, with the same data and options."""
+
+    inputs: Inputs
+    files: frozenset[str]  # the output files it wrote
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,11 @@ from jinja2 import Environment
 
 from . import cache, deps, markdown
 from .article import Article, discover, load_article
-from .assets import collect
+from .assets import collect, layout_dirs
 from .config import Config, load_config
 from .diagnostics import Diagnostic, has_failures, ordered
-from .render import layout_dirs, make_environment, render_page
+from .fresh import Inputs, Previous
+from .render import make_environment, render_page
 from .site import Site, link_site
 from .sources import (
     Loaded,
@@ -73,24 +74,6 @@ class Reuse:
     files: dict[str, bytes]
     layout_dirs: list[Path]
     env: Environment
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What a build read, by digest: the next build in a new process compares against it."""
-
-    sources: dict[Path, tuple[str, str]]  # source -> digests of its bytes and of its card
-    layouts: dict[str, str]  # layout file (as templates name it) -> digest of its bytes
-    # each built guide's body link problems: a body left alone need not be read again
-    problems: dict[Path, tuple[Diagnostic, ...]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The last build whose output is on disk untouched, with the same data and options."""
-
-    inputs: Inputs
-    files: frozenset[str]  # the output files it wrote
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,6 @@ import jinja2
 from .diagnostics import Diagnostic, SourcePos, error
 from .views import Page, SiteView
 
-BUILTIN_LAYOUTS = Path(__file__).parent / "layouts"
-
-
-def layout_dirs(source: Path) -> list[Path]:
-    own = source / "layouts"
-    dirs = [own] if own.is_dir() else []
-    if not any(d.resolve() == BUILTIN_LAYOUTS.resolve() for d in dirs):
-        dirs.append(BUILTIN_LAYOUTS)
-    return dirs
-
 
 def make_environment(dirs: list[Path]) -> jinja2.Environment:
     return jinja2.Environment(
