@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -263,6 +264,49 @@ def test_other_changes_render_what_they_must_and_match_a_clean_build(
     assert code == 0, stderr
     assert rendered(stderr) == expected, stderr
     assert contents(site / "public") == clean_tree(site, tmp_path)
+
+
+def restore(output: Path) -> None:
+    """The output as CI restores it from a cache: the same files, new inodes and times."""
+    saved = output.with_name("gesichert")
+    output.rename(saved)
+    shutil.copytree(saved, output, copy_function=shutil.copyfile)
+    shutil.rmtree(saved)
+
+
+def test_an_output_restored_from_a_ci_cache_is_known_by_its_content(
+    site: Path, tmp_path: Path
+) -> None:
+    assert build(site)[0] == 0
+    restore(site / "public")
+    code, stderr = build(site)
+    assert code == 0 and up_to_date(stderr), stderr
+    with (site / GUIDE).open("a", encoding="utf-8") as handle:
+        handle.write("\nEin Satz nach der Wiederherstellung.\n")
+    restore(site / "public")
+    before = stamps(site / "public")
+
+    code, stderr = build(site)
+
+    assert code == 0 and rendered(stderr) == 1, stderr
+    after = stamps(site / "public")
+    assert after["index.html"] == before["index.html"]  # taken as it is, not written
+    assert contents(site / "public") == clean_tree(site, tmp_path)
+    code, stderr = build(site)  # the record now knows the restored files by their stamps
+    assert code == 0 and up_to_date(stderr), stderr
+
+
+def test_a_restored_output_changed_by_hand_is_built_again(site: Path) -> None:
+    assert build(site)[0] == 0
+    clean = {p: (site / "public" / p).read_bytes() for p in stamps(site / "public")}
+    restore(site / "public")
+    page = site / "public" / PAGE
+    page.write_bytes(page.read_bytes().replace(b"Dortmund", b"Dortmunt"))  # the same size
+
+    code, stderr = build(site)
+
+    assert code == 0 and stderr.startswith("built ") and rendered(stderr) is None, stderr
+    assert {p: (site / "public" / p).read_bytes() for p in stamps(site / "public")} == clean
 
 
 def test_no_search_leaves_out_the_index_and_is_not_mistaken_for_a_full_build(site: Path) -> None:

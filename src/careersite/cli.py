@@ -15,6 +15,7 @@ import click
 
 from . import fresh
 from .assets import layout_dirs
+from .cache import digest
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
 from .write import OutputError, discard, recover, refusal, stage, write_output
 
@@ -121,15 +122,19 @@ def build_command(
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
     settings = (base_url, drafts, no_search)  # the options that shape the output
-    record, previous = fresh.load(cache), None
+    record, previous, matching = fresh.load(cache), None, None
     trusted = record.known if record is not None else None
     found = fresh.fingerprints(source, layout_dirs(source), settings, trusted) if cache else None
     recover(output)  # what an interrupted build left, before judging the output
-    if found is not None and record is not None and fresh.untouched(record, output):
-        if record.inputs == found.inputs:
-            _up_to_date(record, output, strict, quiet, started)
+    if found is not None:
+        matching = fresh.untouched(record, output)
+    if found is not None and matching is not None:
+        if matching.inputs == found.inputs:
+            if matching is not record:  # known by content (restored): note the new stamps
+                fresh.save(cache, matching)
+            _up_to_date(matching, output, strict, quiet, started)
             return
-        previous = fresh.previous(record, found)
+        previous = fresh.previous(matching, found)
     from . import search
     from .pipeline import Options, build
 
@@ -174,14 +179,19 @@ def build_command(
         def note_output() -> None:
             """Note what the output now holds, for the next build to trust it."""
             if cache is not None and found is not None:
+                files = fresh.manifest(output)
+                made = {name: digest(content) for name, content in result.files.items()}
+                made.update(result.written)
+                linked_from = matching if previous is not None else None
                 written = fresh.Record(
                     found.inputs,
                     found.basis,
                     str(output.resolve()),
-                    fresh.manifest(output),
+                    files,
                     result.diagnostics,
                     result.inputs,
                     found.known,
+                    fresh.output_digests(output, files, made, linked_from),
                 )
                 fresh.save(cache, written)
 

@@ -19,14 +19,15 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from . import cache
 from .diagnostics import Diagnostic
 
 FILE = "output.pickle"
-FORMAT = 5  # 3: files hashed by their digests; 4: stamps kept; 5: Inputs moved here
+FORMAT = 6  # 4: stamps kept; 5: Inputs moved here; 6: output digests
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 # size, modification and change times (ns), inode: what says a file was not written since
@@ -62,6 +63,9 @@ class Record:
     diagnostics: tuple[Diagnostic, ...]  # what that build reported (warnings only)
     built: Inputs | None  # what it read, file by file
     known: Known  # Fingerprints.known of that build
+    # each regular file's cache.digest: an output restored in CI (new inodes and
+    # times) is known by its content
+    digests: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -157,14 +161,58 @@ def load(folder: Path | None) -> Record | None:
     return record if all(hasattr(record, f.name) for f in fields(Record)) else None
 
 
-def untouched(record: Record | None, output: Path) -> bool:
-    """True when output holds exactly what the recorded build wrote there."""
+def untouched(record: Record | None, output: Path) -> Record | None:
+    """The record, when output holds exactly what the recorded build wrote there; else None.
+
+    Every file's stamp tells; when only stamps differ (the folder was restored
+    from a CI cache: new inodes and times), every file's content does, and
+    the record comes back with the files' stamps of now.
+    """
     if record is None or record.output != str(output.resolve()):
-        return False
+        return None
     try:
-        return manifest(output) == record.files
+        found = manifest(output)
+        if found == record.files:
+            return record
+        if found.keys() != record.files.keys():
+            return None
+        if any(found[name][0] != record.files[name][0] for name in found):
+            return None  # a size differs
+        for name in found:
+            with open(output / name, "rb") as handle:
+                if record.digests.get(name) != cache.digest(handle.read()):
+                    return None
     except OSError:
-        return False
+        return None
+    return replace(record, files=found)
+
+
+def output_digests(
+    root: Path, files: dict[str, FileStamp], known: Mapping[str, str], before: Record | None
+) -> dict[str, str]:
+    """cache.digest of each file below root (files is its manifest), for Record.digests.
+
+    A file's digest is taken from known (what the build wrote, by name), or
+    from before for a file linked from the output that record describes (the
+    same inode), else read. Pass before only for an output the build took
+    files from, untouched: an inode of a file gone may be given to a new one.
+    """
+    linked: dict[int, str] = {}
+    if before is not None:
+        for name, stamp in before.files.items():
+            if name in before.digests:
+                linked[stamp[2]] = before.digests[name]
+    found: dict[str, str] = {}
+    for name, stamp in files.items():
+        digest = known.get(name) or linked.get(stamp[2])
+        if digest is None:
+            try:
+                with open(root / name, "rb") as handle:
+                    digest = cache.digest(handle.read())
+            except OSError:
+                continue  # not a file one can read: the content check will fail
+        found[name] = digest
+    return found
 
 
 def previous(record: Record, found: Fingerprints) -> Previous | None:

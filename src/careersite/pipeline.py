@@ -85,7 +85,8 @@ class BuildResult:
     reuse: Reuse | None = None
     kept: frozenset[str] = frozenset()  # output files to take unchanged from Previous
     inputs: Inputs | None = None  # with the cache on
-    written: frozenset[str] = frozenset()  # output files already written into the tree `into`
+    # output files already written into the tree `into`, with the digests of their content
+    written: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -185,7 +186,7 @@ def build(
     files = dict(assets.files)
     earlier = previous.files if previous is not None and reuse is None else frozenset()
     kept: set[str] = set()
-    written: set[str] = set()
+    written: dict[str, str] = {}
     rendered = _render_pages(
         pages,
         env,
@@ -220,7 +221,7 @@ def build(
         lent,
         frozenset(kept),
         inputs,
-        frozenset(written),
+        written,
     )
 
 
@@ -280,7 +281,7 @@ class _Output:
 
     files: dict[str, bytes]
     kept: set[str]  # taken as they are from the previous build's output
-    written: set[str]  # written into `into` as they were rendered
+    written: dict[str, str]  # written into `into` as they were rendered: their digests
     into: Path | None
 
 
@@ -316,15 +317,15 @@ def _render_pages(
     for page, (html, problem) in zip(todo, results, strict=True):
         if problem:
             diagnostics.append(problem)
-        elif html is None:
-            output.written.add(output_file(page.path))
-        else:
+        elif isinstance(html, str):
+            output.written[output_file(page.path)] = html
+        elif html is not None:
             output.files[output_file(page.path)] = html
     return len(todo)
 
 
-# A page's bytes, or None once written into the tree; or what went wrong.
-Rendered = tuple[bytes | None, Diagnostic | None]
+# A page's bytes, or the digest of its bytes once written into the tree; or what went wrong.
+Rendered = tuple[bytes | str | None, Diagnostic | None]
 
 
 @dataclass(frozen=True)
@@ -340,8 +341,7 @@ class _Rendering:
         html, problem = render_page(self.env, page, self.site_view)
         if html is None or self.into is None:
             return html, problem
-        put(os.fspath(self.into), output_file(page.path), html, self.made)
-        return None, None
+        return put(os.fspath(self.into), output_file(page.path), html, self.made), None
 
 
 # What forked rendering workers find already in memory: the pages and how to render them.

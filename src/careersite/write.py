@@ -18,6 +18,8 @@ import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from .cache import digest
+
 MARKER = ".careersite-output"
 MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
 
@@ -172,11 +174,12 @@ def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterabl
 
 def put(
     root: str, relative: str, content: bytes | None, made: set[str], old: str | None = None
-) -> None:
+) -> str | None:
     """Write one file below root, or link it from the tree old when content is None.
 
     Plain strings, not Paths: a rebuild links ten thousand files here. made
-    holds the folders known to exist, for this tree only.
+    holds the folders known to exist, for this tree only. The digest of a
+    written file's content comes back (cache.digest), for the build's record.
     """
     target = os.path.normpath(os.path.join(root, relative))
     if not target.startswith(root + os.sep):
@@ -189,9 +192,10 @@ def put(
         if content is not None:
             with open(target, "wb") as handle:
                 handle.write(content)
-        else:
-            assert old is not None, "a file to link needs the tree it is linked from"
-            link_or_copy(os.path.join(old, relative), target)
+            return digest(content)
+        assert old is not None, "a file to link needs the tree it is linked from"
+        link_or_copy(os.path.join(old, relative), target)
+        return None
     except OSError as exc:
         raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
 
