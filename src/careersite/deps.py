@@ -23,6 +23,12 @@ from .urls import alias_site_path
 
 EVERYTHING = None  # stale_pages' answer when every page must be rendered again
 
+
+def is_stale(path: str, stale: set[str] | None) -> bool:
+    """Whether the page at path is among stale (stale_pages' answer)."""
+    return stale is EVERYTHING or path in stale
+
+
 SITE_WIDE = ("sitemap.xml", "feed.xml")
 
 

@@ -13,11 +13,9 @@ kept, for the writer to take from the output as it is.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from .assets import collect, layout_dirs
 from .config import Config, load_config
 from .diagnostics import Diagnostic, has_failures, ordered
 from .fresh import Inputs, Previous
-from .render import make_environment, render_page
+from .render import Output, make_environment, render_pages
 from .site import Site, link_site
 from .sources import (
     Loaded,
@@ -39,12 +37,10 @@ from .sources import (
     load_one,
     load_sources,
     parser,
-    report,
-    workers,
+    same_sources,
 )
 from .urls import Linker, output_file
-from .views import Page, SiteView, build_pages
-from .write import put
+from .views import build_pages
 
 
 @dataclass(frozen=True)
@@ -129,8 +125,9 @@ def build(
             return BuildResult({}, tuple(ordered(found)), options.strict)
         config, config_diagnostics = loaded_config, tuple(found)
     diagnostics = list(config_diagnostics)
-    same = _same_sources(reuse, config.content_dir, changed)
-    if reuse is not None and same:
+    known_sources = reuse.discovered[0] if reuse is not None else None
+    same = same_sources(known_sources, config.content_dir, changed)
+    if reuse is not None and same is not None:
         discovered = reuse.discovered
     else:
         known = {str(path): path for path in reuse.loaded} if reuse is not None else None
@@ -187,19 +184,13 @@ def build(
     earlier = previous.files if previous is not None and reuse is None else frozenset()
     kept: set[str] = set()
     written: dict[str, str] = {}
-    rendered = _render_pages(
-        pages,
-        env,
-        site_view,
-        stale,
-        reuse,
-        earlier,
-        _Output(files, kept, written, into),
-        diagnostics,
-        progress,
-        options.jobs,
+    lent = reuse.files if reuse is not None else {}
+    output = Output(files, kept, written, into)
+    rendered = render_pages(
+        pages, env, site_view, stale, lent, earlier, output, progress, options.jobs
     )
-    lent = Reuse(
+    diagnostics += output.problems
+    lending = Reuse(
         options,
         data_stamps,
         layout_stamps,
@@ -218,48 +209,11 @@ def build(
         tuple(ordered(diagnostics)),
         options.strict,
         rendered,
-        lent,
+        lending,
         frozenset(kept),
         inputs,
         written,
     )
-
-
-def _same_sources(
-    reuse: Reuse | None, content_dir: Path, changed: Collection[str] | None
-) -> frozenset[Path] | None:
-    """The last build's sources, when the changes since cannot have added or removed one.
-
-    Then they are returned less those that changed: the rest need not even
-    be looked at. None when discover must look again: a source is new or
-    gone, or a folder came or went, which may bring or take sources without
-    telling of each.
-    """
-    if reuse is None or changed is None:
-        return None
-    known = {str(path): path for path in reuse.discovered[0]}
-    root = os.path.abspath(content_dir)
-    base = os.path.normpath(content_dir)
-    touched = set()
-    for name in changed:
-        full = os.path.abspath(name)
-        if not full.startswith(root + os.sep):
-            continue  # data/ and layouts/ are looked at on every build
-        relative = full[len(root) + 1 :]
-        name = os.path.join(base, relative)  # as discover names it
-        path = known.get(name)
-        if path is not None:
-            if not os.path.isfile(full):
-                return None  # gone
-            touched.add(path)
-            continue
-        hidden = any(part.startswith(".") for part in relative.split(os.sep))
-        if not hidden and (full.endswith(".md") or os.path.isdir(full)):
-            return None  # a new source, or a folder that may hold some
-        if any(other.startswith(name + os.sep) for other in known):
-            return None  # a folder of sources went away
-        # Else an editor's swap or backup file: nothing discover would list.
-    return frozenset(known.values()) - touched
 
 
 def _environment(
@@ -273,120 +227,6 @@ def _environment(
     if reuse is not None and (reuse.layout_dirs, reuse.layout_stamps) == (dirs, layout_stamps):
         return reuse.env
     return make_environment(dirs)
-
-
-@dataclass(frozen=True)
-class _Output:
-    """Where rendered pages go: files, or the folder into; kept and written name the rest."""
-
-    files: dict[str, bytes]
-    kept: set[str]  # taken as they are from the previous build's output
-    written: dict[str, str]  # written into `into` as they were rendered: their digests
-    into: Path | None
-
-
-def _render_pages(
-    pages: list[Page],
-    env: Environment,
-    site_view: SiteView,
-    stale: set[str] | None,
-    reuse: Reuse | None,
-    earlier: frozenset[str],
-    output: _Output,
-    diagnostics: list[Diagnostic],
-    progress: Progress,
-    jobs: int,
-) -> int:
-    """Render the stale pages; the rest come from the previous build. A count.
-
-    A build in the same process lends its bytes (reuse); one on disk, its
-    files: their names go to output.kept.
-    """
-    todo = []
-    for page in pages:
-        name = output_file(page.path)
-        if not _is_stale(page.path, stale):
-            if reuse is not None and name in reuse.files:
-                output.files[name] = reuse.files[name]
-                continue
-            if name in earlier:
-                output.kept.add(name)
-                continue
-        todo.append(page)
-    results = _render_all(todo, _Rendering(env, site_view, output.into), progress, jobs)
-    for page, (html, problem) in zip(todo, results, strict=True):
-        if problem:
-            diagnostics.append(problem)
-        elif isinstance(html, str):
-            output.written[output_file(page.path)] = html
-        elif html is not None:
-            output.files[output_file(page.path)] = html
-    return len(todo)
-
-
-# A page's bytes, or the digest of its bytes once written into the tree; or what went wrong.
-Rendered = tuple[bytes | str | None, Diagnostic | None]
-
-
-@dataclass(frozen=True)
-class _Rendering:
-    """What rendering a page takes, inherited by forked workers as it is."""
-
-    env: Environment
-    site_view: SiteView
-    into: Path | None
-    made: set[str] = field(default_factory=set)  # folders made in into, by this process
-
-    def render(self, page: Page) -> Rendered:
-        html, problem = render_page(self.env, page, self.site_view)
-        if html is None or self.into is None:
-            return html, problem
-        return put(os.fspath(self.into), output_file(page.path), html, self.made), None
-
-
-# What forked rendering workers find already in memory: the pages and how to render them.
-_rendering: tuple[list[Page], _Rendering] | None = None
-
-
-def _render_all(
-    pages: list[Page], rendering: _Rendering, progress: Progress, jobs: int
-) -> list[Rendered]:
-    """Each page rendered, in order; spread over forked workers when there are many."""
-    global _rendering
-    count = workers(jobs, len(pages))
-    if count == 1 or os.name != "posix":
-        results = []
-        for page in pages:
-            results.append(rendering.render(page))
-            report(progress, "rendering", len(results), len(pages))
-        return results
-    # Forked workers inherit the site, its views and the templates: only the
-    # page numbers go to them and only the bytes (or nothing) come back.
-    _rendering = (pages, rendering)
-    try:
-        size = max(1, len(pages) // (count * 8))
-        chunks = [
-            range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)
-        ]
-        results = []
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(count, mp_context=context) as pool:
-            for rendered in pool.map(_render_chunk, chunks):
-                results += rendered
-                report(progress, "rendering", len(results), len(pages))
-        return results
-    finally:
-        _rendering = None
-
-
-def _render_chunk(numbers: range) -> list[Rendered]:
-    assert _rendering is not None, "only forked workers render chunks"
-    pages, rendering = _rendering
-    return [rendering.render(pages[n]) for n in numbers]
-
-
-def _is_stale(path: str, stale: set[str] | None) -> bool:
-    return stale is deps.EVERYTHING or path in stale
 
 
 def _stamps(folder: Path) -> dict[str, Stamp]:
@@ -535,7 +375,7 @@ def _prepare_bodies(
         if article.body.html is not None:
             bodies.marked[path] = article.body
         before = reuse.problems.get(article.source) if reuse else None
-        if before is not None and not _is_stale(path, stale):
+        if before is not None and not deps.is_stale(path, stale):
             problems[article.source] = before
         elif article.source in settled:
             problems[article.source] = settled[article.source]

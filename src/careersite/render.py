@@ -1,19 +1,30 @@
-"""The Jinja environment and turning a page's view into bytes.
+"""The Jinja environment, and turning pages' views into bytes.
 
 Autoescape is on and undefined variables are errors. Layouts are looked up by
 name in the site's layouts/ first, then in careersite's built-in layouts.
+Many pages are rendered in forked worker processes; on the command line each
+process writes the pages it renders into the staging tree itself.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
 import traceback
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
+from .deps import is_stale
 from .diagnostics import Diagnostic, SourcePos, error
+from .sources import Progress, report, workers
+from .urls import output_file
 from .views import Page, SiteView
+from .write import put
 
 
 def make_environment(dirs: list[Path]) -> jinja2.Environment:
@@ -52,3 +63,113 @@ def _template_frame(exc: BaseException) -> SourcePos | None:
         if frame.filename.endswith(".html"):
             found = SourcePos(Path(frame.filename), frame.lineno)
     return found
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where rendered pages go: files, or the folder into; kept and written name the rest."""
+
+    files: dict[str, bytes]
+    kept: set[str]  # taken as they are from the previous build's output
+    written: dict[str, str]  # written into `into` as they were rendered: their digests
+    into: Path | None
+    problems: list[Diagnostic] = field(default_factory=list)  # pages that failed to render
+
+
+def render_pages(
+    pages: list[Page],
+    env: jinja2.Environment,
+    site_view: SiteView,
+    stale: set[str] | None,
+    lent: Mapping[str, bytes],
+    earlier: frozenset[str],
+    output: Output,
+    progress: Progress,
+    jobs: int,
+) -> int:
+    """Render the stale pages; the rest come from the previous build. A count.
+
+    A build in the same process lends its bytes (lent); one on disk, its
+    files: their names go to output.kept.
+    """
+    todo = []
+    for page in pages:
+        name = output_file(page.path)
+        if not is_stale(page.path, stale):
+            if name in lent:
+                output.files[name] = lent[name]
+                continue
+            if name in earlier:
+                output.kept.add(name)
+                continue
+        todo.append(page)
+    results = _render_all(todo, _Rendering(env, site_view, output.into), progress, jobs)
+    for page, (html, problem) in zip(todo, results, strict=True):
+        if problem:
+            output.problems.append(problem)
+        elif isinstance(html, str):
+            output.written[output_file(page.path)] = html
+        elif html is not None:
+            output.files[output_file(page.path)] = html
+    return len(todo)
+
+
+# A page's bytes, or the digest of its bytes once written into the tree; or what went wrong.
+Rendered = tuple[bytes | str | None, Diagnostic | None]
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    """What rendering a page takes, inherited by forked workers as it is."""
+
+    env: jinja2.Environment
+    site_view: SiteView
+    into: Path | None
+    made: set[str] = field(default_factory=set)  # folders made in into, by this process
+
+    def render(self, page: Page) -> Rendered:
+        html, problem = render_page(self.env, page, self.site_view)
+        if html is None or self.into is None:
+            return html, problem
+        return put(os.fspath(self.into), output_file(page.path), html, self.made), None
+
+
+# What forked rendering workers find already in memory: the pages and how to render them.
+_rendering: tuple[list[Page], _Rendering] | None = None
+
+
+def _render_all(
+    pages: list[Page], rendering: _Rendering, progress: Progress, jobs: int
+) -> list[Rendered]:
+    """Each page rendered, in order; spread over forked workers when there are many."""
+    global _rendering
+    count = workers(jobs, len(pages))
+    if count == 1 or os.name != "posix":
+        results = []
+        for page in pages:
+            results.append(rendering.render(page))
+            report(progress, "rendering", len(results), len(pages))
+        return results
+    # Forked workers inherit the site, its views and the templates: only the
+    # page numbers go to them and only the bytes (or nothing) come back.
+    _rendering = (pages, rendering)
+    try:
+        size = max(1, len(pages) // (count * 8))
+        chunks = [
+            range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)
+        ]
+        results = []
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
+            for rendered in pool.map(_render_chunk, chunks):
+                results += rendered
+                report(progress, "rendering", len(results), len(pages))
+        return results
+    finally:
+        _rendering = None
+
+
+def _render_chunk(numbers: range) -> list[Rendered]:
+    assert _rendering is not None, "only forked workers render chunks"
+    pages, rendering = _rendering
+    return [rendering.render(pages[n]) for n in numbers]

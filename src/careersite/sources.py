@@ -130,6 +130,46 @@ def _away(entry: Loaded) -> Loaded:
     return dataclasses.replace(entry, article=dataclasses.replace(article, body=body))
 
 
+def same_sources(
+    before: list[Path] | None, content_dir: Path, changed: Collection[str] | None
+) -> frozenset[Path] | None:
+    """The sources found before, when the changes since cannot have added or removed one.
+
+    changed names every file created, changed or removed since (the dev
+    server's watcher); None when that is not known.
+
+    Then they are returned less those that changed: the rest need not even
+    be looked at. None when discover must look again: a source is new or
+    gone, or a folder came or went, which may bring or take sources without
+    telling of each.
+    """
+    if before is None or changed is None:
+        return None
+    known = {str(path): path for path in before}
+    root = os.path.abspath(content_dir)
+    base = os.path.normpath(content_dir)
+    touched = set()
+    for name in changed:
+        full = os.path.abspath(name)
+        if not full.startswith(root + os.sep):
+            continue  # data/ and layouts/ are looked at on every build
+        relative = full[len(root) + 1 :]
+        listed = os.path.join(base, relative)  # as discover names it
+        path = known.get(listed)
+        if path is not None:
+            if not os.path.isfile(full):
+                return None  # gone
+            touched.add(path)
+            continue
+        hidden = any(part.startswith(".") for part in relative.split(os.sep))
+        if not hidden and (full.endswith(".md") or os.path.isdir(full)):
+            return None  # a new source, or a folder that may hold some
+        if any(other.startswith(listed + os.sep) for other in known):
+            return None  # a folder of sources went away
+        # Else an editor's swap or backup file: nothing discover would list.
+    return frozenset(known.values()) - touched
+
+
 @memoize
 def parser(unsafe_html: bool) -> MarkdownIt:
     """One Markdown parser per process (set-up is costly; parsing keeps no state)."""
