@@ -119,6 +119,19 @@ def test_a_layout_error_after_pages_were_written_leaves_the_previous_output_unto
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
 
 
+def test_an_output_folder_that_cannot_be_made_is_an_error_not_a_traceback(
+    site_factory, cli, tmp_path: Path
+) -> None:
+    site = site_factory({BREMEN: guide()})
+    (tmp_path / "eine-datei").write_text("kein Ordner", encoding="utf-8")
+
+    result = cli("build", "--source", site, "--output", tmp_path / "eine-datei" / "out")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot write the output next to "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_new_build_replaces_the_old_tree_instead_of_merging(tmp_path: Path) -> None:
     output = tmp_path / "out"
     previous_output(output)

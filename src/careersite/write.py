@@ -86,10 +86,13 @@ def stage(output: Path, source: Path) -> Path:
     if reason:
         raise OutputError(reason)
     out = output.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staging = _staging(out)
-    staging.mkdir()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        recover(out)
+        staging = _staging(out)
+        staging.mkdir()
+    except OSError as exc:
+        raise OutputError(f"cannot write the output next to {output}: {exc.strerror}") from exc
     return staging
 
 
