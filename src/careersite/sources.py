@@ -133,15 +133,13 @@ def _away(entry: Loaded) -> Loaded:
 def same_sources(
     before: list[Path] | None, content_dir: Path, changed: Collection[str] | None
 ) -> frozenset[Path] | None:
-    """The sources found before, when the changes since cannot have added or removed one.
+    """The sources found before, less those changed, when no source can have come or gone.
 
     changed names every file created, changed or removed since (the dev
-    server's watcher); None when that is not known.
-
-    Then they are returned less those that changed: the rest need not even
-    be looked at. None when discover must look again: a source is new or
-    gone, or a folder came or went, which may bring or take sources without
-    telling of each.
+    server's watcher), or is None when that is not known. The sources
+    returned need not even be looked at. None when discover must look again:
+    a source is new or gone, or a folder came or went, which may bring or
+    take sources without telling of each.
     """
     if before is None or changed is None:
         return None
