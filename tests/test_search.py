@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import json
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -216,3 +220,80 @@ def test_what_is_typed_while_the_index_loads_is_searched(page: Page, sites) -> N
     held[0].continue_()
     expect(page.locator("#cs-treffer li a").first).to_be_visible(timeout=15_000)
     expect(page.locator("#cs-treffer")).to_contain_text("Dortmund")
+
+
+# turns: one Pagefind run builds while the next reads ---------------------------------
+
+# Stands in for a Pagefind run: reads, logs as Pagefind does, then builds. It
+# notes when its building began and ended (the clock is the system's). Like
+# Pagefind it logs a step a moment before its work on it shows; a run told
+# to wait is paused within that moment.
+_RUN = """
+import sys, time
+time.sleep(0.2)
+print("[Reading languages]", flush=True)
+print("[Building search indexes]", flush=True)
+time.sleep(0.05)
+began = time.monotonic()
+time.sleep(0.3)
+print(f"built {began} {time.monotonic()}", flush=True)
+"""
+
+
+def test_two_runs_never_build_an_index_at_once_yet_one_reads_while_one_builds() -> None:
+    turns = search._Turns(2)
+    spans: list[tuple[float, float]] = []
+    starts: list[float] = []
+
+    def one_run() -> None:
+        turns.start()
+        starts.append(time.monotonic())
+        built = False
+        try:
+            with subprocess.Popen(
+                [sys.executable, "-c", _RUN], stdout=subprocess.PIPE, text=True
+            ) as process:
+                assert process.stdout is not None
+                for line in process.stdout:
+                    if line.startswith("[Building search indexes]"):
+                        turns.build(process)
+                        built = True
+                    elif line.startswith("built "):
+                        began, ended = map(float, line.split()[1:])
+                        spans.append((began, ended))
+        finally:
+            turns.end(built)
+
+    runs = [threading.Thread(target=one_run) for _ in range(4)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=60)
+
+    assert len(spans) == 4
+    spans.sort()
+    for (_, ended), (began, _) in itertools.pairwise(spans):
+        assert began >= ended, "two runs built an index at the same time"
+    # A run starts reading while the one before it builds, not after it ended.
+    assert sorted(starts)[1] < spans[0][1]
+
+
+def test_a_failing_pagefind_run_is_an_error_with_what_it_said(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    names = [f"seite-{n}/index.html" for n in range(4)]
+    for name in names:
+        page = site / name
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            '<html lang="de"><body><main data-pagefind-body><p>Gehalt</p></main></body></html>',
+            encoding="utf-8",
+        )
+    (site / "pagefind").write_text("kein Ordner", encoding="utf-8")  # nowhere to write
+
+    with pytest.raises(search.SearchIndexError, match=r"^Pagefind failed: .*Not a directory"):
+        search.index(site, names, per_bundle=1, jobs=2)
+    assert sorted(p.name for p in site.iterdir()) == ["pagefind", *sorted(names_dirs(names))]
+
+
+def names_dirs(names: list[str]) -> set[str]:
+    return {name.split("/")[0] for name in names}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -158,6 +159,9 @@ def build_command(
     except BaseException:
         discard(staged)
         raise
+    # What the build lends a next one in the same process (the whole site)
+    # is of no use here: let it go before Pagefind needs the memory.
+    result = dataclasses.replace(result, reuse=None)
     display.done()
     _report(result.diagnostics, result.strict, "text")
     if result.failed:

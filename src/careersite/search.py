@@ -18,8 +18,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
@@ -32,6 +34,8 @@ PAGES_PER_BUNDLE = 1000  # about 300 MB and 2.5 s of Pagefind here
 LISTING = "bundles.json"  # the bundles' folder names, read by search.js
 _FARM = ".careersite-index"  # a bundle's pages, linked, while Pagefind reads them
 _MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes
+_BUILDING = "[Building search indexes]"  # Pagefind's log, once it has read the pages
+TIMEOUT = 600  # seconds one Pagefind run may take
 
 
 class SearchIndexError(Exception):
@@ -74,14 +78,62 @@ def index(
             )
         else:
             todo.append(name)
-    # One Pagefind run keeps about one and a half cores busy: two at a time.
-    workers = max(1, min(jobs or os.cpu_count() or 1, 2))
-    with ThreadPoolExecutor(workers) as pool:
-        made = pool.map(lambda name: _run_pagefind(site_dir, named[name], root / name), todo)
+    # Two runs at a time keep two cores busy: one reads pages while one builds.
+    turns = _Turns(max(1, min(jobs or os.cpu_count() or 1, 2)))
+    with ThreadPoolExecutor(turns.runs) as pool:
+        made = pool.map(lambda name: _run_pagefind(site_dir, named[name], root / name, turns), todo)
         empty = {name for name, done in zip(todo, made, strict=True) if not done}
     root.mkdir(exist_ok=True)
     listing = {"bundles": [name for name in named if name not in empty]}
     (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
+
+
+class _Turns:
+    """Whose turn it is to read pages and to build an index, among Pagefind runs.
+
+    A run first reads its pages, on every core and in little memory (about
+    110 MB per 1,000 pages), then builds the index on one core, holding most
+    of its memory (about 290 MB). Two runs that build at once need twice
+    that. So one run builds while the next reads; a run that is done reading
+    while another still builds is paused (SIGSTOP) until that one ends.
+    """
+
+    def __init__(self, runs: int) -> None:
+        self.runs = runs
+        self._turn = threading.Condition()
+        self._reading = 0
+        self._building = 0
+
+    def start(self) -> None:
+        """Wait until this run may read its pages."""
+        with self._turn:
+            self._turn.wait_for(
+                lambda: self._reading == 0 and self._reading + self._building < self.runs
+            )
+            self._reading += 1
+
+    def build(self, process: subprocess.Popen[str]) -> None:
+        """This run has read its pages: wait (paused) until it may build."""
+        with self._turn:
+            paused = self._building > 0 and os.name == "posix"
+            if paused:
+                process.send_signal(signal.SIGSTOP)
+            try:
+                self._turn.wait_for(lambda: self._building == 0)
+            finally:
+                if paused:
+                    process.send_signal(signal.SIGCONT)
+            self._reading -= 1
+            self._building += 1
+            self._turn.notify_all()
+
+    def end(self, built: bool) -> None:
+        with self._turn:
+            if built:
+                self._building -= 1
+            else:
+                self._reading -= 1
+            self._turn.notify_all()
 
 
 def _bundle_of(name: str, count: int) -> int:
@@ -105,12 +157,12 @@ def _reusable(
     return True
 
 
-def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> bool:
+def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turns) -> bool:
     """Index members into bundle; False when none of them is to be indexed.
 
     Pagefind reads a folder, so the members are linked into one. Only pages
     with data-pagefind-body go there: in a run without any, Pagefind would
-    index every page whole.
+    index every page whole. Its log says when it has read them (see _Turns).
     """
     indexed = [name for name in members if _MARK in (site_dir / name).read_bytes()]
     if not indexed:
@@ -129,17 +181,36 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path) -> bool:
         str(farm),
         "--output-path",
         str(bundle),
-        "--silent",
     ]
+    said: list[str] = []
+    built = False
+    turns.start()
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        with subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "RUST_BACKTRACE": "0"},  # a panic's message, not its frames
+        ) as process:
+            watchdog = threading.Timer(TIMEOUT, process.kill)
+            watchdog.start()
+            try:
+                assert process.stdout is not None
+                for line in process.stdout:  # its log, a step a line, as it goes
+                    said.append(line.rstrip())
+                    if line.startswith(_BUILDING) and not built:
+                        turns.build(process)
+                        built = True
+            finally:
+                watchdog.cancel()
+            code = process.wait()
+    except OSError as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
     finally:
+        turns.end(built)
         shutil.rmtree(farm, ignore_errors=True)
-    if result.returncode != 0:
-        said = (result.stderr or result.stdout).strip().splitlines()
-        raise SearchIndexError(
-            f"Pagefind failed: {said[-1] if said else 'exit ' + str(result.returncode)}"
-        )
+    if code != 0:
+        told = [line for line in said if line.strip() and not line.startswith(("note:", " "))]
+        raise SearchIndexError(f"Pagefind failed: {told[-1] if told else f'exit {code}'}")
     return True
