@@ -278,9 +278,8 @@ def test_two_runs_never_build_an_index_at_once_yet_one_reads_while_one_builds() 
     assert sorted(starts)[1] < spans[0][1]
 
 
-def test_a_failing_pagefind_run_is_an_error_with_what_it_said(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    names = [f"seite-{n}/index.html" for n in range(4)]
+def pages_to_index(site: Path, count: int) -> list[str]:
+    names = [f"seite-{n}/index.html" for n in range(count)]
     for name in names:
         page = site / name
         page.parent.mkdir(parents=True)
@@ -288,6 +287,12 @@ def test_a_failing_pagefind_run_is_an_error_with_what_it_said(tmp_path: Path) ->
             '<html lang="de"><body><main data-pagefind-body><p>Gehalt</p></main></body></html>',
             encoding="utf-8",
         )
+    return names
+
+
+def test_a_failing_pagefind_run_is_an_error_with_what_it_said(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    names = pages_to_index(site, 4)
     (site / "pagefind").write_text("kein Ordner", encoding="utf-8")  # nowhere to write
 
     with pytest.raises(search.SearchIndexError, match=r"^Pagefind failed: .*Not a directory"):
@@ -297,3 +302,14 @@ def test_a_failing_pagefind_run_is_an_error_with_what_it_said(tmp_path: Path) ->
 
 def names_dirs(names: list[str]) -> set[str]:
     return {name.split("/")[0] for name in names}
+
+
+def test_a_pagefind_run_that_takes_too_long_is_stopped_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "TIMEOUT", 0.01)
+    site = tmp_path / "site"
+    names = pages_to_index(site, 2)
+
+    with pytest.raises(search.SearchIndexError, match=r"took longer than 0\.01 s"):
+        search.index(site, names, per_bundle=1, jobs=2)

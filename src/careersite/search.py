@@ -184,16 +184,23 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turn
     ]
     said: list[str] = []
     built = False
+    late = threading.Event()
     turns.start()
     try:
         with subprocess.Popen(
             command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
             env={**os.environ, "RUST_BACKTRACE": "0"},  # a panic's message, not its frames
         ) as process:
-            watchdog = threading.Timer(TIMEOUT, process.kill)
+
+            def stop() -> None:
+                late.set()
+                process.kill()
+
+            watchdog = threading.Timer(TIMEOUT, stop)
             watchdog.start()
             try:
                 assert process.stdout is not None
@@ -210,6 +217,8 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turn
     finally:
         turns.end(built)
         shutil.rmtree(farm, ignore_errors=True)
+    if late.is_set():
+        raise SearchIndexError(f"could not run Pagefind: it took longer than {TIMEOUT} s")
     if code != 0:
         told = [line for line in said if line.strip() and not line.startswith(("note:", " "))]
         raise SearchIndexError(f"Pagefind failed: {told[-1] if told else f'exit {code}'}")
