@@ -151,7 +151,8 @@ def _render_all(
             report(progress, "rendering", len(results), len(pages))
         return results
     # Forked workers inherit the site, its views and the templates: only the
-    # page numbers go to them and only the bytes (or nothing) come back.
+    # page numbers go to them, and only the bytes (or, for a page written
+    # into the tree, the digest of its bytes) come back.
     _rendering = (pages, rendering)
     try:
         size = max(1, len(pages) // (count * 8))
