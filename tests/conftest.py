@@ -76,6 +76,16 @@ def guide(
     return head + body
 
 
+def many_guides(count: int, body: str = "Ein kurzer Text.\n") -> dict[str, str]:
+    """Enough guides (one per city) that reading and rendering are spread over workers."""
+    return {
+        f"content/kundendienstleiter/stadt-{n:03d}.md": guide(
+            title=f"Kundendienstleiter in Stadt {n:03d}", city=f"Stadt {n:03d}", body=body
+        )
+        for n in range(count)
+    }
+
+
 SiteFactory = Callable[..., Path]
 
 

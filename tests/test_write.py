@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, guide
+from conftest import REPO, guide, many_guides
 
 from careersite import write
 from careersite.write import MARKER, MARKER_TEXT, OutputError, recover, refusal, write_output
@@ -86,16 +86,6 @@ def test_a_failed_build_leaves_the_previous_output_untouched(site_factory, cli) 
     )
     assert snapshot(output) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
-
-
-def many_guides(count: int) -> dict[str, str]:
-    """Enough guides (one per city) that rendering is spread over worker processes."""
-    return {
-        f"content/kundendienstleiter/stadt-{n:03d}.md": guide(
-            title=f"Kundendienstleiter in Stadt {n:03d}", city=f"Stadt {n:03d}"
-        )
-        for n in range(count)
-    }
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
