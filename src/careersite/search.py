@@ -107,9 +107,7 @@ class _Turns:
     def start(self) -> None:
         """Wait until this run may read its pages."""
         with self._turn:
-            self._turn.wait_for(
-                lambda: self._reading == 0 and self._reading + self._building < self.runs
-            )
+            self._turn.wait_for(lambda: self._reading == 0 and self._building < self.runs)
             self._reading += 1
 
     def build(self, process: subprocess.Popen[str]) -> None:
