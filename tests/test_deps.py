@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,14 @@ def fresh(site: Path) -> BuildResult:
 
 def rebuilt(previous: BuildResult, site: Path) -> BuildResult:
     result = build(Options(site), previous.reuse)
-    assert dict(result.files) == dict(fresh(site).files), "a rebuild must equal a clean build"
+    assert_like_a_clean_build(result, site)
     return result
+
+
+def assert_like_a_clean_build(result: BuildResult, site: Path) -> None:
+    clean = build(Options(site))
+    assert result.diagnostics == clean.diagnostics, "a rebuild must report as a clean build"
+    assert dict(result.files) == dict(clean.files), "a rebuild must equal a clean build"
 
 
 def html_pages(result: BuildResult) -> int:
@@ -160,13 +167,64 @@ def test_broken_content_fails_and_the_fix_recovers(site: Path) -> None:
     assert not healed.failed
 
 
+def test_a_draft_that_breaks_takes_its_warnings_from_the_links_to_it(site: Path) -> None:
+    first = fresh(site)
+    guide = site / "content/kundendienstleiter/potsdam.md"
+    text = guide.read_text(encoding="utf-8")
+    touch_later(guide, text.replace("\ndate:", "\ndraft: true\ndate:", 1))
+    drafted = rebuilt(first, site)
+    assert sum("a draft that is not built" in d.message for d in drafted.diagnostics) == 3
+    touch_later(guide, text.replace("\ndate:", "\ndraft: true\ndate: bald\n", 1))
+    broken = build(Options(site), drafted.reuse)
+    assert_like_a_clean_build(broken, site)
+    # Its own error stands for it; the links to it no longer call it a draft.
+    assert [d.pos.path.name for d in broken.diagnostics if d.pos] == ["potsdam.md"]
+    touch_later(guide, text)
+    rebuilt(broken, site)
+
+
+@pytest.fixture
+def stuck_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file's times stay put, an hour ahead, as on a file server whose clock
+    neither ticks nor agrees: only a file's size and content can tell an edit."""
+    ahead = time.time_ns() + 3600 * 10**9
+    real = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real(path, *args, **kwargs)
+        times = {f"st_{kind}_ns": ahead for kind in ("atime", "mtime", "ctime")}
+        seconds = {f"st_{kind}": ahead / 10**9 for kind in ("atime", "mtime", "ctime")}
+        return os.stat_result(tuple(found)[:10], {**times, **seconds})
+
+    monkeypatch.setattr(os, "stat", stat)
+
+
+@pytest.mark.usefixtures("stuck_clock")
+def test_edits_that_keep_the_time_and_size_of_a_file_are_seen(site: Path) -> None:
+    result = fresh(site)
+    for name, before, after in (
+        ("content/kundendienstleiter/potsdam.md", "max: 3900", "max: 4100"),
+        ("layouts/city.html", "<h1>{{ page.title }}", "<h1>{{ page.state }}"),
+        ("data/cities.yaml", "state: Bremen", "state: BREMEN"),
+        ("content/kundendienstleiter/potsdam.md", "max: 4100", "max: 4200"),
+    ):
+        path = site / name
+        text = path.read_text(encoding="utf-8")
+        assert before in text and len(before) == len(after)
+        path.write_text(text.replace(before, after, 1), encoding="utf-8")
+        result = rebuilt(result, site)
+        assert result.rendered > 0, name
+    unchanged = rebuilt(result, site)
+    assert unchanged.rendered == 0  # the same content: nothing to do
+
+
 # what the dev server's watcher reports --------------------------------------------------
 
 
 def told(previous: BuildResult, site: Path, *changed: Path) -> BuildResult:
     """A rebuild told of the changed files, as absolute paths the way watchfiles names them."""
     result = build(Options(site), previous.reuse, changed=[os.path.abspath(p) for p in changed])
-    assert dict(result.files) == dict(fresh(site).files), "a rebuild must equal a clean build"
+    assert_like_a_clean_build(result, site)
     return result
 
 

@@ -75,6 +75,7 @@ def stale_pages(
     before: Site,
     after: Site,
     changed_sources: set[Path],
+    moved: set[Path],
     links_to: Mapping[Path, set[Path]],
     changed_templates: set[str],
     template_of: Mapping[str, str],
@@ -82,7 +83,9 @@ def stale_pages(
 ) -> set[str] | None:
     """Site paths to render again, or EVERYTHING.
 
-    links_to maps a source file to the sources whose text links to it;
+    moved names the changed sources that links to them find otherwise (a new
+    site path; or come, gone, drafted or failed to load); links_to maps a
+    source file to the sources whose text links to it;
     template_of maps every page of after to its template's name; rewritten
     names changed sources that other pages show nothing new of (the same card
     and links): only their own pages.
@@ -98,7 +101,6 @@ def stale_pages(
             article = by_source.get(source)
             if article is not None:
                 stale |= _touched_by(article, site)
-    moved = {s for s in changed_sources if before.paths.get(s) != after.paths.get(s)}
     for source in moved:
         stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
     if changed_templates:

@@ -94,9 +94,10 @@ class CareersiteServer(LanguageServer):
 
     def check_open(self, uri: str) -> None:
         """Check a guide as the editor holds it."""
+        seen = len(self.sites)
         found = self.site_of(uri)
-        if found is None:
-            return
+        if found is None or len(self.sites) > seen:
+            return  # a site met just now: check_disk has checked its open guides
         site, path = found
         document = self.workspace.get_text_document(uri)
         if site.reuse is None:  # the data is broken: the disk check says where

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from .sources import (
     load_one,
     load_sources,
     parser,
+    same_file,
     same_sources,
 )
 from .urls import Linker, output_file
@@ -67,6 +69,7 @@ class Reuse:
     loaded: dict[Path, Loaded]
     site: Site
     problems: dict[Path, tuple[Diagnostic, ...]]  # each built body's link problems
+    targets: Mapping[Path, str | None]  # what links to each source find (_link_targets)
     files: dict[str, bytes]
     layout_dirs: list[Path]
     env: Environment
@@ -114,7 +117,7 @@ def build(
     sources are not looked for or looked at again unless those changes call
     for it.
     """
-    data_stamps = _stamps(options.source / "data")
+    data_stamps = _stamps(options.source / "data", reuse.data_stamps if reuse else {})
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
         reuse = None  # data feeds every page: start afresh
     if reuse is not None:
@@ -154,7 +157,10 @@ def build(
     site, problems = link_site(built, config)
     diagnostics += problems
     dirs = layout_dirs(config.source)
-    layout_stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d).items()}
+    before = reuse.layout_stamps if reuse is not None else {}
+    layout_stamps = {
+        name: stamp for d in reversed(dirs) for name, stamp in _stamps(d, before).items()
+    }
     env = _environment(reuse, dirs, layout_stamps)
     inputs = _inputs(loaded, read, dirs) if options.cache else None
     assets = collect([d / "static" for d in dirs])
@@ -164,7 +170,7 @@ def build(
     site_view, pages = build_pages(site, bodies, hrefs)
     template_of = {page.path: page.template for page in pages}
     if reuse is not None:
-        stale = _stale(reuse, loaded, site, layout_stamps, env, template_of)
+        stale = _stale(reuse, loaded, site, bodies.targets, layout_stamps, env, template_of)
     elif previous is not None and inputs is not None:
         stale = _stale_since(previous.inputs, inputs, site, env, template_of)
     else:
@@ -200,6 +206,7 @@ def build(
         loaded,
         site,
         body_problems,
+        bodies.targets,
         files,
         dirs,
         env,
@@ -229,21 +236,33 @@ def _environment(
     return make_environment(dirs)
 
 
-def _stamps(folder: Path) -> dict[str, Stamp]:
-    """Every file below folder by relative name, with its stamp."""
+def _stamps(folder: Path, before: Mapping[str, Stamp]) -> dict[str, Stamp]:
+    """Every file below folder by relative name, with its stamp.
+
+    A file as it was when before was taken keeps the stamp it had there, so
+    that the two compare equal (see same_file).
+    """
+    since = time.time_ns()
     found: dict[str, Stamp] = {}
     if folder.is_dir():
         for root, _, names in os.walk(folder):
             for name in names:
                 path = Path(root, name)
-                found[path.relative_to(folder).as_posix()] = file_stamp(path)
+                relative, stamp = path.relative_to(folder).as_posix(), file_stamp(path, since)
+                earlier = before.get(relative)
+                same = earlier is not None and same_file(earlier, stamp, path)
+                found[relative] = earlier if same and earlier is not None else stamp
     return found
+
+
+_GONE = "\0gone"  # no source there: not a site path, a draft (None) or a failed one ("")
 
 
 def _stale(
     reuse: Reuse | None,
     loaded: dict[Path, Loaded],
     site: Site,
+    targets: Mapping[Path, str | None],
     layout_stamps: dict[str, Stamp],
     env: Environment,
     template_of: dict[str, str],
@@ -262,11 +281,15 @@ def _stale(
     if any(name.startswith("static/") for name in layouts):
         return deps.EVERYTHING  # fingerprinted hrefs change on every page
     users = deps.template_users(env, layouts) if layouts else set()
+    # Links to a source that moved, came, went, or turned draft or broken read otherwise.
+    moved = {path for path in changed if reuse.targets.get(path, _GONE) != targets.get(path, _GONE)}
     links_to: dict[Path, set[Path]] = defaultdict(set)
-    for path, entry in loaded.items() if changed else ():  # read for moved sources only
+    for path, entry in loaded.items() if moved else ():
         for target in entry.links:
             links_to[target].add(path)
-    return deps.stale_pages(reuse.site, site, changed, links_to, users, template_of, body_only)
+    return deps.stale_pages(
+        reuse.site, site, changed, moved, links_to, users, template_of, body_only
+    )
 
 
 def _same_card(before: Loaded | None, now: Loaded | None) -> bool:
@@ -279,7 +302,7 @@ def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Pat
     sources = {path: (digests.get(path, ""), entry.card) for path, entry in loaded.items()}
     layouts: dict[str, str] = {}
     for folder in reversed(dirs):  # the site's own layouts win
-        for name in _stamps(folder):
+        for name in _stamps(folder, {}):
             layouts[name] = cache.digest((folder / name).read_bytes())
     return Inputs(sources, layouts)
 

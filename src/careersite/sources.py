@@ -1,7 +1,7 @@
 """Read every source into a Loaded, doing no more than the last build allows.
 
-In the dev server a file whose stamp is unchanged keeps what the last build
-loaded; across runs the build cache (cache.py) holds each source's Loaded by
+In the dev server a file whose stamp is unchanged (same_file) keeps what the
+last build loaded; across runs the build cache (cache.py) holds each source's Loaded by
 the digest of its bytes, its rendered body apart; the rest is parsed, in
 worker processes when there are many.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -24,8 +25,11 @@ from . import cache, markdown
 from .article import Article, load_article
 from .config import Config
 from .diagnostics import Diagnostic
+from .fresh import RACY_NS
 
-Stamp = tuple[int, int]  # modification time (ns) and size of a file
+# A file's modification and change times (ns) and size; for a file changed
+# within RACY_NS of being looked at, also the digest of its content (see same_file).
+Stamp = tuple[int, int, int] | tuple[int, int, int, str]
 Progress = Callable[[str, int, int], None]  # (stage, done, total), for a terminal display
 
 
@@ -64,14 +68,16 @@ def load_sources(
     watcher vouches for them).
     """
     unchanged = unchanged or ()
+    since = time.time_ns()
     stamps = {
-        path: earlier[path].stamp if path in unchanged else file_stamp(path) for path in sources
+        path: earlier[path].stamp if path in unchanged else file_stamp(path, since)
+        for path in sources
     }
     loaded: dict[Path, Loaded] = {}
     todo = []
     for path, stamp in stamps.items():
         previous = earlier.get(path)
-        if previous is not None and previous.stamp == stamp:
+        if previous is not None and same_file(previous.stamp, stamp, path):
             loaded[path] = previous
         else:
             todo.append(path)
@@ -190,9 +196,34 @@ def card(article: Article | None) -> str:
     return cache.digest(repr(shown).encode())
 
 
-def file_stamp(path: Path) -> Stamp:
+def file_stamp(path: Path, since: int) -> Stamp:
+    """path's stamp; since is time.time_ns() from before the look at it."""
     info = os.stat(path)  # Path.stat costs a third more, for every source on each rebuild
-    return (info.st_mtime_ns, info.st_size)
+    stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+    if max(info.st_mtime_ns, info.st_ctime_ns) < since - RACY_NS:
+        return stamp
+    with open(path, "rb") as handle:  # before it is read for the build: see same_file
+        return (*stamp, cache.digest(handle.read()))
+
+
+def same_file(before: Stamp, now: Stamp, path: Path) -> bool:
+    """Whether the file at path, stamped now, is as it was when stamped before.
+
+    Times and size tell once a file had not changed for RACY_NS when it was
+    stamped. A file changed more lately may change again and keep its times
+    and size (a file system that keeps whole seconds, or an edit within one
+    tick of a coarse clock): its content decides, by digest. That digest is
+    taken before the file is read for the build, so a change in between is
+    seen as one the next time.
+    """
+    if before[:3] != now[:3]:
+        return False
+    if len(before) == 3:
+        return len(now) == 3
+    if len(now) == 4:
+        return before[3] == now[3]
+    with open(path, "rb") as handle:
+        return before[3] == cache.digest(handle.read())
 
 
 def report(progress: Progress, stage: str, done: int, total: int) -> None:
