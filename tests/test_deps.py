@@ -183,6 +183,26 @@ def test_a_draft_that_breaks_takes_its_warnings_from_the_links_to_it(site: Path)
     rebuilt(broken, site)
 
 
+def test_a_new_guide_beside_a_missing_link_target_is_named_in_its_hint(site: Path) -> None:
+    guide = site / "content/customer-service/dortmund.md"
+    touch_later(
+        guide, guide.read_text(encoding="utf-8") + "\n[Kiel](../kundendienstleiter/kiel.md)\n"
+    )
+    model = (site / "content/kundendienstleiter/bremen.md").read_text(encoding="utf-8")
+    in_kiel = model.replace("Bremen", "Kiel")
+    (site / "content/customer-service/kiel.md").write_text(
+        in_kiel.replace("Kundendienstleiter", "Customer Service"), encoding="utf-8"
+    )
+    first = build(Options(site))
+    assert [d.hint for d in first.diagnostics if "kiel.md" in d.message] == [None]
+    # Another guide in Kiel: the city's hub was there, so few pages are stale.
+    (site / "content/kundendienstleiter/kiel-nord.md").write_text(in_kiel, encoding="utf-8")
+    second = build(Options(site), first.reuse)
+    assert_like_a_clean_build(second, site)
+    hints = [d.hint for d in second.diagnostics if "kiel.md" in d.message]
+    assert hints == ["did you mean 'kiel-nord.md'?"]
+
+
 @pytest.fixture
 def stuck_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file's times stay put, an hour ahead, as on a file server whose clock

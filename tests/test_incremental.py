@@ -4,7 +4,8 @@ Hypothesis drives a copy of the example site through random edits (bodies,
 summaries, salaries, slugs, drafts, new, broken, removed and restored guides,
 layouts, data, static files) and after each one checks both ways careersite
 rebuilds:
-- the dev server's, in the same process (build() lent the previous result);
+- the dev server's, in the same process (build() lent the previous result),
+  once finding the changes and once told of them as the watcher names them;
 - the command line's, across runs (the build cache and the output's record),
   into an output folder that lives on from edit to edit.
 Each must give the tree, or the diagnostics, of a clean build; a build that
@@ -68,6 +69,8 @@ class Edits(RuleBasedStateMachine):
         self.count = 0
         self.served = build(Options(self.site))
         assert not self.served.failed, report(self.served.diagnostics)
+        self.watched = self.served
+        self.touched: set[str] = set()  # what the dev server's watcher would name
         assert self.cli(self.output) == 0
         self.published = tree(self.output)
 
@@ -95,9 +98,11 @@ class Edits(RuleBasedStateMachine):
         path.write_text(text, encoding="utf-8")
         if before is not None:
             os.utime(path, ns=(before, before))
+        self.touched.add(os.path.abspath(path))
 
     def existing(self, data: st.DataObject) -> str | None:
-        present = [name for name in GUIDES if (self.site / name).exists()]
+        content = self.site / "content"
+        present = sorted(path.relative_to(self.site).as_posix() for path in content.rglob("*.md"))
         return data.draw(st.sampled_from(present)) if present else None
 
     def next_number(self) -> int:
@@ -167,6 +172,15 @@ class Edits(RuleBasedStateMachine):
         name = self.existing(data)
         if name:
             (self.site / name).unlink()
+            self.touched.add(os.path.abspath(self.site / name))
+
+    @rule(data=st.data(), linked=st.sampled_from(["potsdam.md", "kiel.md", "/absolut.md"]))
+    def link_to_a_guide(self, data: st.DataObject, linked: str) -> None:
+        name = self.existing(data)
+        if name:
+            text = (self.site / name).read_text(encoding="utf-8")
+            role = "" if linked.startswith("/") else "../kundendienstleiter/"
+            self.write(name, text + f"\nMehr dazu [in diesem Guide]({role}{linked}).\n")
 
     @rule(name=st.sampled_from(GUIDES))
     def restore_a_guide(self, name: str) -> None:
@@ -206,6 +220,12 @@ class Edits(RuleBasedStateMachine):
         self.write(path, text)
 
     @rule()
+    def add_a_city(self) -> None:
+        text = (self.site / "data/cities.yaml").read_text(encoding="utf-8")
+        if "Kiel" not in text:
+            self.write("data/cities.yaml", text + "- name: Kiel\n  state: Schleswig-Holstein\n")
+
+    @rule()
     def change_the_style_sheet(self) -> None:
         path = "layouts/static/style.css"
         text = (self.site / path).read_text(encoding="utf-8")
@@ -221,6 +241,13 @@ class Edits(RuleBasedStateMachine):
         if not clean.failed:
             assert dict(served.files) == dict(clean.files), "the dev server's rebuild differs"
         self.served = served
+        # As the dev server runs it: told by the watcher what changed.
+        watched = build(Options(self.site), self.watched.reuse, changed=sorted(self.touched))
+        self.touched.clear()
+        assert report(watched.diagnostics) == report(clean.diagnostics)
+        if not clean.failed:
+            assert dict(watched.files) == dict(clean.files), "the watched rebuild differs"
+        self.watched = watched
 
         code = self.cli(self.output)
         if clean.failed:

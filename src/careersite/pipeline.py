@@ -388,17 +388,20 @@ def _prepare_bodies(
     """Each built article's link problems by source; into bodies, those a page may show.
 
     A page left as it was keeps its body's problems (from the build that
-    lent reuse, or settled). Bodies waiting in the build cache get their
-    HTML from stored_html when their page is to be rendered.
+    lent reuse, or settled), unless they may read otherwise now. Bodies
+    waiting in the build cache get their HTML from stored_html when their
+    page is to be rendered.
     """
     problems: dict[Path, tuple[Diagnostic, ...]] = {}
     todo = []
+    # A source that came or went may change the hint on a link to a missing file.
+    came_or_went = reuse is not None and reuse.targets.keys() != bodies.targets.keys()
     for article in site.articles:
         path = site.paths[article.source]
         if article.body.html is not None:
             bodies.marked[path] = article.body
         before = reuse.problems.get(article.source) if reuse else None
-        if before is not None and not deps.is_stale(path, stale):
+        if before is not None and not deps.is_stale(path, stale) and not (before and came_or_went):
             problems[article.source] = before
         elif article.source in settled:
             problems[article.source] = settled[article.source]
