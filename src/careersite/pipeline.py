@@ -181,7 +181,9 @@ def build(
         digests_of = {path: read[path] for path in wanted if path in read}
         return cache.load_bodies(options.cache, cache_key, digests_of)
 
-    body_problems = _prepare_bodies(site, bodies, stale, reuse, settled, stored_html)
+    # A source that came or went may change the hint on a link to a missing file.
+    came_or_went = reuse is not None and reuse.discovered[0] != sources
+    body_problems = _prepare_bodies(site, bodies, stale, reuse, came_or_went, settled, stored_html)
     if inputs is not None:
         inputs = dataclasses.replace(inputs, problems=body_problems)
     for problems_of_body in body_problems.values():
@@ -382,20 +384,20 @@ def _prepare_bodies(
     bodies: _Bodies,
     stale: set[str] | None,
     reuse: Reuse | None,
+    came_or_went: bool,
     settled: Mapping[Path, tuple[Diagnostic, ...]],
     stored_html: Callable[[list[Path]], dict[Path, bytes]],
 ) -> dict[Path, tuple[Diagnostic, ...]]:
     """Each built article's link problems by source; into bodies, those a page may show.
 
     A page left as it was keeps its body's problems (from the build that
-    lent reuse, or settled), unless they may read otherwise now. Bodies
+    lent reuse, or settled), unless they may read otherwise now: when a
+    source came or went, those that had problems are checked again. Bodies
     waiting in the build cache get their HTML from stored_html when their
     page is to be rendered.
     """
     problems: dict[Path, tuple[Diagnostic, ...]] = {}
     todo = []
-    # A source that came or went may change the hint on a link to a missing file.
-    came_or_went = reuse is not None and reuse.targets.keys() != bodies.targets.keys()
     for article in site.articles:
         path = site.paths[article.source]
         if article.body.html is not None:

@@ -1,9 +1,9 @@
 """Read every source into a Loaded, doing no more than the last build allows.
 
 In the dev server a file whose stamp is unchanged (same_file) keeps what the
-last build loaded; across runs the build cache (cache.py) holds each source's Loaded by
-the digest of its bytes, its rendered body apart; the rest is parsed, in
-worker processes when there are many.
+last build loaded; across runs the build cache (cache.py) holds each
+source's Loaded by the digest of its bytes, its rendered body apart; the
+rest is parsed, in worker processes when there are many.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def load_sources(
     todo = []
     for path, stamp in stamps.items():
         previous = earlier.get(path)
-        if previous is not None and same_file(previous.stamp, stamp, path):
+        if previous is not None and (
+            previous.stamp == stamp or same_file(previous.stamp, stamp, path)
+        ):
             loaded[path] = previous
         else:
             todo.append(path)
@@ -216,13 +218,11 @@ def same_file(before: Stamp, now: Stamp, path: Path) -> bool:
     taken before the file is read for the build, so a change in between is
     seen as one the next time.
     """
-    if before[:3] != now[:3]:
+    if before == now:
+        return True
+    if len(before) == 3 or len(now) == 4 or before[:3] != now[:3]:
         return False
-    if len(before) == 3:
-        return len(now) == 3
-    if len(now) == 4:
-        return before[3] == now[3]
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle:  # changed lately when stamped before, settled now
         return before[3] == cache.digest(handle.read())
 
 
