@@ -1,9 +1,9 @@
 """Any sequence of edits: every rebuild equals a clean build of the same sources.
 
 Hypothesis drives a copy of the example site through random edits (bodies,
-summaries, salaries, slugs, drafts, new, broken, removed and restored guides,
-layouts, data, static files) and after each one checks both ways careersite
-rebuilds:
+summaries, salaries, slugs, drafts, links, new, broken, removed and restored
+guides, layouts, data, a new city, the style sheet) and after each one checks
+both ways careersite rebuilds:
 - the dev server's, in the same process (build() lent the previous result),
   once finding the changes and once told of them as the watcher names them;
 - the command line's, across runs (the build cache and the output's record),
