@@ -246,15 +246,20 @@ def _stamps(folder: Path, before: Mapping[str, Stamp]) -> dict[str, Stamp]:
     """
     since = time.time_ns()
     found: dict[str, Stamp] = {}
+    for relative, path in _files(folder):
+        stamp, earlier = file_stamp(path, since), before.get(relative)
+        same = earlier is not None and same_file(earlier, stamp, path)
+        found[relative] = earlier if same and earlier is not None else stamp
+    return found
+
+
+def _files(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Every file below folder: its name relative to folder, and its path."""
     if folder.is_dir():
         for root, _, names in os.walk(folder):
             for name in names:
                 path = Path(root, name)
-                relative, stamp = path.relative_to(folder).as_posix(), file_stamp(path, since)
-                earlier = before.get(relative)
-                same = earlier is not None and same_file(earlier, stamp, path)
-                found[relative] = earlier if same and earlier is not None else stamp
-    return found
+                yield path.relative_to(folder).as_posix(), path
 
 
 _GONE = "\0gone"  # no source there: not a site path, a draft (None) or a failed one ("")
@@ -304,8 +309,8 @@ def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Pat
     sources = {path: (digests.get(path, ""), entry.card) for path, entry in loaded.items()}
     layouts: dict[str, str] = {}
     for folder in reversed(dirs):  # the site's own layouts win
-        for name in _stamps(folder, {}):
-            layouts[name] = cache.digest((folder / name).read_bytes())
+        for name, path in _files(folder):
+            layouts[name] = cache.digest(path.read_bytes())
     return Inputs(sources, layouts)
 
 
