@@ -279,6 +279,47 @@ def test_a_reported_edit_renders_its_page_without_looking_for_sources(
     assert discovers.count(site / "content") == 1  # only the clean build in told() looked
 
 
+def test_a_text_edit_links_the_site_again_only_when_a_card_changes(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # URLs, hubs and redirects hold while no card changed, whatever the text links to.
+    linked: list[int] = []
+    real = pipeline.link_site
+
+    def counted(articles: Any, config: Any) -> Any:
+        linked.append(len(articles))
+        return real(articles, config)
+
+    monkeypatch.setattr(pipeline, "link_site", counted)
+    first = fresh(site)
+    elsewhere = site / "content/kundendienstleiter/bremen.md"
+    touch_later(elsewhere, elsewhere.read_text(encoding="utf-8") + "\n[Weg](weg.md)\n")
+    second = build(Options(site), first.reuse, changed=[str(elsewhere)])
+    assert "link to missing file 'weg.md'" in str(second.diagnostics)
+    guide = site / "content/customer-service/dortmund.md"
+    text = guide.read_text(encoding="utf-8")
+    linked.clear()
+
+    added = "\nNur Text und [Potsdam](../kundendienstleiter/potsdam.md), [Kiel](kiel.md).\n"
+    touch_later(guide, text + added)
+    third = build(Options(site), second.reuse, changed=[str(guide)])
+
+    assert linked == []
+    page = third.files["berufe/customer-service/dortmund/index.html"].decode()
+    assert 'Nur Text und <a href="/berufe/kundendienstleiter/potsdam/">Potsdam</a>' in page
+    assert "link to missing file 'kiel.md'" in str(third.diagnostics)
+    assert_like_a_clean_build(third, site)  # the problem in bremen.md is still reported
+    linked.clear()
+
+    touch_later(guide, text.replace("in Dortmund\n", "in Dortmund (neu)\n", 1))
+    fourth = build(Options(site), third.reuse, changed=[str(guide)])
+
+    assert len(linked) == 1
+    page = fourth.files["berufe/customer-service/dortmund/index.html"].decode()
+    assert "Customer Service in Dortmund (neu)" in page
+    assert_like_a_clean_build(fourth, site)
+
+
 def test_sources_the_watcher_does_not_name_are_taken_as_they_were(site: Path) -> None:
     # The watcher vouches for every other file: none of them is even looked at.
     first = fresh(site)

@@ -96,9 +96,8 @@ def stale_pages(
         return EVERYTHING  # related-role links and hub lists change all over
     stale: set[str] = set()
     for site in (before, after):
-        by_source = {article.source: article for article in site.articles}
         for source in changed_sources:
-            article = by_source.get(source)
+            article = site.article(source)
             if article is not None:
                 stale |= _touched_by(article, site)
     for source in moved:

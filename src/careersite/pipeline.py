@@ -39,7 +39,7 @@ from .sources import (
     load_sources,
     parser,
     same_file,
-    same_sources,
+    touched_sources,
 )
 from .urls import Linker, output_file
 from .views import build_pages
@@ -68,8 +68,10 @@ class Reuse:
     discovered: tuple[list[Path], list[Diagnostic]]  # what discover found
     loaded: dict[Path, Loaded]
     site: Site
+    site_problems: tuple[Diagnostic, ...]  # what link_site found
     problems: dict[Path, tuple[Diagnostic, ...]]  # each built body's link problems
     targets: Mapping[Path, str | None]  # what links to each source find (_link_targets)
+    marked: dict[str, markdown.Body]  # each built page's body by site path (_Bodies)
     files: dict[str, bytes]
     layout_dirs: list[Path]
     env: Environment
@@ -128,9 +130,8 @@ def build(
             return BuildResult({}, tuple(ordered(found)), options.strict)
         config, config_diagnostics = loaded_config, tuple(found)
     diagnostics = list(config_diagnostics)
-    known_sources = reuse.discovered[0] if reuse is not None else None
-    same = same_sources(known_sources, config.content_dir, changed)
-    if reuse is not None and same is not None:
+    touched = touched_sources(reuse.loaded if reuse else None, config.content_dir, changed)
+    if reuse is not None and touched is not None:
         discovered = reuse.discovered
     else:
         known = {str(path): path for path in reuse.loaded} if reuse is not None else None
@@ -147,15 +148,25 @@ def build(
         earlier=reuse.loaded if reuse is not None else {},
         known=digests or {},
         progress=progress,
-        unchanged=same,
+        only=touched,
     )
     for entry in loaded.values():
         diagnostics += entry.diagnostics
     articles = [entry.article for entry in loaded.values() if entry.article is not None]
-    failed = [path for path, entry in loaded.items() if entry.article is None]
-    built = [a for a in articles if options.drafts or not a.draft]
-    site, problems = link_site(built, config)
-    diagnostics += problems
+    # A source that came or went may change the hint on a link to a missing file.
+    came_or_went = reuse is not None and reuse.discovered[0] != sources
+    changed_sources = _changed_sources(reuse, loaded, touched) if reuse is not None else set()
+    rewritten = _rewritten(reuse, loaded, changed_sources) if not came_or_went else None
+    if reuse is not None and rewritten is not None:  # only text changed: the links hold
+        site, site_problems = reuse.site.with_articles(rewritten), reuse.site_problems
+        targets = reuse.targets
+    else:
+        failed = [path for path, entry in loaded.items() if entry.article is None]
+        built = [a for a in articles if options.drafts or not a.draft]
+        site, found = link_site(built, config)
+        site_problems = tuple(found)
+        targets = _link_targets(site, articles, failed)
+    diagnostics += site_problems
     dirs = layout_dirs(config.source)
     before = reuse.layout_stamps if reuse is not None else {}
     layout_stamps = {
@@ -166,11 +177,13 @@ def build(
     assets = collect([d / "static" for d in dirs])
     linker = Linker.for_base_url(config.base_url)
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
-    bodies = _Bodies(_link_targets(site, articles, failed), linker.href)  # filled below
+    bodies = _Bodies(targets, linker.href)  # filled below
     site_view, pages = build_pages(site, bodies, hrefs)
     template_of = {page.path: page.template for page in pages}
     if reuse is not None:
-        stale = _stale(reuse, loaded, site, bodies.targets, layout_stamps, env, template_of)
+        stale = _stale(
+            reuse, changed_sources, loaded, site, targets, layout_stamps, env, template_of
+        )
     elif previous is not None and inputs is not None:
         stale = _stale_since(previous.inputs, inputs, site, env, template_of)
     else:
@@ -181,9 +194,12 @@ def build(
         digests_of = {path: read[path] for path in wanted if path in read}
         return cache.load_bodies(options.cache, cache_key, digests_of)
 
-    # A source that came or went may change the hint on a link to a missing file.
-    came_or_went = reuse is not None and reuse.discovered[0] != sources
-    body_problems = _prepare_bodies(site, bodies, stale, reuse, came_or_went, settled, stored_html)
+    if reuse is not None and rewritten is not None:
+        body_problems = _prepare_rewritten(site, bodies, reuse, rewritten)
+    else:
+        body_problems = _prepare_bodies(
+            site, bodies, stale, reuse, came_or_went, settled, stored_html
+        )
     if inputs is not None:
         inputs = dataclasses.replace(inputs, problems=body_problems)
     for problems_of_body in body_problems.values():
@@ -207,8 +223,10 @@ def build(
         discovered,
         loaded,
         site,
+        site_problems,
         body_problems,
-        bodies.targets,
+        targets,
+        bodies.marked,
         files,
         dirs,
         env,
@@ -267,6 +285,7 @@ _GONE = "\0gone"  # no source there: not a site path, a draft (None) or a failed
 
 def _stale(
     reuse: Reuse | None,
+    changed_sources: set[Path],
     loaded: dict[Path, Loaded],
     site: Site,
     targets: Mapping[Path, str | None],
@@ -277,12 +296,15 @@ def _stale(
     """The pages this build must render; deps.EVERYTHING without a previous build."""
     if reuse is None:
         return deps.EVERYTHING
-    changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
-    changed |= set(reuse.loaded) - set(loaded)
     # Sitemap and feed show dates and the summary, which are in the card.
-    body_only = {path for path in changed if _same_card(reuse.loaded.get(path), loaded.get(path))}
-    body_only &= set(site.paths) & set(reuse.site.paths)
-    changed -= body_only
+    body_only = {
+        path
+        for path in changed_sources
+        if _same_card(reuse.loaded.get(path), loaded.get(path))
+        and path in site.paths
+        and path in reuse.site.paths
+    }
+    changed = changed_sources - body_only
     names = set(layout_stamps) | set(reuse.layout_stamps)
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layout_stamps.get(n)}
     if any(name.startswith("static/") for name in layouts):
@@ -297,6 +319,42 @@ def _stale(
     return deps.stale_pages(
         reuse.site, site, changed, moved, links_to, users, template_of, body_only
     )
+
+
+def _changed_sources(
+    reuse: Reuse, loaded: dict[Path, Loaded], touched: frozenset[Path] | None
+) -> set[Path]:
+    """Sources loaded anew since the build that lent reuse, and sources gone since.
+
+    With touched (touched_sources), every other source is the very entry reuse lent.
+    """
+    if touched is not None:
+        return {path for path in touched if loaded[path] is not reuse.loaded[path]}
+    changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
+    return changed | (set(reuse.loaded) - set(loaded))
+
+
+def _rewritten(
+    reuse: Reuse | None, loaded: dict[Path, Loaded], changed_sources: set[Path]
+) -> dict[Path, Article] | None:
+    """The changed sources' articles when only their text changed, not their cards.
+
+    Then URLs, hubs and redirects are as they were, and so is what each link
+    finds (links in the text may differ). None when a change reaches further:
+    a card changed, or a source failed, came or went. None too when a body of
+    the last build waits in the build cache: only complete bodies are carried over.
+    """
+    if reuse is None or len(reuse.marked) != len(reuse.site.articles):
+        return None
+    rewritten = {}
+    for path in changed_sources:
+        before, now = reuse.loaded.get(path), loaded.get(path)
+        if before is None or now is None or before.article is None or now.article is None:
+            return None
+        if before.card != now.card or now.article.body.html is None:
+            return None
+        rewritten[path] = now.article
+    return rewritten
 
 
 def _same_card(before: Loaded | None, now: Loaded | None) -> bool:
@@ -425,6 +483,24 @@ def _prepare_bodies(
                 body = again.body if again is not None else dataclasses.replace(body, html=b"")
             bodies.marked[site.paths[article.source]] = body
         problems[article.source] = tuple(markdown.link_problems(body, bodies.targets))
+    return problems
+
+
+def _prepare_rewritten(
+    site: Site, bodies: _Bodies, reuse: Reuse, rewritten: Mapping[Path, Article]
+) -> dict[Path, tuple[Diagnostic, ...]]:
+    """_prepare_bodies when only the text of the rewritten sources changed.
+
+    Every other body, and what each link finds, is as it was in the build
+    that lent reuse: so are their problems.
+    """
+    bodies.marked = dict(reuse.marked)
+    problems = dict(reuse.problems)
+    for source, article in rewritten.items():
+        path = site.paths.get(source)
+        if path is not None:  # else a draft, not built
+            bodies.marked[path] = article.body
+            problems[source] = tuple(markdown.link_problems(article.body, bodies.targets))
     return problems
 
 

@@ -7,8 +7,10 @@ scan every guide.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article
@@ -54,6 +56,55 @@ class Site:
     roles: tuple[RoleHub, ...]
     cities: tuple[CityHub, ...]
     redirects: tuple[Redirect, ...]
+    # source file -> its index in articles
+    positions: Mapping[Path, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def article(self, source: Path) -> Article | None:
+        """The built article of a source file, if it is built."""
+        index = self.positions.get(source)
+        return None if index is None else self.articles[index]
+
+    def with_articles(self, replaced: Mapping[Path, Article]) -> Site:
+        """This site with new versions of some of its articles, found without linking again.
+
+        Each new version must show others all that the one it replaces showed
+        (the same card, sources.card): then paths, hubs, redirects and what
+        link_site reported are as they were, and only the articles change.
+        An edit to a guide's text in the dev server costs O(its hubs), not a
+        pass over every guide.
+        """
+        swapped = {source: a for source, a in replaced.items() if source in self.positions}
+        if not swapped:
+            return self
+        articles = list(self.articles)
+        for source, article in swapped.items():
+            articles[self.positions[source]] = article
+        roles = {a.role.slug for a in swapped.values()}
+        cities = {a.city.slug for a in swapped.values() if a.city is not None}
+
+        def swap(group: tuple[Article, ...]) -> tuple[Article, ...]:
+            return tuple(swapped.get(a.source, a) for a in group)
+
+        return dataclasses.replace(
+            self,
+            articles=tuple(articles),
+            roles=tuple(
+                dataclasses.replace(
+                    hub,
+                    overview=hub.overview and swapped.get(hub.overview.source, hub.overview),
+                    guides=swap(hub.guides),
+                )
+                if hub.role.slug in roles
+                else hub
+                for hub in self.roles
+            ),
+            cities=tuple(
+                dataclasses.replace(hub, guides=swap(hub.guides))
+                if hub.city.slug in cities
+                else hub
+                for hub in self.cities
+            ),
+        )
 
     def role_hub(self, role_slug: str) -> RoleHub | None:
         return next((hub for hub in self.roles if hub.role.slug == role_slug), None)
@@ -108,7 +159,10 @@ def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagn
     taken |= zip(paths.values(), articles, strict=True)
     redirects, problems = _redirects(articles, paths, taken)
     diagnostics += problems
-    site = Site(config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects)
+    positions = {article.source: index for index, article in enumerate(articles)}
+    site = Site(
+        config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects, positions
+    )
     return site, diagnostics
 
 

@@ -58,27 +58,28 @@ def load_sources(
     earlier: Mapping[Path, Loaded],
     known: Mapping[str, str],
     progress: Progress,
-    unchanged: Collection[Path] | None = None,
+    only: Collection[Path] | None = None,
 ) -> tuple[dict[Path, Loaded], dict[Path, str]]:
     """Every source, read and parsed again only when it changed; the digests of those read.
 
     In the same process a file's stamp tells (the dev server); across runs,
-    the persistent cache's content hash does. Sources in unchanged keep the
-    stamp earlier has for them without a look at the file (the dev server's
-    watcher vouches for them).
+    the persistent cache's content hash does. When only is given, earlier
+    holds every one of sources, in their order, and those not in only are
+    taken from it without a look at the file (the dev server's watcher
+    vouches for them).
     """
-    unchanged = unchanged or ()
     since = time.time_ns()
-    stamps = {
-        path: earlier[path].stamp if path in unchanged else file_stamp(path, since)
-        for path in sources
-    }
-    loaded: dict[Path, Loaded] = {}
+    loaded: dict[Path, Loaded]
+    if only is not None:
+        loaded = dict(earlier)  # in the order of sources; entries are replaced below
+        stamps = {path: file_stamp(path, since) for path in only}
+    else:
+        loaded = {}
+        stamps = {path: file_stamp(path, since) for path in sources}
     todo = []
     for path, stamp in stamps.items():
         previous = earlier.get(path)
-        # The same stamp, the same file: same_file's first test, without a call
-        # for each of ten thousand sources the watcher vouches for.
+        # The same stamp, the same file: same_file's first test, without the call.
         if previous is not None and (
             previous.stamp == stamp or same_file(previous.stamp, stamp, path)
         ):
@@ -86,7 +87,7 @@ def load_sources(
         else:
             todo.append(path)
     if not todo:
-        return {path: loaded[path] for path in sources}, {}
+        return _in_order(loaded, sources, only), {}
     stored = cache.load(cache_folder, cache_key)
     digests = (
         {path: known.get(str(path)) or _digest(path, stamps[path]) for path in todo}
@@ -120,15 +121,22 @@ def load_sources(
         loaded[path] = Loaded(stamps[path], article, problems, links, card_digest)
     if cache_folder and misses:
         entries = {path: (digests[path], _away(loaded[path])) for path in stamps if path in digests}
-        entries.update({p: v for p, v in stored.items() if p in stamps and p not in entries})
+        entries.update({p: v for p, v in stored.items() if p in loaded and p not in entries})
         cache.save(cache_folder, cache_key, entries, stored)
         bodies = {
             path: (digests[path], article.body.html)
             for path in misses
             if (article := loaded[path].article) is not None
         }
-        cache.save_bodies(cache_folder, cache_key, bodies, stamps)
-    return {path: loaded[path] for path in sources}, digests
+        cache.save_bodies(cache_folder, cache_key, bodies, loaded)
+    return _in_order(loaded, sources, only), digests
+
+
+def _in_order(
+    loaded: dict[Path, Loaded], sources: list[Path], only: Collection[Path] | None
+) -> dict[Path, Loaded]:
+    """loaded in the order of sources; with only, it is already."""
+    return loaded if only is not None else {path: loaded[path] for path in sources}
 
 
 def _away(entry: Loaded) -> Loaded:
@@ -140,20 +148,19 @@ def _away(entry: Loaded) -> Loaded:
     return dataclasses.replace(entry, article=dataclasses.replace(article, body=body))
 
 
-def same_sources(
-    before: list[Path] | None, content_dir: Path, changed: Collection[str] | None
+def touched_sources(
+    before: Mapping[Path, object] | None, content_dir: Path, changed: Collection[str] | None
 ) -> frozenset[Path] | None:
-    """The sources found before, less those changed, when no source can have come or gone.
+    """The sources found before that changed, when no source can have come or gone.
 
-    changed names every file created, changed or removed since (the dev
-    server's watcher), or is None when that is not known. The sources
-    returned need not even be looked at. None when discover must look again:
-    a source is new or gone, or a folder came or went, which may bring or
-    take sources without telling of each.
+    before holds every source found before, by path; changed names every file
+    created, changed or removed since (the dev server's watcher), or is None
+    when that is not known. Sources not returned need not even be looked at.
+    None when discover must look again: a source is new or gone, or a folder
+    came or went, which may bring or take sources without telling of each.
     """
     if before is None or changed is None:
         return None
-    known = {str(path): path for path in before}
     root = os.path.abspath(content_dir)
     base = os.path.normpath(content_dir)
     touched = set()
@@ -163,19 +170,18 @@ def same_sources(
             continue  # data/ and layouts/ are looked at on every build
         relative = full[len(root) + 1 :]
         listed = os.path.join(base, relative)  # as discover names it
-        path = known.get(listed)
-        if path is not None:
+        if Path(listed) in before:
             if not os.path.isfile(full):
                 return None  # gone
-            touched.add(path)
+            touched.add(Path(listed))
             continue
         hidden = any(part.startswith(".") for part in relative.split(os.sep))
         if not hidden and (full.endswith(".md") or os.path.isdir(full)):
             return None  # a new source, or a folder that may hold some
-        if any(other.startswith(listed + os.sep) for other in known):
+        if any(str(other).startswith(listed + os.sep) for other in before):
             return None  # a folder of sources went away
         # Else an editor's swap or backup file: nothing discover would list.
-    return frozenset(known.values()) - touched
+    return frozenset(touched)
 
 
 @memoize
