@@ -10,7 +10,12 @@ cases are measured, each as the median of --runs runs of the whole process:
              site deleted before each run;
 - no-change: output and caches kept from the previous build;
 - edit-one:  one sentence appended to one guide's body before each run, a
-             different guide each run.
+             different guide each run;
+- serve:     `careersite serve` on the corpus; a sentence with a unique mark
+             appended to a guide, SERVE_EDITS_PER_RUN times --runs, each
+             timed from the write to the first answer of the guide's page
+             (its URL as DESIGN.md names it) that holds the mark, as a
+             browser reloaded by livereload would get it.
 
 Every run also records the peak RSS of the whole process tree (the build and
 its children, summed, sampled every 20 ms) and, from wait4, the CPU time and
@@ -29,12 +34,15 @@ import os
 import platform
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +52,10 @@ REPO = HERE.parent.parent
 SAMPLE_SECONDS = 0.02
 CACHE_NAME = ".careersite-cache"
 MAX_PROBLEMS = 200  # distinct stderr lines kept per case
+SERVE_EDITS_PER_RUN = 3
+SERVE_PAUSE_S = 3.0  # between saves, as an author types between them
+SERVE_START_TIMEOUT_S = 900.0
+SERVE_EDIT_TIMEOUT_S = 60.0
 
 
 def _ensure_careersite_importable() -> None:
@@ -281,8 +293,14 @@ def append_sentence(guide: Path, number: int) -> None:
 
 
 def bench_size(
-    n: int, runs: int, cli: list[str], variants: list[list[str]], base: Path, keep: bool
-) -> tuple[list[CaseResult], dict[str, Any]]:
+    n: int,
+    runs: int,
+    cli: list[str],
+    variants: list[list[str]],
+    base: Path,
+    keep: bool,
+    serve: bool,
+) -> tuple[list[CaseResult], dict[str, Any], ServeResult | None]:
     from corpus import generate
 
     root = Path(tempfile.mkdtemp(prefix=f"careersite-bench-{n}-", dir=base))
@@ -328,10 +346,108 @@ def bench_size(
                 result.pages = count_pages(output)
                 result.cli_pages = _cli_pages(result.runs[-1].stderr)
                 results.append(result)
+        served = None
+        if serve:
+            count = runs * SERVE_EDITS_PER_RUN
+            picked = [corpus.guides[(edits + i) * 7919 % len(corpus.guides)] for i in range(count)]
+            served = bench_serve(n, count, cli, site, picked)
     finally:
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
-    return results, info
+    return results, info, served
+
+
+@dataclass
+class ServeResult:
+    n: int
+    latencies_s: list[float] = field(default_factory=list)  # save -> page with the change
+    start_s: float | None = None  # start -> the home page answers (the first build)
+    rss_mb: float = 0.0  # the server's process tree after the last edit
+    problem: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        ms = [x * 1000 for x in self.latencies_s]
+        return {
+            "n": self.n,
+            "case": "serve edit-one",
+            "edits": len(ms),
+            "median_ms": statistics.median(ms) if ms else None,
+            "min_ms": min(ms) if ms else None,
+            "max_ms": max(ms) if ms else None,
+            "latencies_ms": [round(x, 1) for x in ms],
+            "start_s": self.start_s,
+            "rss_mb": self.rss_mb,
+            "problem": self.problem,
+        }
+
+
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return bytes(answer.read())
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bench_serve(n: int, edits: int, cli: list[str], site: Path, guides: list[Path]) -> ServeResult:
+    """Save a guide, then ask the server for its page until the page shows the change."""
+    result = ServeResult(n)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        server = subprocess.Popen(
+            [*cli, "serve", "--source", str(site), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            while _get(base + "/") is None:
+                if (
+                    server.poll() is not None
+                    or time.perf_counter() - started > SERVE_START_TIMEOUT_S
+                ):
+                    err.seek(0)
+                    result.problem = "the server did not start: " + err.read().decode()[-500:]
+                    return result
+                time.sleep(0.1)
+            result.start_s = round(time.perf_counter() - started, 2)
+            for number, guide in enumerate(guides[:edits]):
+                # The contract's URL of a guide: /berufe/<role>/<city>/ (the corpus names
+                # its files by those slugs).
+                role, city = guide.parent.name, guide.stem
+                url = f"{base}/berufe/{role}/{city}/"
+                mark = f"Messpunkt{number}x{time.time_ns()}"
+                with (site / guide).open("a", encoding="utf-8") as handle:
+                    handle.write(f"\nNachtrag {mark}.\n")
+                saved = time.perf_counter()
+                while mark.encode() not in (_get(url) or b""):
+                    if time.perf_counter() - saved > SERVE_EDIT_TIMEOUT_S:
+                        result.problem = f"{url} did not show the change"
+                        return result
+                    time.sleep(0.005)
+                result.latencies_s.append(time.perf_counter() - saved)
+                print(
+                    f"  serve edit-one         {result.latencies_s[-1] * 1000:8.0f} ms", flush=True
+                )
+                time.sleep(SERVE_PAUSE_S)
+            result.rss_mb = round(tree_rss_kb(server.pid) / 1024, 1)
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+    return result
 
 
 # --- reporting ----------------------------------------------------------------------------
@@ -352,6 +468,20 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
             f"| {row['n']:,} | {row['case']}{failed} | {_num(row['median_s'])} "
             f"| {_num(row['min_s'])} | {_num(row['max_s'])} | {_num(row['cpu_median_s'])} "
             f"| {_num(row['peak_rss_mb'], 0)} | {row['pages']:,} | {_num(row['pages_per_s'], 0)} |"
+        )
+    return "\n".join(lines)
+
+
+def serve_table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| N | case | edits | median ms | min ms | max ms | server RSS MB | start s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['n']:,} | {row['case']} | {row['edits']} | {_num(row['median_ms'], 0)} "
+            f"| {_num(row['min_ms'], 0)} | {_num(row['max_ms'], 0)} | {_num(row['rss_mb'], 0)} "
+            f"| {_num(row['start_s'])} |"
         )
     return "\n".join(lines)
 
@@ -433,12 +563,18 @@ def main(argv: list[str] | None = None) -> int:
         f"--jobs {'found' if jobs else 'not offered'}; corpora in {base}; "
         f"RSS via {'psutil' if machine['psutil'] else '/proc'}"
     )
+    serve = "serve" in subprocess.run([*cli, "--help"], capture_output=True, text=True).stdout
     rows: list[dict[str, Any]] = []
+    served: list[dict[str, Any]] = []
     corpora = []
     for n in sizes:
-        results, info = bench_size(n, args.runs, cli, variants, base, args.keep)
+        results, info, serve_result = bench_size(
+            n, args.runs, cli, variants, base, args.keep, serve
+        )
         corpora.append(info)
         rows += [r.summary() for r in results]
+        if serve_result is not None:
+            served.append(serve_result.summary())
         for result in results:
             if result.pages != info["expected_pages"] and result.ok_runs:
                 print(
@@ -446,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"expected {info['expected_pages']}"
                 )
     print("\n" + markdown_table(rows))
+    if served:
+        print("\n" + serve_table(served))
     found = {line for row in rows for line in row["problems"]}
     if found:
         print("\nProblems the CLI reported (stderr, exit status):")
@@ -461,11 +599,16 @@ def main(argv: list[str] | None = None) -> int:
             "runs": args.runs,
             "corpora": corpora,
             "results": rows,
+            "serve": served,
             "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"\nwrote {args.json}")
-    return 1 if any(row["failed_runs"] for row in rows) else 0
+    failed = any(row["failed_runs"] for row in rows) or any(row["problem"] for row in served)
+    for row in served:
+        if row["problem"]:
+            print(f"  N={row['n']} serve: {row['problem']}")
+    return 1 if failed else 0
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
