@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import guide, many_guides
 
+from careersite import render
 from careersite.cache import digest
 from careersite.diagnostics import Severity, format_text
 from careersite.pipeline import BuildResult, Options, build
@@ -395,3 +396,28 @@ def test_pages_written_into_a_folder_are_the_pages_a_build_holds(
     assert '<a href="/berufe/kundendienstleiter/bremen/">Bremen</a>' in (
         on_disk["berufe/kundendienstleiter/stadt-007/index.html"].decode()
     )
+
+
+def test_pages_workers_send_back_are_the_pages_rendered_in_process(
+    site_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without a tree to write into (the dev server, check), workers return each
+    # page's bytes; that pays only for many pages, so here the bar is lowered.
+    site = site_factory({BREMEN: guide(), **many_guides(60)})
+    pools: list[int] = []
+
+    class Counted(render.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(render, "ProcessPoolExecutor", Counted)
+    alone = build(Options(site, jobs=1))
+    assert pools == []
+    monkeypatch.setattr(render, "BYTES_BACK_FROM", 16)
+
+    spread = build(Options(site, jobs=2))
+
+    assert pools == [1]
+    assert spread.files == alone.files
+    assert spread.diagnostics == alone.diagnostics

@@ -21,7 +21,7 @@ import jinja2
 
 from .deps import is_stale
 from .diagnostics import Diagnostic, SourcePos, error
-from .sources import Progress, report, workers
+from .sources import PARALLEL_FROM, Progress, report, workers
 from .urls import output_file
 from .views import Page, SiteView
 from .write import put
@@ -134,6 +134,12 @@ class _Rendering:
         return put(os.fspath(self.into), output_file(page.path), html, self.made), None
 
 
+# Pages a worker must have when it sends their bytes back (no tree to write into,
+# as in the dev server). The parent then receives every page through a pipe:
+# at 10,000 guides, 300 pages rendered in 385 ms in the process, in 439 ms by
+# two workers; 1,000 pages in 894 and 801 ms.
+BYTES_BACK_FROM = 500
+
 # What forked rendering workers find already in memory: the pages and how to render them.
 _rendering: tuple[list[Page], _Rendering] | None = None
 
@@ -143,7 +149,7 @@ def _render_all(
 ) -> list[Rendered]:
     """Each page rendered, in order; spread over forked workers when there are many."""
     global _rendering
-    count = workers(jobs, len(pages))
+    count = workers(jobs, len(pages), PARALLEL_FROM if rendering.into else BYTES_BACK_FROM)
     if count == 1 or os.name != "posix":
         results = []
         for page in pages:

@@ -244,6 +244,6 @@ def report(progress: Progress, stage: str, done: int, total: int) -> None:
         progress(stage, done, total)
 
 
-def workers(jobs: int, tasks: int) -> int:
-    """Worker processes for this many tasks: fewer than PARALLEL_FROM each is not worth one."""
-    return min(jobs or os.cpu_count() or 1, max(1, tasks // PARALLEL_FROM))
+def workers(jobs: int, tasks: int, least: int = PARALLEL_FROM) -> int:
+    """Worker processes for this many tasks: fewer than least each is not worth one."""
+    return min(jobs or os.cpu_count() or 1, max(1, tasks // least))
