@@ -279,10 +279,11 @@ def test_a_reported_edit_renders_its_page_without_looking_for_sources(
     assert discovers.count(site / "content") == 1  # only the clean build in told() looked
 
 
-def test_a_text_edit_links_the_site_again_only_when_a_card_changes(
+def test_an_edit_links_the_site_again_only_when_what_links_it_changes(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # URLs, hubs and redirects hold while no card changed, whatever the text links to.
+    # URLs, hubs and redirects hold while title, role, city, slug, aliases and draft
+    # do, whatever the text links to and whatever the salary.
     linked: list[int] = []
     real = pipeline.link_site
 
@@ -311,13 +312,22 @@ def test_a_text_edit_links_the_site_again_only_when_a_card_changes(
     assert_like_a_clean_build(third, site)  # the problem in bremen.md is still reported
     linked.clear()
 
-    touch_later(guide, text.replace("in Dortmund\n", "in Dortmund (neu)\n", 1))
+    touch_later(guide, text.replace("max: 3400", "max: 3450", 1))
     fourth = build(Options(site), third.reuse, changed=[str(guide)])
 
-    assert len(linked) == 1
-    page = fourth.files["berufe/customer-service/dortmund/index.html"].decode()
-    assert "Customer Service in Dortmund (neu)" in page
+    assert linked == []
+    hub = fourth.files["berufe/customer-service/index.html"].decode()
+    assert "3.450" in hub
     assert_like_a_clean_build(fourth, site)
+    linked.clear()
+
+    touch_later(guide, text.replace("in Dortmund\n", "in Dortmund (neu)\n", 1))
+    fifth = build(Options(site), fourth.reuse, changed=[str(guide)])
+
+    assert len(linked) == 1
+    page = fifth.files["berufe/customer-service/dortmund/index.html"].decode()
+    assert "Customer Service in Dortmund (neu)" in page
+    assert_like_a_clean_build(fifth, site)
 
 
 def test_sources_the_watcher_does_not_name_are_taken_as_they_were(site: Path) -> None:

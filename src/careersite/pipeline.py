@@ -29,7 +29,7 @@ from .config import Config, load_config
 from .diagnostics import Diagnostic, has_failures, ordered
 from .fresh import Inputs, Previous
 from .render import Output, make_environment, render_pages
-from .site import Site, link_site
+from .site import Site, link_site, linked_as
 from .sources import (
     Loaded,
     Progress,
@@ -157,7 +157,7 @@ def build(
     came_or_went = reuse is not None and reuse.discovered[0] != sources
     changed_sources = _changed_sources(reuse, loaded, touched) if reuse is not None else set()
     rewritten = _rewritten(reuse, loaded, changed_sources) if not came_or_went else None
-    if reuse is not None and rewritten is not None:  # only text changed: the links hold
+    if reuse is not None and rewritten is not None:  # linked as before: the links hold
         site, site_problems = reuse.site.with_articles(rewritten), reuse.site_problems
         targets = reuse.targets
     else:
@@ -337,12 +337,15 @@ def _changed_sources(
 def _rewritten(
     reuse: Reuse | None, loaded: dict[Path, Loaded], changed_sources: set[Path]
 ) -> dict[Path, Article] | None:
-    """The changed sources' articles when only their text changed, not their cards.
+    """The changed sources' articles when each is linked into the site as before.
 
-    Then URLs, hubs and redirects are as they were, and so is what each link
-    finds (links in the text may differ). None when a change reaches further:
-    a card changed, or a source failed, came or went. None too when a body of
-    the last build waits in the build cache: only complete bodies are carried over.
+    That is, when its text, salary, summary or dates changed, but not what
+    link_site reads (site.linked_as): then URLs, hubs and redirects are as
+    they were, and so is what each link finds (links in the text may differ).
+    None when a change reaches further: a title, role, city, slug, alias or
+    draft flag changed, or a source failed, came or went. None too when a
+    body of the last build waits in the build cache: only complete bodies are
+    carried over.
     """
     if reuse is None or len(reuse.marked) != len(reuse.site.articles):
         return None
@@ -351,7 +354,7 @@ def _rewritten(
         before, now = reuse.loaded.get(path), loaded.get(path)
         if before is None or now is None or before.article is None or now.article is None:
             return None
-        if before.card != now.card or now.article.body.html is None:
+        if linked_as(before.article) != linked_as(now.article) or now.article.body.html is None:
             return None
         rewritten[path] = now.article
     return rewritten
@@ -489,7 +492,7 @@ def _prepare_bodies(
 def _prepare_rewritten(
     site: Site, bodies: _Bodies, reuse: Reuse, rewritten: Mapping[Path, Article]
 ) -> dict[Path, tuple[Diagnostic, ...]]:
-    """_prepare_bodies when only the text of the rewritten sources changed.
+    """_prepare_bodies when the rewritten sources are linked as before (_rewritten).
 
     Every other body, and what each link finds, is as it was in the build
     that lent reuse: so are their problems.

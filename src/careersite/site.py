@@ -67,9 +67,9 @@ class Site:
     def with_articles(self, replaced: Mapping[Path, Article]) -> Site:
         """This site with new versions of some of its articles, found without linking again.
 
-        Each new version must show others all that the one it replaces showed
-        (the same card, sources.card): then paths, hubs, redirects and what
-        link_site reported are as they were, and only the articles change.
+        Each new version must be linked as the one it replaces (linked_as):
+        then paths, hubs, redirects and what link_site reported are as they
+        were, and only the articles change.
         An edit to a guide's text in the dev server costs O(its hubs), not a
         pass over every guide.
         """
@@ -113,6 +113,19 @@ class Site:
         by_slug = {hub.role.slug: hub for hub in self.roles}
         found = (self.config.roles.find(name) for name in role.related)
         return tuple(by_slug[r.slug] for r in found if r is not None and r.slug in by_slug)
+
+
+def linked_as(article: Article) -> tuple[object, ...]:
+    """All that link_site reads of an article: its URL, hubs, collisions and redirects."""
+    return (
+        article.title,
+        article.role,
+        article.city,
+        article.slug,
+        article.draft,
+        article.aliases,
+        article.alias_positions,
+    )
 
 
 def page_path(article: Article, config: Config) -> str:
