@@ -152,3 +152,26 @@ def test_a_lost_body_is_read_from_its_source_again(site: Path, tmp_path: Path) -
     layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     clean = built(site, tmp_path / "clean-again", "--no-cache")
     assert built(site, tmp_path / "after", "--cache", str(folder)) == clean
+
+
+def test_a_cached_body_keeps_its_links_and_their_positions(site: Path, tmp_path: Path) -> None:
+    """A body's links are stored with its HTML, apart from the article, and come back with it."""
+    folder = tmp_path / "cache"
+    built(site, tmp_path / "warm", "--cache", str(folder))
+    bremen = site / "content/kundendienstleiter/bremen.md"
+    text = bremen.read_text(encoding="utf-8")
+    # Dortmund's text links to Bremen: with Bremen at a new URL, Dortmund's
+    # page is rendered again from its cached body, its link resolved anew.
+    bremen.write_text(text.replace("\ndate:", "\nslug: bremen-neu\ndate:", 1), encoding="utf-8")
+    cached = built(site, tmp_path / "warm", "--cache", str(folder))
+    assert cached == built(site, tmp_path / "clean", "--no-cache")
+    dortmund = cached["berufe/customer-service/dortmund/index.html"].decode()
+    assert 'href="/berufe/kundendienstleiter/bremen-neu/"' in dortmund
+    # Bremen gone: the link is reported where it stands, as a clean build reports it.
+    bremen.unlink()
+    args = ("build", "--source", site, "--output")
+    failed = run_cli(*args, tmp_path / "warm", "--cache", str(folder))
+    clean = run_cli(*args, tmp_path / "clean", "--no-cache")
+    assert failed.returncode == clean.returncode == 1
+    assert "customer-service/dortmund.md:73:" in clean.stderr
+    assert failed.stderr == clean.stderr

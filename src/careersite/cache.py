@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
-FORMAT = 5  # 4: bodies apart from the articles; 5: a body's HTML in UTF-8 bytes
+FORMAT = 6  # 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 
@@ -91,8 +91,8 @@ def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries)
             write(folder, _file(bucket), (cache_key, new[bucket]))
 
 
-# The rendered bodies, apart from the articles: a rebuild that renders a few
-# pages reads the few buckets that hold their bodies, not all of them.
+# The rendered bodies and their links, apart from the articles: a rebuild that
+# renders a few pages reads the few buckets that hold their bodies, not all.
 
 
 def save_bodies(

@@ -60,7 +60,7 @@ class Body:
     # UTF-8: as a str, nearly every German body takes two bytes a character, and
     # pickling it (to the cache, or from a worker) adds a UTF-8 copy as well.
     html: bytes | None  # None while it waits in the build cache (cache.load_bodies)
-    links: tuple[SourceLink, ...] = ()
+    links: tuple[SourceLink, ...] = ()  # () too while the HTML waits: kept with it
     summary: str = ""
 
     @property

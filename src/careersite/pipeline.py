@@ -190,7 +190,7 @@ def build(
         stale = deps.EVERYTHING
     settled = _settled(previous, site, stale) if reuse is None else {}
 
-    def stored_html(wanted: list[Path]) -> dict[Path, bytes]:
+    def stored_bodies(wanted: list[Path]) -> dict[Path, _Stored]:
         digests_of = {path: read[path] for path in wanted if path in read}
         return cache.load_bodies(options.cache, cache_key, digests_of)
 
@@ -198,7 +198,7 @@ def build(
         body_problems = _prepare_rewritten(site, bodies, reuse, rewritten)
     else:
         body_problems = _prepare_bodies(
-            site, bodies, stale, reuse, came_or_went, settled, stored_html
+            site, bodies, stale, reuse, came_or_went, settled, stored_bodies
         )
     if inputs is not None:
         inputs = dataclasses.replace(inputs, problems=body_problems)
@@ -423,6 +423,10 @@ def _settled(
     }
 
 
+# A body's HTML and links as the build cache keeps them apart from its article.
+_Stored = tuple[bytes, tuple[markdown.SourceLink, ...]]
+
+
 class _Bodies(Mapping[str, str]):
     """Each page's finished body HTML by its site path, made as the page is rendered.
 
@@ -452,15 +456,15 @@ def _prepare_bodies(
     reuse: Reuse | None,
     came_or_went: bool,
     settled: Mapping[Path, tuple[Diagnostic, ...]],
-    stored_html: Callable[[list[Path]], dict[Path, bytes]],
+    stored_bodies: Callable[[list[Path]], dict[Path, _Stored]],
 ) -> dict[Path, tuple[Diagnostic, ...]]:
     """Each built article's link problems by source; into bodies, those a page may show.
 
     A page left as it was keeps its body's problems (from the build that
     lent reuse, or settled), unless they may read otherwise now: when a
     source came or went, those that had problems are checked again. Bodies
-    waiting in the build cache get their HTML from stored_html when their
-    page is to be rendered.
+    waiting in the build cache get their HTML and links from stored_bodies
+    when their page is to be rendered or their links checked.
     """
     problems: dict[Path, tuple[Diagnostic, ...]] = {}
     todo = []
@@ -475,12 +479,13 @@ def _prepare_bodies(
             problems[article.source] = settled[article.source]
         else:
             todo.append(article)
-    fetched = stored_html([a.source for a in todo if a.body.html is None])
+    fetched = stored_bodies([a.source for a in todo if a.body.html is None])
     for article in todo:
         body = article.body
         if body.html is None:
             if article.source in fetched:
-                body = dataclasses.replace(body, html=fetched[article.source])
+                html, links = fetched[article.source]
+                body = dataclasses.replace(body, html=html, links=links)
             else:  # the cache lost it: the source is as it was, so read it again
                 again = load_one(site.config, article.source)[0]
                 body = again.body if again is not None else dataclasses.replace(body, html=b"")
