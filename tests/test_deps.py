@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_example_site, guide
+from conftest import SiteFactory, copy_example_site, guide, many_guides
 
 from careersite import pipeline
 from careersite.pipeline import BuildResult, Options, build
+from careersite.site import SAME_ROLE_SHOWN
 
 
 @pytest.fixture
@@ -91,6 +92,26 @@ def test_a_changed_salary_reaches_every_page_that_shows_it(site: Path) -> None:
         "berufe/kundendienstleiter/index.html",
     ):
         assert "4.100\xa0€" in second.files[page].decode(), page
+
+
+def test_a_salary_in_a_large_role_renders_only_the_guides_that_list_it(
+    site_factory: SiteFactory,
+) -> None:
+    # Each guide lists the SAME_ROLE_SHOWN cities after it; the role hub lists all 40.
+    site = site_factory(many_guides(40))
+    first = fresh(site)
+    edited = site / "content/kundendienstleiter/stadt-010.md"
+    touch_later(edited, edited.read_text(encoding="utf-8").replace("max: 3800", "max: 3950"))
+    second = rebuilt(first, site)
+
+    def lists_it(number: int) -> bool:
+        page = second.files[f"berufe/kundendienstleiter/stadt-{number:03d}/index.html"].decode()
+        return "3.950" in page
+
+    listing = [n for n in range(40) if n != 10 and lists_it(n)]
+    assert listing == list(range(10)) + list(range(10 - SAME_ROLE_SHOWN + 40, 40))
+    # those, the guide itself, its two hubs, home, two lists, sitemap and feed
+    assert second.rendered == SAME_ROLE_SHOWN + 1 + 2 + 3 + 2
 
 
 def test_a_layout_change_renders_the_pages_that_use_it(site: Path) -> None:

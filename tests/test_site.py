@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import guide
@@ -11,7 +12,7 @@ from careersite.article import discover, load_article
 from careersite.config import load_config
 from careersite.diagnostics import format_text
 from careersite.markdown import make_parser
-from careersite.site import Redirect, link_site
+from careersite.site import Redirect, RoleHub, link_site
 
 KD = "content/kundendienstleiter"
 CS = "content/customer-service"
@@ -288,3 +289,13 @@ def test_related_hubs(linked) -> None:
 def test_related_role_without_guides_has_no_hub(linked) -> None:
     site, _ = linked({f"{KD}/bremen.md": guide()})
     assert site.related_hubs(site.roles[0].role) == ()
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 25, 26, 27, 40])
+def test_the_guides_listing_one_are_those_it_is_listed_beside(count: int) -> None:
+    # RoleHub.listing answers, for the dev server, which pages RoleHub.beside puts a guide on.
+    guides = tuple(SimpleNamespace(source=Path(f"{n:02d}.md")) for n in range(count))
+    hub = RoleHub(None, "berufe/x/", None, guides)  # type: ignore[arg-type]
+    for one in guides:
+        expected = {other.source for other in guides if one in hub.beside(other)}  # type: ignore[arg-type]
+        assert {other.source for other in hub.listing(one)} == expected  # type: ignore[arg-type]

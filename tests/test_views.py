@@ -409,7 +409,7 @@ def test_views_under_a_sub_path_link_below_it(site_factory) -> None:
 
 
 def test_a_role_in_many_cities_shows_its_neighbours_and_links_to_the_hub(site_factory) -> None:
-    from careersite.views import SAME_ROLE_SHOWN
+    from careersite.site import SAME_ROLE_SHOWN
 
     cities = [f"Stadt {n:02d}" for n in range(30)]
     files = {"data/cities.yaml": "".join(f"- name: {c}\n" for c in cities)}

@@ -1,9 +1,10 @@
 """Which pages a change makes stale: the dev server's incremental graph, in one place.
 
 An edited guide touches its own page, its role hub and city hub, the guides
-beside it in those hubs (they list its range), the pages whose text links to
-it, and the site-wide lists (home, indexes, sitemap, feed); when only its text
-changed and nothing other pages show of it, only its own page. A layout touches
+that list it beside them (its city's, and up to SAME_ROLE_SHOWN of its
+role's: they show its range), the pages whose text links to it, and the
+site-wide lists (home, indexes, sitemap, feed); when only its text changed
+and nothing other pages show of it, only its own page. A layout touches
 the pages whose template uses it, directly or through extends, include and
 import. Anything this module cannot bound (data files, static files, a hub
 that appears or disappears) makes every page stale.
@@ -54,21 +55,36 @@ def template_users(env: jinja2.Environment, changed: Iterable[str]) -> set[str]:
     return users
 
 
-def _touched_by(article: Article, site: Site) -> set[str]:
-    """Pages that show something of this article in this version of the site."""
+def _touched_by(article: Article, site: Site, same_guides: bool) -> set[str]:
+    """Pages that show something of this article in this version of the site.
+
+    same_guides tells that its role hub lists the same guides, in the same
+    order, in the other version: then only the guides that list it beside
+    them show it (RoleHub.listing), else every guide of the role may show
+    another list or count.
+    """
     words = site.config.url_words
     paths = {site.paths[article.source], "", words.roles_index(), words.cities_index(), *SITE_WIDE}
     paths |= {alias_site_path(alias) for alias in article.aliases}
     for hub in site.roles:
         if hub.role.slug == article.role.slug:
             paths.add(hub.path)
-            paths |= {site.paths[g.source] for g in hub.guides}
+            shown = hub.listing(article) if same_guides and article.city else hub.guides
+            paths |= {site.paths[g.source] for g in shown}
     if article.city is not None:
         for city_hub in site.cities:
             if city_hub.city.slug == article.city.slug:
                 paths.add(city_hub.path)
                 paths |= {site.paths[g.source] for g in city_hub.guides}
     return paths
+
+
+def _same_guides(before: Site, after: Site, role_slug: str) -> bool:
+    """Whether the role hub lists the same guides in the same order in both versions."""
+    hubs = before.role_hub(role_slug), after.role_hub(role_slug)
+    if hubs[0] is None or hubs[1] is None:
+        return False
+    return [g.source for g in hubs[0].guides] == [g.source for g in hubs[1].guides]
 
 
 def stale_pages(
@@ -99,7 +115,8 @@ def stale_pages(
         for source in changed_sources:
             article = site.article(source)
             if article is not None:
-                stale |= _touched_by(article, site)
+                same = _same_guides(before, after, article.role.slug)
+                stale |= _touched_by(article, site, same)
     for source in moved:
         stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
     if changed_templates:

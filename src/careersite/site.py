@@ -25,6 +25,12 @@ from .urls import (
     slug,
 )
 
+# A role in 250 cities would list 249 others on every guide: 2.5 million links
+# at 10,000 guides. Each guide shows the cities that follow it alphabetically
+# (wrapping round), so every guide is linked from as many others, and the
+# role hub lists them all.
+SAME_ROLE_SHOWN = 24
+
 
 @dataclass(frozen=True)
 class RoleHub:
@@ -32,6 +38,21 @@ class RoleHub:
     path: str
     overview: Article | None
     guides: tuple[Article, ...]  # one per city, by city name
+
+    def beside(self, guide: Article, shown: int = SAME_ROLE_SHOWN) -> list[Article]:
+        """The guides a guide's page lists: up to shown after it in this order, wrapping round."""
+        others = [g for g in self.guides if g is not guide]
+        if len(others) <= shown:
+            return others
+        start = next(i for i, g in enumerate(self.guides) if g is guide)
+        return [others[(start + i) % len(others)] for i in range(shown)]
+
+    def listing(self, guide: Article, shown: int = SAME_ROLE_SHOWN) -> list[Article]:
+        """The guides whose pages list this one (see beside): up to shown before it."""
+        at = next((i for i, g in enumerate(self.guides) if g.source == guide.source), None)
+        if at is None or len(self.guides) - 1 <= shown:
+            return [g for g in self.guides if g.source != guide.source]
+        return [self.guides[(at - d) % len(self.guides)] for d in range(1, shown + 1)]
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,6 @@ from .site import CityHub, Redirect, RoleHub, Site
 from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
 
 NEWEST_ON_HOME = 10
-# A role in 250 cities would list 249 others on every guide: 2.5 million links
-# at 10,000 guides. Each guide shows the cities that follow it alphabetically
-# (wrapping round), so every guide is linked from as many others, and the
-# role hub lists them all.
-SAME_ROLE_SHOWN = 24
 Trail = tuple[tuple[str, str], ...]  # (title, site path) after "Start"
 
 
@@ -100,7 +95,7 @@ class GuideView:
     published_iso: str
     updated: str | None
     updated_iso: str | None
-    same_role: tuple[RangeLink, ...]  # at most SAME_ROLE_SHOWN; the role hub lists all
+    same_role: tuple[RangeLink, ...]  # RoleHub.beside; the role hub lists all
     same_role_total: int
     same_city: tuple[RangeLink, ...]
     related: tuple[Link, ...]
@@ -372,7 +367,7 @@ class _ViewBuilder:
             updated_iso=guide.updated.isoformat() if guide.updated else None,
             same_role=tuple(
                 self.range_link(other.city.name, other)
-                for other in _neighbours(role_hub.guides, guide, SAME_ROLE_SHOWN)
+                for other in role_hub.beside(guide)
                 if other.city is not None
             ),
             same_role_total=len(role_hub.guides) - 1,
@@ -476,15 +471,6 @@ class _ViewBuilder:
                 for a in newest
             ),
         )
-
-
-def _neighbours(guides: tuple[Article, ...], guide: Article, shown: int) -> list[Article]:
-    """Up to shown guides after this one in the hub's order, wrapping round."""
-    others = [g for g in guides if g is not guide]
-    if len(others) <= shown:
-        return others
-    start = next(i for i, g in enumerate(guides) if g is guide)
-    return [others[(start + i) % len(others)] for i in range(shown)]
 
 
 def _count(number: int, one: str, many: str) -> str:
