@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import copy_example_site, run_cli
+from conftest import SiteFactory, copy_example_site, many_guides, run_cli
 
 import careersite.fresh as fresh
 import careersite.pipeline as pipeline
 import careersite.sources as sources
 from careersite.pipeline import Options, build
+from careersite.site import SAME_ROLE_SHOWN
 
 
 @pytest.fixture
@@ -175,3 +176,25 @@ def test_a_cached_body_keeps_its_links_and_their_positions(site: Path, tmp_path:
     assert failed.returncode == clean.returncode == 1
     assert "customer-service/dortmund.md:73:" in clean.stderr
     assert failed.stderr == clean.stderr
+
+
+def test_a_salary_edit_renders_only_the_pages_that_show_it(
+    site_factory: SiteFactory, tmp_path: Path
+) -> None:
+    """From the command line, as in the dev server: the guide, the guides listing it, its lists."""
+    site = site_factory(many_guides(40))
+    args = ("build", "--source", site, "--output")
+    assert run_cli(*args, tmp_path / "public").returncode == 0
+    edited = site / "content/kundendienstleiter/stadt-010.md"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("max: 3800", "max: 3950"), encoding="utf-8"
+    )
+    again = run_cli(*args, tmp_path / "public")
+    assert again.returncode == 0, again.stderr
+    # itself, the SAME_ROLE_SHOWN guides listing it, two hubs, home, two lists, sitemap, feed
+    assert f"({SAME_ROLE_SHOWN + 1 + 2 + 3 + 2} files rendered, the rest unchanged)" in again.stderr
+    assert run_cli(*args, tmp_path / "clean", "--no-cache").returncode == 0
+    assert tree(tmp_path / "public") == tree(tmp_path / "clean")
+    assert (
+        "3.950" in (tmp_path / "public/berufe/kundendienstleiter/stadt-009/index.html").read_text()
+    )

@@ -229,7 +229,8 @@ def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
     ("change", "expected"),
     [
         ("title", None),  # shown on hubs, lists and neighbours: every page again
-        ("salary", None),
+        # itself, its hubs, the Potsdam guide beside it, home, two lists, sitemap, feed
+        ("salary", 9),
         ("guide layout", 4),  # the four guide pages
         ("stylesheet", None),  # its fingerprinted name is on every page
         ("new guide", None),

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
-FORMAT = 6  # 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies
+# 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies;
+# 7: cards in two parts (sources.card)
+FORMAT = 7
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 

@@ -55,7 +55,7 @@ def template_users(env: jinja2.Environment, changed: Iterable[str]) -> set[str]:
     return users
 
 
-def _touched_by(article: Article, site: Site, same_guides: bool) -> set[str]:
+def touched_by(article: Article, site: Site, same_guides: bool) -> set[str]:
     """Pages that show something of this article in this version of the site.
 
     same_guides tells that its role hub lists the same guides, in the same
@@ -116,7 +116,7 @@ def stale_pages(
             article = site.article(source)
             if article is not None:
                 same = _same_guides(before, after, article.role.slug)
-                stale |= _touched_by(article, site, same)
+                stale |= touched_by(article, site, same)
     for source in moved:
         stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
     if changed_templates:

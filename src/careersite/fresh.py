@@ -27,7 +27,7 @@ from . import cache
 from .diagnostics import Diagnostic
 
 FILE = "output.pickle"
-FORMAT = 6  # 4: stamps kept; 5: Inputs moved here; 6: output digests
+FORMAT = 7  # 4: stamps kept; 5: Inputs moved here; 6: output digests; 7: two-part cards
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 # size, modification and change times (ns), inode: what says a file was not written since

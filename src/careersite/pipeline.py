@@ -35,6 +35,7 @@ from .sources import (
     Progress,
     Stamp,
     file_stamp,
+    linked_part,
     load_one,
     load_sources,
     parser,
@@ -380,19 +381,32 @@ def _stale_since(
 ) -> set[str] | None:
     """The pages to render again since a build in an earlier process (see Previous).
 
-    A source whose card is unchanged changes only its own page;
-    anything more (a new or removed source, a changed title, salary, city, date
-    or alias) renders every page again, from cached bodies.
+    A source whose card is unchanged changes only its own page; one linked
+    into the site as before (a new salary, summary or date: sources.card's
+    first part unchanged) the pages that show it (deps.touched_by). Anything
+    more (a new or removed source, a changed title, role, city, slug, alias or
+    draft flag) renders every page again, from cached bodies.
     """
     if set(before.sources) != set(now.sources):
         return deps.EVERYTHING
     stale: set[str] = set()
+    shown_anew = []
     for path, (digest, card) in now.sources.items():
         if before.sources[path] == (digest, card) and digest:
             continue
-        if not digest or not card or before.sources[path][1] != card or path not in site.paths:
+        earlier = before.sources[path][1]
+        if not digest or not card or not earlier or path not in site.paths:
             return deps.EVERYTHING
+        if earlier != card:
+            if linked_part(earlier) != linked_part(card):
+                return deps.EVERYTHING
+            shown_anew.append(path)
         stale.add(site.paths[path])
+    # Every source is linked as before: each role hub lists the same guides.
+    for path in shown_anew:
+        article = site.article(path)
+        assert article is not None  # it has a site path
+        stale |= deps.touched_by(article, site, same_guides=True)
     names = set(before.layouts) | set(now.layouts)
     layouts = {n for n in names if before.layouts.get(n) != now.layouts.get(n)}
     if any(name.startswith("static/") for name in layouts):
@@ -409,8 +423,8 @@ def _settled(
     """Sources whose page is taken from the output as it is, with their body's problems.
 
     Their bodies need no HTML. The problems are the previous build's: with
-    every card and the set of sources unchanged (else stale is EVERYTHING),
-    each link resolves as it did.
+    every source linked as before and the set of sources unchanged (else
+    stale is EVERYTHING), each link resolves as it did.
     """
     if previous is None or stale is deps.EVERYTHING:
         return {}

@@ -26,6 +26,7 @@ from .article import Article, load_article
 from .config import Config
 from .diagnostics import Diagnostic
 from .fresh import RACY_NS
+from .site import linked_as
 
 # A file's modification and change times (ns) and size; for a file changed
 # within RACY_NS of being looked at, also the digest of its content (see same_file).
@@ -204,11 +205,20 @@ def card(article: Article | None) -> str:
     """A digest of everything of an article that pages other than its own show.
 
     That is all of it but the body's HTML: the body's summary stands on hubs.
+    It reads "<linked>.<shown>": the first part digests what links it into
+    the site (site.linked_as), so that a build can tell from two cards that
+    the URLs, hubs and redirects hold (see linked_part).
     """
     if article is None:
         return ""
     shown = dataclasses.replace(article, body=markdown.Body(b"", (), article.body.summary))
-    return cache.digest(repr(shown).encode())
+    linked = cache.digest(repr(linked_as(article)).encode())
+    return f"{linked}.{cache.digest(repr(shown).encode())}"
+
+
+def linked_part(card_digest: str) -> str:
+    """The part of a card (see card) that digests how its article is linked into the site."""
+    return card_digest.partition(".")[0]
 
 
 def file_stamp(path: Path, since: int) -> Stamp:
