@@ -111,12 +111,15 @@ def stale_pages(
     if hubs_before != hubs_after:
         return EVERYTHING  # related-role links and hub lists change all over
     stale: set[str] = set()
+    same: dict[str, bool] = {}  # by role slug: each role compared once
     for site in (before, after):
         for source in changed_sources:
             article = site.article(source)
             if article is not None:
-                same = _same_guides(before, after, article.role.slug)
-                stale |= touched_by(article, site, same)
+                slug = article.role.slug
+                if slug not in same:
+                    same[slug] = _same_guides(before, after, slug)
+                stale |= touched_by(article, site, same[slug])
     for source in moved:
         stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
     if changed_templates:

@@ -144,8 +144,8 @@ def _away(entry: Loaded) -> Loaded:
     """The entry as the cache keeps it: its body's HTML and links are stored apart.
 
     A rebuild needs every article, but the body and links only of the pages
-    it renders: at 10,000 guides the links are over half the objects that
-    loading the articles would make.
+    it renders: at 10,000 guides the links are over half the dataclass
+    instances that loading the articles would make.
     """
     article = entry.article
     if article is None or article.body.html is None:
