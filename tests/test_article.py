@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import guide
 
+from careersite import cache
 from careersite.article import Level, Salary, discover, load_article
 from careersite.config import load_config
 from careersite.diagnostics import SourcePos, format_text
@@ -316,13 +317,23 @@ def test_discover_orders_as_paths_do_not_as_strings(tmp_path: Path) -> None:
     ]
 
 
-def test_discover_hands_back_the_path_objects_it_knows(tmp_path: Path) -> None:
+def test_discover_and_the_cache_hand_back_one_path_object_per_file(tmp_path: Path) -> None:
     content = tmp_path / "content"
     touch(content, ["a/x.md", "a/y.md"])
+    cache.write(
+        tmp_path / "cache",
+        "paths.pickle",
+        {path: str(path) for path in [content / "a/y.md", content / "a/x.md"]},
+    )
+    stored = cache.read(tmp_path / "cache" / "paths.pickle")
     first, _ = discover(content)
-    again, _ = discover(content, {str(first[0]): first[0]})
-    assert again == first
-    assert again[0] is first[0]
+    again, _ = discover(content)
+    assert again == first == sorted(stored)
+    assert [path is known for path, known in zip(again, first, strict=True)] == [True, True]
+    assert [path is known for path, known in zip(first, sorted(stored), strict=True)] == [
+        True,
+        True,
+    ]
 
 
 def test_discover_skips_hidden_files_and_folders(tmp_path: Path) -> None:

@@ -126,13 +126,13 @@ def test_bodies_are_kept_apart_and_read_only_for_pages_rendered(
     first = build(options)
     assert list(folder.glob("bodies-*.pickle"))
     reads: list[str] = []
-    real = pipeline.cache._read
+    real = pipeline.cache.read
 
     def counting(path: Path):  # type: ignore[no-untyped-def]
         reads.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(pipeline.cache, "_read", counting)
+    monkeypatch.setattr(pipeline.cache, "read", counting)
     # Every page rendered again (no previous output): every body comes from the cache.
     again = build(options)
     assert dict(again.files) == dict(first.files)

@@ -275,9 +275,9 @@ def discovers(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     looked: list[Path] = []
     real = pipeline.discover
 
-    def counted(content_dir: Path, known: Any = None) -> Any:
+    def counted(content_dir: Path) -> Any:
         looked.append(content_dir)
-        return real(content_dir, known)
+        return real(content_dir)
 
     monkeypatch.setattr(pipeline, "discover", counted)
     return looked

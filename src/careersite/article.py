@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from babel.numbers import get_territory_currencies
 from markdown_it import MarkdownIt
 
 from . import markdown
+from .cache import shared_path
 from .config import City, Config, Lookup, Role, T
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
@@ -79,14 +79,11 @@ class Article:
         return self.updated or self.date
 
 
-def discover(
-    content_dir: Path, known: Mapping[str, Path] | None = None
-) -> tuple[list[Path], list[Diagnostic]]:
+def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     """Every Markdown file below content/, in the order of Path; no links out of it.
 
-    known maps paths found before to their Path objects: the dev server passes
-    the last build's, since a Path used before has its hash at hand and is
-    found in the last build's tables by identity.
+    Each path is cache.shared_path's: the object the record, the build cache
+    and the last build's tables (in the dev server) hold, found by identity.
     """
     if not content_dir.is_dir():
         return [], [
@@ -122,8 +119,7 @@ def discover(
             found.append(entry.path)
     # Path compares part by part: as strings whose separator sorts before any character.
     found.sort(key=lambda name: name.replace(os.sep, "\0"))
-    known = known or {}
-    return [known.get(name) or Path(name) for name in found], diagnostics
+    return [shared_path(name) for name in found], diagnostics
 
 
 def load_article(

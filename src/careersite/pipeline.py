@@ -135,8 +135,7 @@ def build(
     if reuse is not None and touched is not None:
         discovered = reuse.discovered
     else:
-        known = {str(path): path for path in reuse.loaded} if reuse is not None else None
-        discovered = discover(config.content_dir, known)
+        discovered = discover(config.content_dir)
     sources = discovered[0]
     diagnostics += discovered[1]
     cache_key = cache.key(options.source) if options.cache else ""
