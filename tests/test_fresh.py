@@ -190,11 +190,12 @@ def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
     return contents(output)
 
 
-def contents(root: Path) -> dict[str, bytes]:
+def contents(root: Path) -> dict[str, bytes | None]:
+    """Every file below root with its bytes, and every folder (None), the search index aside."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes()
+        p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "pagefind" not in p.relative_to(root).parts
+        if "pagefind" not in p.relative_to(root).parts
     }
 
 
@@ -265,6 +266,76 @@ def test_other_changes_render_what_they_must_and_match_a_clean_build(
     assert code == 0, stderr
     assert rendered(stderr) == expected, stderr
     assert contents(site / "public") == clean_tree(site, tmp_path)
+
+
+SPARE = ".careersite-cache/spare"
+
+
+def edit(site: Path, guide: str, sentence: str) -> None:
+    with (site / guide).open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{sentence}\n")
+
+
+def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_file(
+    site: Path, tmp_path: Path
+) -> None:
+    assert build(site)[0] == 0
+    edit(site, GUIDE, "Erste Änderung.")
+    assert build(site)[0] == 0
+    # The output before this build is kept in the cache, not deleted.
+    assert (site / SPARE / PAGE).is_file()
+    assert "Erste Änderung." not in (site / SPARE / PAGE).read_text(encoding="utf-8")
+    new = site / "content/customer-service/bremen.md"
+    changes = [
+        lambda: edit(site, GUIDE, "Zweite Änderung."),
+        lambda: edit(site, "content/kundendienstleiter/bremen.md", "Dritte Änderung."),
+        lambda: new.write_text(
+            (site / GUIDE).read_text(encoding="utf-8").replace("Dortmund", "Bremen"),
+            encoding="utf-8",
+        ),
+        new.unlink,  # its page and its folder go
+        lambda: edit(site, GUIDE, "Vierte Änderung."),
+    ]
+    for number, change in enumerate(changes):
+        # Hard links to every file of the output: a file of it written into shows.
+        held = tmp_path / f"held-{number}"
+        shutil.copytree(site / "public", held, copy_function=os.link)
+        before, stamped = contents(held), stamps(site / "public")
+        change()
+
+        code, stderr = build(site)
+
+        assert code == 0, stderr
+        assert contents(held) == before
+        assert contents(site / "public") == clean_tree(site, tmp_path / f"clean-{number}")
+        after = stamps(site / "public")
+        if number in (0, 1, 4):  # a guide that comes or goes is on every page's menus
+            assert after["index.html"] == stamped["index.html"]  # taken as it is
+        if number in (0, 4):
+            assert after[PAGE] != stamped[PAGE]
+        if number == 2:
+            assert (site / "public/berufe/customer-service/bremen/index.html").is_file()
+    assert not (site / "public/berufe/customer-service/bremen").exists()
+    assert "Vierte Änderung." in (site / "public" / PAGE).read_text(encoding="utf-8")
+
+
+def test_a_spare_that_is_not_the_one_on_record_is_deleted_unused(
+    site: Path, tmp_path: Path
+) -> None:
+    assert build(site)[0] == 0
+    edit(site, GUIDE, "Erste Änderung.")
+    assert build(site)[0] == 0
+    (site / SPARE / ".careersite-spare").write_text("fremd", encoding="utf-8")
+    (site / SPARE / "untergeschoben.html").write_text("<p>nicht von uns</p>", encoding="utf-8")
+    edit(site, GUIDE, "Zweite Änderung.")
+
+    code, stderr = build(site)
+
+    assert code == 0, stderr
+    assert contents(site / "public") == clean_tree(site, tmp_path)
+    assert not (site / "public/untergeschoben.html").exists()
+    assert not (site / SPARE / "untergeschoben.html").exists()  # the next spare is the last output
+    assert "Erste Änderung." in (site / SPARE / PAGE).read_text(encoding="utf-8")
 
 
 def restore(output: Path) -> None:

@@ -47,11 +47,11 @@ LAYOUTS = ("layouts/guide.html", "layouts/role.html", "layouts/city.html", "layo
 NEW_CITIES = ("Kiel", "Dortmund", "Bremen")
 
 
-def tree(root: Path) -> dict[str, bytes]:
+def tree(root: Path) -> dict[str, bytes | None]:
+    """Every file below root with its bytes, and every folder (None)."""
     return {
-        path.relative_to(root).as_posix(): path.read_bytes()
+        path.relative_to(root).as_posix(): path.read_bytes() if path.is_file() else None
         for path in sorted(root.rglob("*"))
-        if path.is_file()
     }
 
 

@@ -161,6 +161,36 @@ def test_the_old_tree_is_gone_once_what_runs_meanwhile_is_done(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_put_makes_each_file_anew_and_clears_what_is_in_its_way(tmp_path: Path) -> None:
+    # A spare tree (the output before the last build) holds hard links to files
+    # of the output, and old files and folders where the new tree wants others.
+    output, tree = tmp_path / "public", tmp_path / "spare"
+    output.mkdir()
+    (output / "seite.html").write_bytes(b"<p>live</p>")
+    (tree / "ordner").mkdir(parents=True)
+    os.link(output / "seite.html", tree / "seite.html")
+    (tree / "ordner" / "index.html").write_bytes(b"alt")
+    (tree / "datei").write_bytes(b"alt")
+    (output / "behalten.html").write_bytes(b"<p>bleibt</p>")
+    (tree / "behalten.html").write_bytes(b"alt")
+
+    made: set[str] = set()
+    root = os.fspath(tree)
+    write.put(root, "seite.html", b"<p>neu</p>", made)
+    write.put(root, "ordner", b"jetzt eine Datei", made)
+    write.put(root, "datei/index.html", b"jetzt ein Ordner", made)
+    write.put(root, "behalten.html", None, made, os.fspath(output))
+
+    assert (output / "seite.html").read_bytes() == b"<p>live</p>"
+    assert snapshot(tree) == {
+        "behalten.html": b"<p>bleibt</p>",
+        "datei/index.html": b"jetzt ein Ordner",
+        "ordner": b"jetzt eine Datei",
+        "seite.html": b"<p>neu</p>",
+    }
+    assert (tree / "behalten.html").stat().st_ino == (output / "behalten.html").stat().st_ino
+
+
 def test_the_marker_file_is_written(tmp_path: Path) -> None:
     output = tmp_path / "deep" / "er" / "out"
     write_output(FILES, output, tmp_path / "site")

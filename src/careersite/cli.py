@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import gc
 import re
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from . import fresh
 from .assets import layout_dirs
 from .cache import digest
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
-from .write import OutputError, discard, recover, refusal, stage, write_output
+from .write import SPARE, OutputError, discard, recover, refusal, stage, take_spare, write_output
 
 # The pipeline (Jinja, Markdown, the front matter schema) is imported by the
 # commands that build: a build with nothing to do, or --help, is spared a
@@ -149,6 +150,17 @@ def build_command(
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    # The tree the last build swapped out, kept as the spare: the output as it
+    # was before that build, mostly the same files. Taken only when this build
+    # takes files from the output and they are the very ones (inodes) noted.
+    present: frozenset[str] = frozenset()
+    if cache is not None:
+        same_inodes = matching is record and previous is not None
+        spare = matching.spare if matching is not None and same_inodes else None
+        if matching is None or spare is None:
+            take_spare(staged, cache / SPARE, None, ())  # deletes it
+        elif take_spare(staged, cache / SPARE, spare.token, spare.stale):
+            present = spare.present(matching.files)
     try:
         result = build(options, progress=display, previous=previous, digests=digests, into=staged)
     except OutputError as exc:
@@ -169,6 +181,7 @@ def build_command(
         sys.exit(1)
     display("writing and indexing", 0, 0)
     names = [*result.files, *result.written, *result.kept]  # everything the output will hold
+    token = secrets.token_hex(8)  # names the spare this build keeps
     try:
         # Search bundles may be taken from the output only when it is as the record says.
         reuse = output.resolve() if previous is not None else None
@@ -187,6 +200,7 @@ def build_command(
                 made = {name: digest(content) for name, content in result.files.items()}
                 made.update(result.written)
                 linked_from = matching if previous is not None else None
+                swapped = fresh.Spare.between(token, matching.files, files) if matching else None
                 written = fresh.Record(
                     found.inputs,
                     found.basis,
@@ -196,6 +210,7 @@ def build_command(
                     result.inputs,
                     found.known,
                     fresh.output_digests(output, files, made, linked_from),
+                    swapped,
                 )
                 fresh.save(cache, written)
 
@@ -207,6 +222,10 @@ def build_command(
             keep=result.kept,
             meanwhile=note_output,
             staged=staged,
+            present=present,
+            written=result.written,
+            # The output now is the next build's spare, when the record says what it holds.
+            spare=(cache / SPARE, token) if cache is not None and matching is not None else None,
         )
     except (OutputError, search.SearchIndexError) as exc:
         display.done()

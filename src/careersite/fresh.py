@@ -27,7 +27,7 @@ from . import cache
 from .diagnostics import Diagnostic
 
 FILE = "output.pickle"
-FORMAT = 7  # 4: stamps kept; 5: Inputs moved here; 6: output digests; 7: two-part cards
+FORMAT = 8  # 4: stamps kept; 5: Inputs moved here; 6: output digests; 7: two-part cards; 8: spare
 
 FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 # size, modification and change times (ns), inode: what says a file was not written since
@@ -55,6 +55,29 @@ class Previous:
 
 
 @dataclass(frozen=True)
+class Spare:
+    """The tree a build swapped out, kept in the cache folder as write.take_spare wants it."""
+
+    token: str  # also in the tree: a tree without it is not this one
+    stale: frozenset[str]  # its files that are not the output's (another inode or stamp)
+    missing: frozenset[str]  # the output's files it lacks
+
+    @classmethod
+    def between(
+        cls, token: str, swapped: Mapping[str, FileStamp], output: Mapping[str, FileStamp]
+    ) -> Spare:
+        """The spare that was the output with the manifest swapped, beside output's manifest."""
+        stale = frozenset(name for name, stamp in swapped.items() if output.get(name) != stamp)
+        return cls(token, stale, frozenset(output.keys() - swapped.keys()))
+
+    def present(self, output: Mapping[str, FileStamp]) -> frozenset[str]:
+        """The output's files that the spare holds as they are (the same inodes)."""
+        return frozenset(
+            name for name in output if name not in self.missing and name not in self.stale
+        )
+
+
+@dataclass(frozen=True)
 class Record:
     inputs: str  # Fingerprints.inputs of the build that wrote the output
     basis: str  # Fingerprints.basis of that build
@@ -66,6 +89,7 @@ class Record:
     # each regular file's cache.digest: an output restored in CI (new inodes and
     # times) is known by its content
     digests: dict[str, str]
+    spare: Spare | None = None  # the tree this build swapped out, when kept
 
 
 @dataclass(frozen=True)
@@ -184,7 +208,8 @@ def untouched(record: Record | None, output: Path) -> Record | None:
                     return None
     except OSError:
         return None
-    return replace(record, files=found)
+    # Its spare is no longer known by inode: no build may take files from it as they are.
+    return replace(record, files=found, spare=None)
 
 
 def output_digests(

@@ -5,17 +5,23 @@ written to a hidden folder next to the output, which then takes the output's
 place in one atomic exchange (renameat2 on Linux; two renames elsewhere, with
 recovery at the next build). careersite only ever clears a folder that holds
 its marker file.
+
+The tree swapped out is not deleted when the build cache can keep it: as the
+spare, it becomes the next build's staging tree. Most of its files are still
+the output's (hard links to the same inodes), so a rebuild after a small edit
+neither links nor deletes every file of the site again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import glob
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
 from .cache import digest
@@ -59,6 +65,8 @@ def _retired(out: Path) -> Path:
 
 
 _TRASH = ".careersite-trash"  # the end of a tree's name while it is deleted
+SPARE = "spare"  # the swapped-out tree's folder in the build cache
+SPARE_TOKEN = ".careersite-spare"  # in the spare: the record that describes it names it
 
 
 def recover(output: Path) -> None:
@@ -96,6 +104,49 @@ def stage(output: Path, source: Path) -> Path:
     return staging
 
 
+def take_spare(staged: Path, spare: Path, token: str | None, stale: Iterable[str]) -> bool:
+    """Make the spare the staging tree when it holds token; else delete it. Whether it did.
+
+    staged must be as stage() made it (empty). token and stale come from the
+    record of the build that kept the spare (fresh.Spare): stale names its
+    files that are not the output's as it is now, which are deleted here;
+    the rest are the output's own files, already in place.
+    """
+    try:
+        kept = token is not None and (spare / SPARE_TOKEN).read_text(encoding="utf-8") == token
+    except (OSError, UnicodeDecodeError):
+        kept = False
+    if kept:
+        try:
+            staged.rmdir()
+            spare.rename(staged)
+        except OSError:
+            staged.mkdir(exist_ok=True)
+            kept = False
+    if not kept:
+        shutil.rmtree(spare, ignore_errors=True)
+        return False
+    remove(os.fspath(staged), [SPARE_TOKEN, *stale])
+    return True
+
+
+def remove(root: str, names: Iterable[str]) -> None:
+    """Delete the files named below root, and the folders that leaves empty."""
+    folders = set()
+    for name in names:
+        try:
+            os.unlink(os.path.join(root, name))
+        except FileNotFoundError:
+            continue
+        folder = os.path.dirname(name)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    for folder in sorted(folders, key=lambda name: name.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty
+            os.rmdir(os.path.join(root, folder))
+
+
 def discard(staged: Path) -> None:
     """Drop a staged tree that will not be swapped in; the output stays as it was."""
     shutil.rmtree(staged, ignore_errors=True)
@@ -109,17 +160,28 @@ def write_output(
     keep: Iterable[str] = (),
     meanwhile: Callable[[], None] | None = None,
     staged: Path | None = None,
+    present: Collection[str] = (),
+    written: Collection[str] = (),
+    spare: tuple[Path, str] | None = None,
 ) -> None:
     """Replace output with files and the files named in keep as they are in output now.
 
-    staged is a tree from stage() that already holds files written as they
-    were rendered; the rest go in beside them. finish(staged_tree) runs
+    staged is a tree from stage() that already holds the files named in
+    written, written as they were rendered; the rest go in beside them.
+    present names the files staged holds that are output's own (a spare from
+    take_spare): kept ones stay, the others go. finish(staged_tree) runs
     before the swap (the search index); meanwhile() runs once the new tree is
-    in place, while the previous one is deleted.
+    in place, while the previous one is deleted, or kept as the spare (a
+    folder and a token for take_spare) when spare is given.
     """
     out = output.resolve()
     staging = stage(output, source) if staged is None else staged
     try:
+        if present:
+            keep = set(keep)
+            wanted = {*files, *keep, *written}
+            remove(os.fspath(staging), [name for name in present if name not in wanted])
+            keep = keep.difference(present)
         _write_tree(staging, files, out, keep)
         if finish is not None:
             finish(staging)
@@ -131,12 +193,28 @@ def write_output(
         _remove_while(None, meanwhile)
         return
     if _exchange(staging, out):
-        _remove_while(staging, meanwhile)  # staging now holds the previous tree
+        previous = staging
+    else:
+        previous = _retired(out)
+        out.rename(previous)
+        staging.rename(out)
+    if spare is not None and _keep_spare(previous, *spare):
+        if meanwhile is not None:
+            meanwhile()
         return
-    retired = _retired(out)
-    out.rename(retired)
-    staging.rename(out)
-    _remove_while(retired, meanwhile)
+    _remove_while(previous, meanwhile)
+
+
+def _keep_spare(tree: Path, spare: Path, token: str) -> bool:
+    """Move the swapped-out tree to spare, marked with token; False where it cannot go."""
+    shutil.rmtree(spare, ignore_errors=True)  # take_spare took or deleted it: a leftover
+    try:
+        tree.rename(spare)
+    except OSError:
+        return False  # another file system, say
+    with contextlib.suppress(OSError):  # without it, the next build deletes the spare
+        (spare / SPARE_TOKEN).write_text(token, encoding="utf-8")
+    return True
 
 
 def _remove_while(tree: Path | None, meanwhile: Callable[[], None] | None) -> None:
@@ -172,7 +250,7 @@ def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterabl
     writes: list[tuple[str, bytes | None]] = [*files.items(), *((name, None) for name in keep)]
     for relative, content in sorted(writes, key=lambda item: item[0]):
         put(base, relative, content, made, old)
-    (root / MARKER).write_bytes(MARKER_TEXT)
+    put(base, MARKER, MARKER_TEXT, made)
 
 
 def put(
@@ -183,32 +261,72 @@ def put(
     Plain strings, not Paths: a rebuild links ten thousand files here. made
     holds the folders known to exist, for this tree only. The digest of a
     written file's content comes back (cache.digest), for the build's record.
+
+    A file is always made anew, never written into: in a spare tree (see
+    take_spare) what is in the way may be a hard link to a file of the output.
     """
     target = os.path.normpath(os.path.join(root, relative))
     if not target.startswith(root + os.sep):
         raise OutputError(f"refusing to write {relative!r} outside the output folder")
-    folder = os.path.dirname(target)
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
     try:
+        folder = os.path.dirname(target)
+        if folder not in made:
+            _make_folder(root, folder)
+            made.add(folder)
         if content is not None:
-            with open(target, "wb") as handle:
-                handle.write(content)
+            _exclusive(target, lambda: _create(target, content))
             return digest(content)
         assert old is not None, "a file to link needs the tree it is linked from"
-        link_or_copy(os.path.join(old, relative), target)
+        existing = os.path.join(old, relative)
+        _exclusive(target, lambda: link_or_copy(existing, target))
         return None
     except OSError as exc:
         raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
+
+
+def _create(target: str, content: bytes) -> None:
+    with open(target, "xb") as handle:
+        handle.write(content)
+
+
+def _exclusive(target: str, make: Callable[[], None]) -> None:
+    """make() the new file target; in a spare tree, first clear what is in its way."""
+    try:
+        make()
+    except FileExistsError:
+        _clear(target)
+        make()
+
+
+def _make_folder(root: str, folder: str) -> None:
+    """os.makedirs, clearing files in the way (a spare tree may hold a file there)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        part = root
+        for name in os.path.relpath(folder, root).split(os.sep):
+            part = os.path.join(part, name)
+            if os.path.lexists(part) and not os.path.isdir(part):
+                _clear(part)
+        os.makedirs(folder, exist_ok=True)
+
+
+def _clear(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def link_or_copy(existing: str | Path, target: str | Path) -> None:
     """An unchanged file: a hard link costs no bytes; never written to later, so it is safe."""
     try:
         os.link(existing, target)
-    except OSError:
-        shutil.copyfile(existing, target)
+    except FileExistsError:
+        raise
+    except OSError:  # another file system, say; still a new file, never one written into
+        with open(existing, "rb") as original, open(target, "xb") as copy:
+            shutil.copyfileobj(original, copy)
 
 
 _RENAME_EXCHANGE = 2
