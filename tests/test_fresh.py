@@ -306,6 +306,8 @@ def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_f
         code, stderr = build(site)
 
         assert code == 0, stderr
+        record = fresh.load(site / ".careersite-cache")
+        assert record is not None and record.files == fresh.manifest(site / "public")
         assert contents(held) == before
         assert contents(site / "public") == clean_tree(site, tmp_path / f"clean-{number}")
         after = stamps(site / "public")

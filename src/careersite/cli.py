@@ -19,7 +19,18 @@ from . import fresh
 from .assets import layout_dirs
 from .cache import digest
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
-from .write import SPARE, OutputError, discard, recover, refusal, stage, take_spare, write_output
+from .urls import SEARCH_BUNDLE
+from .write import (
+    MARKER,
+    SPARE,
+    OutputError,
+    discard,
+    recover,
+    refusal,
+    stage,
+    take_spare,
+    write_output,
+)
 
 # The pipeline (Jinja, Markdown, the front matter schema) is imported by the
 # commands that build: a build with nothing to do, or --help, is spared a
@@ -196,7 +207,11 @@ def build_command(
         def note_output() -> None:
             """Note what the output now holds, for the next build to trust it."""
             if cache is not None and found is not None:
-                files = fresh.manifest(output)
+                if previous is not None and matching is not None:  # most files kept as they were
+                    new = [*result.files, *result.written, MARKER, SEARCH_BUNDLE]
+                    files = fresh.manifest_after(output, matching.files, result.kept, new)
+                else:
+                    files = fresh.manifest(output)
                 made = {name: digest(content) for name, content in result.files.items()}
                 made.update(result.written)
                 linked_from = matching if previous is not None else None

@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -174,6 +174,31 @@ def manifest(root: Path) -> dict[str, FileStamp]:
                 else:
                     info = entry.stat(follow_symlinks=False)
                     found[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
+    return found
+
+
+def manifest_after(
+    root: Path, before: Mapping[str, FileStamp], kept: Iterable[str], made: Iterable[str]
+) -> dict[str, FileStamp]:
+    """manifest(root) of a tree that holds the files kept and made (files or folders) alone.
+
+    Each kept file is a hard link to the file of that name that before
+    describes, with its stamp; only what was made is looked at. Where a link
+    was a copy after all, the next build finds the output changed and tells
+    it by content.
+    """
+    found = {name: before[name] for name in kept}
+    for name in made:
+        try:
+            info = os.lstat(root / name)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            found.update(
+                {f"{name}/{inner}": stamp for inner, stamp in manifest(root / name).items()}
+            )
+        else:
+            found[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
     return found
 
 
