@@ -321,6 +321,27 @@ def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_f
     assert "Vierte Änderung." in (site / "public" / PAGE).read_text(encoding="utf-8")
 
 
+def test_a_build_that_writes_every_page_deletes_the_output_it_replaced(
+    site: Path, tmp_path: Path
+) -> None:
+    assert build(site)[0] == 0
+    edit(site, GUIDE, "Erste Änderung.")
+    assert build(site)[0] == 0
+    assert (site / SPARE).is_dir()
+    style = site / "layouts/static/style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\n/* neu */\n", encoding="utf-8")
+
+    code, stderr = build(site)  # its fingerprinted name is on every page
+
+    assert code == 0 and rendered(stderr) is None, stderr
+    assert not (site / SPARE).exists()  # none of its pages would be of use
+    edit(site, GUIDE, "Zweite Änderung.")
+    code, stderr = build(site)
+    assert code == 0 and rendered(stderr) == 1, stderr
+    assert (site / SPARE).is_dir()
+    assert contents(site / "public") == clean_tree(site, tmp_path)
+
+
 def test_a_spare_that_is_not_the_one_on_record_is_deleted_unused(
     site: Path, tmp_path: Path
 ) -> None:

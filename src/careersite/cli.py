@@ -167,11 +167,11 @@ def build_command(
     present: frozenset[str] = frozenset()
     if cache is not None:
         same_inodes = matching is record and previous is not None
-        spare = matching.spare if matching is not None and same_inodes else None
-        if matching is None or spare is None:
+        last = matching.spare if matching is not None and same_inodes else None
+        if matching is None or last is None:
             take_spare(staged, cache / SPARE, None, ())  # deletes it
-        elif take_spare(staged, cache / SPARE, spare.token, spare.stale):
-            present = spare.present(matching.files)
+        elif take_spare(staged, cache / SPARE, last.token, last.stale):
+            present = last.present(matching.files)
     try:
         result = build(options, progress=display, previous=previous, digests=digests, into=staged)
     except OutputError as exc:
@@ -192,7 +192,12 @@ def build_command(
         sys.exit(1)
     display("writing and indexing", 0, 0)
     names = [*result.files, *result.written, *result.kept]  # everything the output will hold
-    token = secrets.token_hex(8)  # names the spare this build keeps
+    # The output now is the next build's spare when that build may find most
+    # of its files still in place: when this build took most from the output.
+    spare = None
+    mostly_kept = len(result.kept) > len(result.files) + len(result.written)
+    if cache is not None and previous is not None and matching is not None and mostly_kept:
+        spare = (cache / SPARE, secrets.token_hex(8))  # the token names it
     try:
         # Search bundles may be taken from the output only when it is as the record says.
         reuse = output.resolve() if previous is not None else None
@@ -215,7 +220,9 @@ def build_command(
                 made = {name: digest(content) for name, content in result.files.items()}
                 made.update(result.written)
                 linked_from = matching if previous is not None else None
-                swapped = fresh.Spare.between(token, matching.files, files) if matching else None
+                swapped = None
+                if spare is not None and matching is not None:
+                    swapped = fresh.Spare.between(spare[1], matching.files, files)
                 written = fresh.Record(
                     found.inputs,
                     found.basis,
@@ -239,8 +246,7 @@ def build_command(
             staged=staged,
             present=present,
             written=result.written,
-            # The output now is the next build's spare, when the record says what it holds.
-            spare=(cache / SPARE, token) if cache is not None and matching is not None else None,
+            spare=spare,
         )
     except (OutputError, search.SearchIndexError) as exc:
         display.done()
