@@ -478,6 +478,28 @@ def test_a_file_written_just_now_is_not_trusted_next_time(site: Path) -> None:
     assert os.fspath(guide) not in found.known  # within RACY_NS: its next write may look alike
 
 
+def test_a_build_with_nothing_to_do_notes_sources_that_have_settled_since(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = os.fspath(site / "content" / "kundendienstleiter" / "bremen.md")
+    Path(guide).write_text(Path(guide).read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
+
+    def build_here() -> str:
+        result = CliRunner().invoke(main, ["build", "--source", str(site), "--no-search"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    build_here()  # right after the edit, as after a git pull
+    record = fresh.load(site / ".careersite-cache")
+    assert record is not None and guide not in record.known
+    monkeypatch.setattr(fresh, "RACY_NS", 0)  # the edit is long past now
+
+    assert "is up to date" in build_here()
+
+    record = fresh.load(site / ".careersite-cache")
+    assert record is not None and guide in record.known  # the next build trusts its stamp
+
+
 def test_a_record_of_an_older_format_is_ignored(site: Path) -> None:
     assert run_cli("build", "--source", site).returncode == 0
     folder = site / ".careersite-cache"

@@ -143,8 +143,11 @@ def build_command(
         matching = fresh.untouched(record, output)
     if found is not None and matching is not None:
         if matching.inputs == found.inputs:
-            if matching is not record:  # known by content (restored): note the new stamps
-                fresh.save(cache, matching)
+            # Known by content (restored): note the new stamps. Sources written
+            # just before the last build were read again this time: note that
+            # they have settled, so that the next build need not read them.
+            if matching is not record or found.known != matching.known:
+                fresh.save(cache, dataclasses.replace(matching, known=found.known))
             _up_to_date(matching, output, strict, quiet, started)
             return
         previous = fresh.previous(matching, found)
