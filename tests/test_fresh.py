@@ -276,14 +276,19 @@ def edit(site: Path, guide: str, sentence: str) -> None:
         handle.write(f"\n{sentence}\n")
 
 
-def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_file(
-    site: Path, tmp_path: Path
-) -> None:
+def build_twice(site: Path) -> None:
+    """A build, an edit and a rebuild: the cache then keeps the first output as the spare."""
     assert build(site)[0] == 0
     edit(site, GUIDE, "Erste Änderung.")
     assert build(site)[0] == 0
-    # The output before this build is kept in the cache, not deleted.
     assert (site / SPARE / PAGE).is_file()
+
+
+def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_file(
+    site: Path, tmp_path: Path
+) -> None:
+    build_twice(site)
+    # The output before the last build is kept in the cache, not deleted.
     assert "Erste Änderung." not in (site / SPARE / PAGE).read_text(encoding="utf-8")
     new = site / "content/customer-service/bremen.md"
     changes = [
@@ -324,10 +329,7 @@ def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_f
 def test_a_build_that_writes_every_page_deletes_the_output_it_replaced(
     site: Path, tmp_path: Path
 ) -> None:
-    assert build(site)[0] == 0
-    edit(site, GUIDE, "Erste Änderung.")
-    assert build(site)[0] == 0
-    assert (site / SPARE).is_dir()
+    build_twice(site)
     style = site / "layouts/static/style.css"
     style.write_text(style.read_text(encoding="utf-8") + "\n/* neu */\n", encoding="utf-8")
 
@@ -345,9 +347,7 @@ def test_a_build_that_writes_every_page_deletes_the_output_it_replaced(
 def test_a_spare_that_is_not_the_one_on_record_is_deleted_unused(
     site: Path, tmp_path: Path
 ) -> None:
-    assert build(site)[0] == 0
-    edit(site, GUIDE, "Erste Änderung.")
-    assert build(site)[0] == 0
+    build_twice(site)
     (site / SPARE / ".careersite-spare").write_text("fremd", encoding="utf-8")
     (site / SPARE / "untergeschoben.html").write_text("<p>nicht von uns</p>", encoding="utf-8")
     edit(site, GUIDE, "Zweite Änderung.")
