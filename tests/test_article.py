@@ -329,11 +329,7 @@ def test_discover_and_the_cache_hand_back_one_path_object_per_file(tmp_path: Pat
     first, _ = discover(content)
     again, _ = discover(content)
     assert again == first == sorted(stored)
-    assert [path is known for path, known in zip(again, first, strict=True)] == [True, True]
-    assert [path is known for path, known in zip(first, sorted(stored), strict=True)] == [
-        True,
-        True,
-    ]
+    assert all(a is b is c for a, b, c in zip(again, first, sorted(stored), strict=True))
 
 
 def test_discover_skips_hidden_files_and_folders(tmp_path: Path) -> None:

@@ -182,7 +182,7 @@ def test_a_failed_build_after_a_good_one_is_not_mistaken_for_up_to_date(site: Pa
 # --- rebuilding part of the output -----------------------------------------------------------
 
 
-def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
+def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes | None]:
     """What a build from scratch writes, without the search index (its files are not stable)."""
     output = tmp_path / "clean"
     result = run_cli("build", "--source", site, "--output", output, "--no-cache")
