@@ -76,6 +76,19 @@ def test_the_index_covers_guides_and_hubs_in_german(sites) -> None:
     assert sorted(p.name for p in bundle.parent.iterdir()) == [bundle.name, "bundles.json"]
 
 
+def test_a_bundle_leaves_out_pagefinds_own_search_interfaces(sites) -> None:
+    [bundle] = bundles(Path(sites["output"]))
+    shipped = {p.name for p in bundle.iterdir()}
+    # what search.js and Pagefind's API load; the rest (index/, fragment/) by its meta
+    assert {
+        "pagefind.js",
+        "pagefind-worker.js",
+        "pagefind-entry.json",
+        "wasm.de.pagefind",
+    } <= shipped
+    assert not {name for name in shipped if name.endswith((".css", "-ui.js", "-highlight.js"))}
+
+
 # --- an index in several bundles ---------------------------------------------------------
 
 

@@ -35,6 +35,18 @@ LISTING = "bundles.json"  # the bundles' folder names, read by search.js
 _FARM = ".careersite-index"  # a bundle's pages, linked, while Pagefind reads them
 _MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes
 _BUILDING = "[Building search indexes]"  # Pagefind's log, once it has read the pages
+# Pagefind's ready-made search interfaces: search.js uses its API (pagefind.js)
+# alone, so these are left out of each bundle (about 420 KB, 7 files).
+_UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+_LAYOUT = "without-ui"  # in each bundle's name: bundles made before the trim are not reused
 TIMEOUT = 600  # seconds one Pagefind run may take
 
 
@@ -68,7 +80,7 @@ def index(
     named: dict[str, list[str]] = {}
     for number, members in enumerate(bundles):
         if members:
-            digest = hashlib.sha256("\n".join([version, str(count), *members]).encode())
+            digest = hashlib.sha256("\n".join([version, _LAYOUT, str(count), *members]).encode())
             named[f"{number}-{digest.hexdigest()[:12]}"] = members
     todo = []
     for name, members in named.items():
@@ -220,4 +232,6 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turn
     if code != 0:
         told = [line for line in said if line.strip() and not line.startswith(("note:", " "))]
         raise SearchIndexError(f"Pagefind failed: {told[-1] if told else f'exit {code}'}")
+    for name in _UNUSED:
+        (bundle / name).unlink(missing_ok=True)
     return True
