@@ -17,7 +17,7 @@ REMARK_DIR := .cache/remark
 space := $() $()
 REMARK_STAMP := $(REMARK_DIR)/.installed-$(subst $(space),+,$(REMARK_PACKAGES))
 
-.PHONY: build serve check test lint format golden bench clean vnu remark
+.PHONY: build serve check test lint format golden bench bench-search clean vnu remark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,9 @@ golden: $(STAMP)  ## regenerate tests/golden/ after an intended output change
 
 bench: $(STAMP)  ## timings and peak memory at 1,000 and 10,000 guides (minutes)
 	$(BIN)/python tests/benchmarks/run.py --sizes 1000,10000 --runs 3 --json tests/benchmarks/results.json
+
+bench-search: $(STAMP)  ## search bundle sizes: rebuild after one edit vs. readers' searches (minutes)
+	$(BIN)/python tests/benchmarks/search_bundles.py --guides 10000 --bundles 250,1000,2500 --runs 3 --json tests/benchmarks/search_results.json
 
 clean:
 	rm -rf public .venv .cache .careersite-cache .pytest_cache .ruff_cache .mypy_cache
