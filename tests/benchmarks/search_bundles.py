@@ -23,7 +23,7 @@ with hard links:
               previous, every other file as kept; a different guide each run;
 - readers:    the indexed output served on 127.0.0.1 to Debian's Chromium
               through Playwright, a new browser context (cold cache) each run,
-              as "desktop" (no emulation) and as "phone" (CPU slowed down 4x,
+              as "desktop" (no emulation) and as "slow-net" (a phone's network:
               150 ms latency, 1.6 Mbit/s down, 0.75 Mbit/s up):
               first results: /suche/?q=Gehalt opened, until the status line
               names the query, in ms since navigation start, read in the page;
@@ -31,10 +31,12 @@ with hard links:
               field, until the status line names them, in ms since the
               field's input event.
 
-The phone's slower CPU reaches only the page's main thread: Pagefind searches
-in a Web Worker, and Chromium throttles no workers ("Operation is only
-supported for pages, not workers"). So the phone columns mostly show the
-network: each bundle costs its own round trips.
+slow-net also slows the page's main thread down 4x, as on a phone, but
+that reaches no further: Pagefind searches in a Web Worker, and Chromium
+throttles no workers ("Operation is only supported for pages, not
+workers"). So the slow-net columns show the network: each bundle costs its
+own round trips. The test server speaks HTTP/1.1 (6 connections at a time);
+a host with HTTP/2 would send a bundle's requests side by side.
 
 Edit-one and the readers report the median of --runs runs. Without
 /usr/bin/chromium or Playwright the reader columns stay empty. Unlike run.py,
@@ -83,14 +85,14 @@ CHROMIUM_ARGS = [
 SEARCH_PAGE = "/suche/"  # the search page's URL, as DESIGN.md names it
 SEARCH_MARK = b"data-pagefind-body"  # on the element of a page that Pagefind indexes
 FIRST_QUERY = "Gehalt"  # in every guide
-PHONE_CPU_SLOWDOWN = 4
-PHONE_NETWORK = {
+SLOW_NET_CPU_SLOWDOWN = 4
+SLOW_NETWORK = {
     "offline": False,
     "latency": 150,  # ms
     "downloadThroughput": 1.6e6 / 8,  # bytes a second
     "uploadThroughput": 0.75e6 / 8,
 }
-PROFILES = ("desktop", "phone")
+PROFILES = ("desktop", "slow-net")
 WAIT_MS = 300_000  # for one search to show its results
 POLL_MS = 200  # how often Playwright looks; the times themselves are taken in the page
 
@@ -348,11 +350,11 @@ def read_once(browser: Browser, url: str, profile: str, second: str) -> ReaderRu
     try:
         page = context.new_page()
         page.add_init_script(PROBE)
-        if profile == "phone":
+        if profile == "slow-net":
             cdp = context.new_cdp_session(page)
             cdp.send("Network.enable")
-            cdp.send("Network.emulateNetworkConditions", PHONE_NETWORK)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN})
+            cdp.send("Network.emulateNetworkConditions", SLOW_NETWORK)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_NET_CPU_SLOWDOWN})
         page.goto(f"{url}?q={quote(FIRST_QUERY)}", wait_until="commit")
         first = page.wait_for_function(
             SHOWN, arg=[FIRST_QUERY, 0], polling=POLL_MS, timeout=WAIT_MS
@@ -426,7 +428,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| pages a bundle | bundles | index all s | edit-one s, median (min–max) "
         "| desktop first results ms | desktop next search ms "
-        "| phone first results ms | phone next search ms | pagefind/ MB |",
+        "| slow-net first results ms | slow-net next search ms | pagefind/ MB |",
         "|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -437,7 +439,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {row['per_bundle']:,} | {row['bundles']} | {_num(row['index_all_s'])} | {edit} "
             f"| {_num(row['desktop_first_ms'], 0)} | {_num(row['desktop_next_ms'], 0)} "
-            f"| {_num(row['phone_first_ms'], 0)} | {_num(row['phone_next_ms'], 0)} "
+            f"| {_num(row['slow-net_first_ms'], 0)} | {_num(row['slow-net_next_ms'], 0)} "
             f"| {row['pagefind_bytes'] / 1e6:,.1f} |"
         )
     return "\n".join(lines)
