@@ -5,6 +5,9 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,9 +17,11 @@ from conftest import copy_example_site, run_cli
 from careersite import cache, fresh, search
 from careersite.assets import layout_dirs
 from careersite.cli import main
+from careersite.write import one_build_at_a_time
 
 GUIDE = "content/customer-service/dortmund.md"
 PAGE = "berufe/customer-service/dortmund/index.html"
+CACHE = ".careersite-cache"
 
 
 @pytest.fixture
@@ -509,3 +514,51 @@ def test_a_record_of_an_older_format_is_ignored(site: Path) -> None:
     cache.write(folder, fresh.FILE, record)
     assert fresh.load(folder) is None
     assert run_cli("build", "--source", site).returncode == 0
+
+
+# --- builds at once ------------------------------------------------------------------------
+
+
+def start_build(site: Path, log: Path) -> subprocess.Popen[bytes]:
+    """`careersite build` of site in a process of its own, its stderr into log."""
+    with log.open("wb") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "careersite", "build", "--source", str(site)],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+
+
+def test_a_build_waits_while_another_build_holds_the_site(site: Path, tmp_path: Path) -> None:
+    assert build(site)[0] == 0
+    before = (site / "public" / PAGE).read_bytes()
+    edit(site, GUIDE, "Geschrieben, während eine andere Erstellung lief.")
+    log = tmp_path / "stderr.txt"
+    others: list[str] = []
+    with one_build_at_a_time(site / "public", site / CACHE, lambda: others.append("busy")):
+        assert others == []  # nothing held the site
+        waiting = start_build(site, log)
+        deadline = time.monotonic() + 60
+        while "waiting for another" not in log.read_text() and time.monotonic() < deadline:
+            assert waiting.poll() is None, log.read_text()
+            time.sleep(0.05)
+        assert log.read_text().startswith(
+            f"waiting for another careersite build of {site / 'public'} to finish"
+        )
+        time.sleep(0.5)
+        assert waiting.poll() is None
+        assert (site / "public" / PAGE).read_bytes() == before  # untouched meanwhile
+    assert waiting.wait(timeout=120) == 0, log.read_text()
+    assert "während eine andere Erstellung" in (site / "public" / PAGE).read_text()
+
+
+def test_builds_started_at_once_leave_the_output_a_clean_build_writes(
+    site: Path, tmp_path: Path
+) -> None:
+    assert build(site)[0] == 0
+    for number in range(3):
+        edit(site, GUIDE, f"Zwei Erstellungen zugleich, Runde {number}.")
+        logs = [tmp_path / f"stderr-{number}-{n}.txt" for n in range(2)]
+        builds = [start_build(site, log) for log in logs]
+        assert [b.wait(timeout=120) for b in builds] == [0, 0], [log.read_text() for log in logs]
+        assert contents(site / "public") == clean_tree(site, tmp_path)

@@ -25,6 +25,7 @@ from .write import (
     SPARE,
     OutputError,
     discard,
+    one_build_at_a_time,
     recover,
     refusal,
     stage,
@@ -134,6 +135,13 @@ def build_command(
         click.echo(f"error: {reason}", err=True)
         sys.exit(1)
     cache = _cache_folder(source, cache_dir, no_cache)
+
+    def waiting() -> None:
+        if not quiet:
+            click.echo(f"waiting for another careersite build of {output} to finish", err=True)
+
+    # Until this command ends: from judging the output to noting what it holds.
+    ctx.with_resource(one_build_at_a_time(output, cache, waiting))
     settings = (base_url, drafts, no_search)  # the options that shape the output
     record, previous, matching = fresh.load(cache), None, None
     trusted = record.known if record is not None else None

@@ -21,10 +21,10 @@ import glob
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .cache import digest
+from .cache import digest, prepare
 
 MARKER = ".careersite-output"
 MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
@@ -67,6 +67,64 @@ def _retired(out: Path) -> Path:
 _TRASH = ".careersite-trash"  # the end of a tree's name while it is deleted
 SPARE = "spare"  # the swapped-out tree's folder in the build cache
 SPARE_TOKEN = ".careersite-spare"  # in the spare: the record that describes it names it
+
+
+@contextlib.contextmanager
+def one_build_at_a_time(
+    output: Path, cache: Path | None, waiting: Callable[[], None]
+) -> Iterator[None]:
+    """Hold the output and the build cache for this build; waiting() when another has them.
+
+    Two builds at once would each take the other's staging tree for what an
+    interrupted build left (recover), swap trees under each other, and share
+    the cache's spare tree: the output could end up with files missing. So a
+    build waits for the other, as cargo does. The locks are flock(2) on the
+    folder that holds the output and on the cache folder: they leave nothing
+    behind, and a killed build lets go of them. (Not on Windows.)
+    """
+    folders = {output.resolve().parent}
+    if cache is not None:
+        folders.add(cache.resolve())
+    with contextlib.ExitStack() as held:
+        told = False
+        for folder in sorted(folders):  # always in one order: two builds cannot deadlock
+            handle = _open_folder(folder, is_cache=folder != output.resolve().parent)
+            if handle is None:
+                continue
+            held.callback(os.close, handle)
+            if not _lock(handle, wait=False):
+                if not told:
+                    waiting()
+                    told = True
+                _lock(handle, wait=True)
+        yield
+
+
+def _open_folder(folder: Path, is_cache: bool) -> int | None:
+    """A descriptor of folder, made if need be; None where it cannot be made (stage() tells)."""
+    if os.name != "posix":
+        return None
+    try:
+        if is_cache:
+            prepare(folder)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        return os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+
+
+def _lock(handle: int, wait: bool) -> bool:
+    """False when another build holds the folder and wait is False; else True."""
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # a file system without locks: build as without them
+        return True
+    return True
 
 
 def recover(output: Path) -> None:
