@@ -59,14 +59,16 @@ SERVE_START_TIMEOUT_S = 900.0
 SERVE_EDIT_TIMEOUT_S = 60.0
 
 
-def _ensure_careersite_importable() -> None:
-    """Re-run under the repository's venv when started with a Python without careersite."""
+def ensure_careersite_importable() -> None:
+    """Re-run the script under the repository's venv when this Python lacks careersite."""
     try:
         import careersite  # noqa: F401
     except ImportError:
-        venv = REPO / ".venv" / "bin" / "python"
-        if venv.exists() and Path(sys.executable).resolve() != venv.resolve():
-            os.execv(venv, [str(venv), str(Path(__file__).resolve()), *sys.argv[1:]])
+        venv = REPO / ".venv"
+        python = venv / "bin" / "python"
+        # Not by the interpreter's path: the venv's python links to this very one.
+        if python.exists() and Path(sys.prefix).resolve() != venv.resolve():
+            os.execv(python, [str(python), str(Path(sys.argv[0]).resolve()), *sys.argv[1:]])
         raise
 
 
@@ -631,6 +633,6 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    _ensure_careersite_importable()
+    ensure_careersite_importable()
     sys.path.insert(0, str(HERE))
     sys.exit(main())

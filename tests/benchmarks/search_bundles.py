@@ -127,17 +127,6 @@ SHOWN = """
 """
 
 
-def _ensure_careersite_importable() -> None:
-    """Re-run under the repository's venv when started with a Python without careersite."""
-    try:
-        import careersite  # noqa: F401
-    except ImportError:
-        venv = REPO / ".venv" / "bin" / "python"
-        if venv.exists() and Path(sys.executable).resolve() != venv.resolve():
-            os.execv(venv, [str(venv), str(Path(__file__).resolve()), *sys.argv[1:]])
-        raise
-
-
 @dataclass
 class EditRun:
     page: str  # the edited page, relative to the output
@@ -581,6 +570,8 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    _ensure_careersite_importable()
     sys.path.insert(0, str(HERE))
+    from run import ensure_careersite_importable
+
+    ensure_careersite_importable()
     sys.exit(main())
