@@ -221,6 +221,7 @@ def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
     code, stderr = build(site)
     assert code == 0, stderr
     assert rendered(stderr) == 1, stderr  # the page: sitemap and feed show no body
+    assert "(1 file rendered, the rest unchanged)" in stderr
     after = stamps(site / "public")
     assert after[PAGE] != before[PAGE]
     assert after["index.html"] == before["index.html"]  # the same file, not a copy

@@ -268,7 +268,8 @@ def build_command(
         return
     pages = sum(1 for name in names if name.endswith(".html"))
     took = time.perf_counter() - started
-    partly = f" ({result.rendered} files rendered, the rest unchanged)" if result.kept else ""
+    files = "file" if result.rendered == 1 else "files"
+    partly = f" ({result.rendered} {files} rendered, the rest unchanged)" if result.kept else ""
     click.echo(f"built {pages} pages into {output} in {took:.2f} s{partly}", err=True)
 
 
