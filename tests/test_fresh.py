@@ -563,3 +563,38 @@ def test_builds_started_at_once_leave_the_output_a_clean_build_writes(
         builds = [start_build(site, log) for log in logs]
         assert [b.wait(timeout=120) for b in builds] == [0, 0], [log.read_text() for log in logs]
         assert contents(site / "public") == clean_tree(site, tmp_path)
+
+
+def test_an_output_changed_by_another_program_while_written_is_checked_whole_next_time(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert build(site)[0] == 0
+    walk = fresh.manifest
+
+    def deleted_during_the_walk(root: Path) -> dict[str, fresh.FileStamp]:
+        # Another program (a sync to a server, a hand) deletes a page just as
+        # careersite notes what the output holds.
+        (root / PAGE).unlink()
+        raise FileNotFoundError(2, "No such file or directory", str(root / PAGE))
+
+    monkeypatch.setattr(fresh, "manifest", deleted_during_the_walk)
+    result = CliRunner().invoke(
+        main, ["build", "--source", str(site), "--base-url", "https://example.org/neu/"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"warning: {site / 'public'} changed while it was written" in result.output
+    assert "the next build checks all of it" in result.output
+    assert not (site / CACHE / fresh.FILE).exists()
+    monkeypatch.setattr(fresh, "manifest", walk)
+    code, stderr = build(site, "--base-url", "https://example.org/neu/")
+    assert code == 0 and not up_to_date(stderr), stderr
+    assert contents(site / "public") == contents(
+        clean_build_with(site, tmp_path, "--base-url", "https://example.org/neu/")
+    )
+
+
+def clean_build_with(site: Path, tmp_path: Path, *args: str) -> Path:
+    output = tmp_path / "clean"
+    result = run_cli("build", "--source", site, "--output", output, "--no-cache", *args)
+    assert result.returncode == 0, result.stderr
+    return output

@@ -222,7 +222,9 @@ def build_command(
 
         def note_output() -> None:
             """Note what the output now holds, for the next build to trust it."""
-            if cache is not None and found is not None:
+            if cache is None or found is None:
+                return
+            try:
                 if previous is not None and matching is not None:  # most files kept as they were
                     new = [*result.files, *result.written, MARKER, SEARCH_BUNDLE]
                     files = fresh.manifest_after(output, matching.files, result.kept, new)
@@ -245,7 +247,15 @@ def build_command(
                     fresh.output_digests(output, files, made, linked_from),
                     swapped,
                 )
-                fresh.save(cache, written)
+            except OSError as exc:  # another program changed the output meanwhile
+                fresh.forget(cache)
+                click.echo(
+                    f"warning: {output} changed while it was written ({exc.strerror}: "
+                    f"{exc.filename}); the next build checks all of it",
+                    err=True,
+                )
+                return
+            fresh.save(cache, written)
 
         write_output(
             result.files,

@@ -14,6 +14,7 @@ changed and take the rest from the output as it is (Previous).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -276,3 +277,9 @@ def save(folder: Path | None, record: Record) -> None:
     """Write the record atomically; one that cannot be written is skipped."""
     if folder is not None:
         cache.write(folder, FILE, record)
+
+
+def forget(folder: Path) -> None:
+    """Drop the record: the next build then trusts nothing in the output."""
+    with contextlib.suppress(OSError):
+        (folder / FILE).unlink(missing_ok=True)
