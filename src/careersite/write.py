@@ -82,13 +82,12 @@ def one_build_at_a_time(
     folder that holds the output and on the cache folder: they leave nothing
     behind, and a killed build lets go of them. (Not on Windows.)
     """
-    folders = {output.resolve().parent}
-    if cache is not None:
-        folders.add(cache.resolve())
+    beside = output.resolve().parent
+    folders = {beside} if cache is None else {beside, cache.resolve()}
     with contextlib.ExitStack() as held:
         told = False
         for folder in sorted(folders):  # always in one order: two builds cannot deadlock
-            handle = _open_folder(folder, is_cache=folder != output.resolve().parent)
+            handle = _open_folder(folder, is_cache=folder != beside)
             if handle is None:
                 continue
             held.callback(os.close, handle)
