@@ -77,7 +77,7 @@ bench: $(STAMP)  ## timings and peak memory at 1,000 and 10,000 guides (minutes)
 	$(BIN)/python tests/benchmarks/run.py --sizes 1000,10000 --runs 3 --json tests/benchmarks/results.json
 
 bench-search: $(STAMP)  ## search bundle sizes: rebuild after one edit vs. readers' searches (minutes)
-	$(BIN)/python tests/benchmarks/search_bundles.py --guides 10000 --bundles 250,1000,2500 --runs 3 --json tests/benchmarks/search_results.json
+	$(BIN)/python tests/benchmarks/search_bundles.py --guides 10000 --bundles 250,500,1000,2500 --runs 3 --json tests/benchmarks/search_results.json
 
 clean:
 	rm -rf public .venv .cache .careersite-cache .pytest_cache .ruff_cache .mypy_cache

@@ -30,7 +30,7 @@ from pathlib import Path
 from .urls import SEARCH_BUNDLE
 from .write import link_or_copy
 
-PAGES_PER_BUNDLE = 1000  # about 300 MB and 2.5 s of Pagefind here
+PAGES_PER_BUNDLE = 1000  # about 300 MB and 2 s of Pagefind here; see README
 LISTING = "bundles.json"  # the bundles' folder names, read by search.js
 _FARM = ".careersite-index"  # a bundle's pages, linked, while Pagefind reads them
 _MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes

@@ -1,6 +1,6 @@
 """Time the search index at several bundle sizes: rebuilds against readers' searches.
 
-    python tests/benchmarks/search_bundles.py [--guides 10000] [--bundles 250,1000,2500]
+    python tests/benchmarks/search_bundles.py [--guides 10000] [--bundles 250,500,1000,2500]
                                               [--runs 3] [--json out.json]
 
 careersite splits the search index into Pagefind bundles of about
@@ -8,7 +8,7 @@ PAGES_PER_BUNDLE pages (src/careersite/search.py); the search page's
 search.js loads the first bundle's pagefind.js and merges the others with
 pagefind.mergeIndex. The size is a trade-off. Smaller bundles make a rebuild
 after an edit cheaper: Pagefind indexes again only the edited page's bundle,
-about 3 ms a page. Larger bundles make readers' searches faster: the browser
+about 2 ms a page. Larger bundles make readers' searches faster: the browser
 fetches every merged index and searches each on its own.
 
 The corpus (corpus.py; under /dev/shm when it is writable, as run.py does,
@@ -524,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--guides", type=int, default=10_000, help="guides in the corpus")
     parser.add_argument(
-        "--bundles", default="250,1000,2500", help="pages a bundle, comma-separated"
+        "--bundles", default="250,500,1000,2500", help="pages a bundle, comma-separated"
     )
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported)")
     parser.add_argument("--json", type=Path, help="write results and machine info here")
