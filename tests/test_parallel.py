@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from conftest import REPO, run_cli
+
+from careersite.render import spread
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 from corpus import generate
@@ -29,16 +33,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_one_and_two_jobs_build_the_same_tree(corpus: Path, tmp_path: Path) -> None:
+def test_one_two_and_three_jobs_build_the_same_tree(corpus: Path, tmp_path: Path) -> None:
     outputs = {}
-    for jobs in ("1", "2"):
+    for jobs in ("1", "2", "3"):
         output = tmp_path / f"out-{jobs}"
         result = run_cli(
             "build", "--source", corpus, "--output", output, "--jobs", jobs, "--strict"
         )
         assert result.returncode == 0, result.stderr
         outputs[jobs] = tree(output)
-    assert outputs["1"] == outputs["2"]
+    assert outputs["1"] == outputs["2"] == outputs["3"]
     assert sum(1 for name in outputs["1"] if name.endswith("index.html")) > 200
 
 
@@ -81,3 +85,19 @@ def test_a_layout_error_in_rendering_workers_is_reported_once_and_alike(
     assert len(errors) == 160  # one per guide page
     assert all("layouts/guide.html:" in line and "no_such_field" in line for line in errors)
     assert not (tmp_path / "2").exists()
+
+
+def _squares_and_who(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    return [(n * n, os.getpid()) for n in numbers]
+
+
+def test_work_spread_over_processes_comes_back_whole_and_in_order() -> None:
+    reports: list[tuple[str, int, int]] = []
+    results = spread(_squares_and_who, range(1001), 3, "counting", lambda *r: reports.append(r))
+    assert [square for square, _ in results] == [n * n for n in range(1001)]
+    # This process works too, beside its workers.
+    assert os.getpid() in {pid for _, pid in results}
+    assert len({pid for _, pid in results}) > 1
+    done = [count for _, count, _ in reports]
+    assert done == sorted(set(done)) and done[-1] == 1001
+    assert {(stage, total) for stage, _, total in reports} == {("counting", 1001)}

@@ -403,13 +403,14 @@ def test_pages_workers_send_back_are_the_pages_rendered_in_process(
 ) -> None:
     # Without a tree to write into (the dev server, check), workers return each
     # page's bytes; that pays only for many pages, so here the bar is lowered.
+    # With two jobs, one worker renders beside this process.
     site = site_factory({BREMEN: guide(), **many_guides(60)})
-    pools: list[int] = []
+    pools: list[int] = []  # each pool's workers
 
     class Counted(render.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-            pools.append(1)
-            super().__init__(*args, **kwargs)
+        def __init__(self, workers: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            pools.append(workers)
+            super().__init__(workers, **kwargs)
 
     monkeypatch.setattr(render, "ProcessPoolExecutor", Counted)
     alone = build(Options(site, jobs=1))

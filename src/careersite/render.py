@@ -2,8 +2,9 @@
 
 Autoescape is on and undefined variables are errors. Layouts are looked up by
 name in the site's layouts/ first, then in careersite's built-in layouts.
-Many pages are rendered in forked worker processes; on the command line each
-process writes the pages it renders into the staging tree itself.
+Many pages are rendered by this process and forked workers side by side
+(see spread); on the command line each process writes the pages it renders
+into the staging tree itself.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import multiprocessing
 import os
 import sys
 import traceback
-from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
@@ -114,6 +116,9 @@ def render_pages(
     return len(todo)
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 # A page's bytes, or the digest of its bytes once written into the tree; or what went wrong.
 Rendered = tuple[bytes | str | None, Diagnostic | None]
 
@@ -161,22 +166,61 @@ def _render_all(
     # into the tree, the digest of its bytes) come back.
     _rendering = (pages, rendering)
     try:
-        size = max(1, len(pages) // (count * 8))
-        chunks = [
-            range(start, min(start + size, len(pages))) for start in range(0, len(pages), size)
-        ]
-        results = []
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(count, mp_context=context) as pool:
-            for rendered in pool.map(_render_chunk, chunks):
-                results += rendered
-                report(progress, "rendering", len(results), len(pages))
-        return results
+        return spread(_render_chunk, range(len(pages)), count, "rendering", progress)
     finally:
         _rendering = None
 
 
-def _render_chunk(numbers: range) -> list[Rendered]:
-    assert _rendering is not None, "only forked workers render chunks"
+def _render_chunk(numbers: Sequence[int]) -> list[Rendered]:
+    assert _rendering is not None, "chunks are rendered only within _render_all"
     pages, rendering = _rendering
     return [rendering.render(pages[n]) for n in numbers]
+
+
+def spread(
+    run: Callable[[Sequence[T]], list[R]],
+    items: Sequence[T],
+    count: int,
+    stage: str,
+    progress: Progress,
+) -> list[R]:
+    """run over items in chunks, by this process and count - 1 workers; results in order.
+
+    The workers take chunks from the front and this process from the back,
+    each a share of what is left, so that the chunks shrink and both ends
+    finish together. A forked worker holds, copy on write, all this process
+    holds: at 10,000 guides, rendering in two workers while this process only
+    waited made the build's peak memory 570 MB, and one worker beside it 390 MB.
+    (Reading sources stays with workers alone: their results are large, and
+    taking them in while this process parsed too made reading slower.)
+    """
+    front, back = 0, len(items)  # items[front:back] are left
+    done: dict[int, list[R]] = {}  # by the index of a chunk's first item
+    total = 0
+
+    def share() -> int:
+        return max(1, (back - front) // (count * 8))
+
+    def finished(first: int, results: list[R]) -> None:
+        nonlocal total
+        done[first] = results
+        total += len(results)
+        progress(stage, total, len(items))
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
+        running: dict[Future[list[R]], int] = {}
+        while front < back or running:
+            for future in [future for future in running if future.done()]:
+                finished(running.pop(future), future.result())
+            while front < back and len(running) < 2 * (count - 1):  # one at work, one waiting
+                size = share()
+                running[pool.submit(run, items[front : front + size])] = front
+                front += size
+            if front < back:
+                size = share()
+                back -= size
+                finished(back, run(items[back : back + size]))
+            elif running:
+                wait(running, return_when=FIRST_COMPLETED)
+    return [result for first in sorted(done) for result in done[first]]
