@@ -8,6 +8,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import pickle
 import re
 import secrets
 import sys
@@ -21,7 +22,7 @@ import click
 
 from . import fresh
 from .assets import layout_dirs
-from .cache import digest
+from .cache import digest, dumps
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
 from .urls import SEARCH_BUNDLE
 from .write import (
@@ -312,14 +313,14 @@ def _apart(task: Callable[[], T]) -> T:
     _task = task
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            return cast(T, pool.submit(_run_task).result())
+            return cast(T, pickle.loads(pool.submit(_run_task).result()))
     finally:
         _task = None
 
 
-def _run_task() -> Any:
+def _run_task() -> bytes:
     assert _task is not None, "only _apart's child runs the task"
-    return _task()
+    return dumps(_task())
 
 
 def _up_to_date(
