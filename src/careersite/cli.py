@@ -202,7 +202,9 @@ def build_command(
         return dataclasses.replace(built, reuse=None)
 
     try:
-        result = _apart(build_here)
+        # Pagefind's runs after the build are its peak of memory: a build that
+        # indexes runs apart, so that its memory is given back before them.
+        result = build_here() if no_search else _apart(build_here)
     except OutputError as exc:
         discard(staged)
         click.echo(f"error: {exc}", err=True)
@@ -303,9 +305,9 @@ def _apart(task: Callable[[], T]) -> T:
     """task() run in a forked child process; what it returns or raises.
 
     Python keeps the memory of freed objects for reuse: after a build of
-    10,000 guides this process held 150 MB, of which about 10 MB were live.
-    Pagefind's runs come after the build, at its peak memory: a child's
-    memory goes back to the system when it ends.
+    10,000 guides this process held 150 MB, of which about 10 MB were live,
+    beside Pagefind's runs. A child's memory goes back to the system when it
+    ends. Passing the result back costs a rebuild after one edit about 0.07 s.
     """
     global _task
     if os.name != "posix":
