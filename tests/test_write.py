@@ -109,6 +109,27 @@ def test_a_layout_error_after_pages_were_written_leaves_the_previous_output_unto
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
 
 
+def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(site_factory, cli) -> None:
+    # With the search index to build, the pages are rendered in a child
+    # process: its error comes back to be reported as one, not a traceback.
+    site = site_factory({BREMEN: guide()})
+    output = site.parent / "out"
+    assert cli("build", "--source", site, "--output", output).returncode == 0
+    before = snapshot(output)
+    long_slug = "-".join(["sehr-lang"] * 30)  # a folder name longer than 255 bytes
+    (site / POTSDAM).write_text(guide(city="Potsdam", extra=f"slug: {long_slug}\n"), "utf-8")
+
+    result = cli("build", "--source", site, "--output", output)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"error: cannot write berufe/kundendienstleiter/{long_slug}/index.html: File name too long"
+    ), result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(output) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
+
+
 def test_an_output_folder_that_cannot_be_made_is_an_error_not_a_traceback(
     site_factory, cli, tmp_path: Path
 ) -> None:

@@ -152,8 +152,8 @@ def dumps(value: Any) -> bytes:
     """value pickled as write() stores it, for pickle.loads in another process.
 
     Paths go as text and the loading process makes each once (shared_path):
-    a build's result names every source, and at 10,000 guides this halves
-    the time to pass it from one process to another (50 to 25 ms).
+    a build's result names every source, and at 10,000 guides passing it
+    from one process to another took 52 ms with plain pickling, 38 ms so.
     """
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
