@@ -207,7 +207,7 @@ def spread(
         total += len(results)
         progress(stage, total, len(items))
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    context = multiprocessing.get_context("fork")  # the workers inherit what run needs
     with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
         running: dict[Future[list[R]], int] = {}
         while front < back or running:
