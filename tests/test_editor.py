@@ -1,7 +1,7 @@
 """The README's editor recipe works: remark checks front matter against `careersite schema`.
 
 remark with remark-lint-frontmatter-schema (the linter behind the VS Code
-extension unifiedjs.vscode-remark) is pinned in the Makefile, installed by
+extension unifiedjs.vscode-remark) is locked in tests/node/remark/, installed by
 `make test` into .cache/remark/ and run with the system's `node`. Without them
 this module skips with a loud reason, except in CI (CI=true), where it fails.
 The config file, the schema command and the check command are taken from
