@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import queue
 import re
 import shutil
+import subprocess
 import sys
 import threading
 from collections import defaultdict
@@ -451,3 +453,240 @@ def test_broken_site_data_is_marked_and_the_server_keeps_answering(
     path = site / "content" / "kundendienstleiter" / "hamburg.md"
     editor.open(path, "---\n\n---\n")
     assert "title" in labels(editor.complete(path, 1, 0))
+
+
+# --- the wire: hostile or broken messages, and answers while a check runs -----------------
+
+LIMIT = 64 * 2**20  # the largest message the server reads, in bytes
+
+
+class Wire:
+    """The server spoken to byte for byte, as a broken or hostile client would."""
+
+    def __init__(self, site: Path, command: list[str] | None = None) -> None:
+        self.log = (site.parent / "lsp.log").open("wb")
+        self.process = subprocess.Popen(
+            command or server_command(),
+            cwd=site,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+        )
+        self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.next_id = 0
+        self.request("initialize", {"processId": None, "rootUri": uri(site), "capabilities": {}})
+        self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            length = None
+            while (line := stream.readline()) not in {b"\r\n", b""}:
+                name, _, value = line.partition(b":")
+                if name.lower() == b"content-length":
+                    length = int(value)
+            if not line or length is None:
+                self.messages.put(None)
+                return
+            self.messages.put(json.loads(stream.read(length)))
+
+    def send_bytes(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def send(self, message: dict[str, Any] | list[Any] | bytes) -> None:
+        body = message if isinstance(message, bytes) else json.dumps(message).encode()
+        self.send_bytes(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def request(self, method: str, params: Any, msg_id: Any = None) -> dict[str, Any]:
+        if msg_id is None:
+            self.next_id += 1
+            msg_id = self.next_id
+        self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        return self.answer(msg_id)
+
+    def receive(self, timeout: float = TIMEOUT) -> dict[str, Any]:
+        message = self.messages.get(timeout=timeout)
+        assert message is not None, "the server closed its output"
+        return message
+
+    def answer(self, msg_id: Any, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """The answer to msg_id; what the server sends before it is kept in self.before."""
+        self.before: list[dict[str, Any]] = []
+        while True:
+            message = self.receive(timeout)
+            if "method" not in message and message.get("id") == msg_id:
+                return message
+            self.before.append(message)
+
+    def published(self, path: Path) -> list[Any]:
+        """The next diagnostics published for path."""
+        while True:
+            message = self.receive()
+            published = message.get("method") == "textDocument/publishDiagnostics"
+            if published and message["params"]["uri"] == uri(path):
+                return list(message["params"]["diagnostics"])
+
+    def open(self, path: Path) -> list[Any]:
+        self.send(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {
+                        "uri": uri(path),
+                        "languageId": "markdown",
+                        "version": 1,
+                        "text": path.read_text(encoding="utf-8"),
+                    }
+                },
+            }
+        )
+        return self.published(path)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(TIMEOUT)
+        self.log.close()
+
+
+@pytest.fixture
+def wire(site: Path) -> Iterator[Wire]:
+    running = Wire(site)
+    yield running
+    running.close()
+
+
+def hover_params(path: Path, line: Any = 1, character: Any = 2) -> dict[str, Any]:
+    return {
+        "textDocument": {"uri": uri(path)},
+        "position": {"line": line, "character": character},
+    }
+
+
+def test_an_over_large_message_is_skipped_with_an_error_and_the_next_is_answered(
+    wire: Wire, site: Path
+) -> None:
+    wire.open(site / GUIDE)
+    body = b'{"jsonrpc": "2.0", "id": 99, "method": "x", "params": "' + b"a" * LIMIT + b'"}'
+    wire.send(body)
+    refused = wire.answer(None)
+    assert refused["error"]["code"] == -32600
+    assert f"over the limit of {LIMIT}" in refused["error"]["message"]
+    hover = wire.request("textDocument/hover", hover_params(site / GUIDE))
+    assert "**title**" in hover["result"]["contents"]["value"]
+
+
+def test_a_huge_content_length_is_refused_and_the_server_lives_on(wire: Wire) -> None:
+    """Content-Length: 99999999999 made the server read it whole: MemoryError, and it died."""
+    wire.send_bytes(b"Content-Length: 99999999999\r\n\r\n{}")
+    refused = wire.answer(None)
+    assert refused["error"]["code"] == -32600
+    assert "99999999999 bytes, over the limit" in refused["error"]["message"]
+    assert wire.process.poll() is None
+
+
+@pytest.mark.parametrize(
+    ("line", "character", "why"),
+    [
+        (-1, 0, "Position.line should be in range"),
+        (0, -5, "Position.character should be in range"),
+        ("abc", 0, "invalid literal for int()"),
+        (None, 0, "Position.line: int() argument must be"),
+        (2**40, 0, "Position.line should be in range"),
+    ],
+)
+@pytest.mark.parametrize("method", ["textDocument/hover", "textDocument/completion"])
+def test_a_request_with_a_bad_position_is_answered_with_invalid_params(
+    wire: Wire, site: Path, method: str, line: Any, character: Any, why: str
+) -> None:
+    wire.open(site / GUIDE)
+    answer = wire.request(method, hover_params(site / GUIDE, line, character))
+    assert answer["error"]["code"] == -32602
+    assert why in answer["error"]["message"]
+    # The server still answers what is well formed.
+    assert wire.request("textDocument/hover", hover_params(site / GUIDE))["result"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"{not json", -32700),
+        (b"\xff\xfe", -32700),
+        (b"[1, 2]", -32600),
+        (b'{"id": 7, "method": "textDocument/hover"}', -32600),
+        (b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "textDocument/hover"}', -32600),
+    ],
+)
+def test_a_message_that_cannot_be_read_is_answered_with_an_error(
+    wire: Wire, site: Path, body: bytes, code: int
+) -> None:
+    wire.send(body)
+    assert wire.answer(None)["error"]["code"] == code
+    assert wire.request("textDocument/hover", hover_params(site / GUIDE))["result"]
+
+
+def test_params_that_are_not_an_object_get_invalid_params(wire: Wire, site: Path) -> None:
+    answer = wire.request("textDocument/hover", "nonsense")
+    assert answer["error"]["code"] == -32602
+
+
+# The language server, with checks that wait, once told to, until the test lets
+# them go on: a check as slow as the test needs, whatever the machine's speed.
+HELD_LSP = """
+import pathlib, sys, time
+from careersite import lsp
+
+gate = pathlib.Path(sys.argv[1])
+real_build = lsp.build
+
+
+def build(*args, **kwargs):
+    if (gate / "hold").exists():
+        (gate / "held").touch()
+        deadline = time.monotonic() + 120
+        while not (gate / "release").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return real_build(*args, **kwargs)
+
+
+lsp.build = build
+lsp.run()
+"""
+
+
+def test_hover_and_completion_answer_while_a_check_runs(site: Path, tmp_path: Path) -> None:
+    """A guide that took 27 s to check kept every hover and completion waiting."""
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    wire = Wire(site, [sys.executable, "-c", HELD_LSP, str(gate)])
+    try:
+        path = site / GUIDE
+        assert wire.open(path) == []
+        (gate / "hold").touch()
+        wire.send(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didSave",
+                "params": {"textDocument": {"uri": uri(path)}},
+            }
+        )
+        for _ in range(int(TIMEOUT / 0.05)):
+            if (gate / "held").exists():
+                break
+            threading.Event().wait(0.05)
+        assert (gate / "held").exists(), "the save started no check"
+        # The check cannot end before "release" exists: these answers came while it ran.
+        hover = wire.request("textDocument/hover", hover_params(path), msg_id=1001)
+        assert "**title**" in hover["result"]["contents"]["value"]
+        completion = wire.request("textDocument/completion", hover_params(path, 0, 0), msg_id=1002)
+        assert "error" not in completion
+        (gate / "release").touch()
+        assert wire.published(path) == []
+    finally:
+        (gate / "release").touch()
+        wire.close()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,3 +223,100 @@ def test_long_summary_is_cut_at_a_word() -> None:
 def test_summary_of_exactly_the_limit_is_not_cut() -> None:
     body = "a" * markdown.SUMMARY_LENGTH + "\n"
     assert first_summary(body) == "a" * markdown.SUMMARY_LENGTH
+
+
+# --- long bodies: work in proportion to their size -------------------------------------
+
+
+class CountingPattern:
+    """A compiled pattern that counts its sub() calls."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.calls = 0
+
+    def sub(self, *args: Any) -> str:
+        self.calls += 1
+        return self.pattern.sub(*args)
+
+
+def test_many_links_on_one_line_each_get_their_column_reading_the_line_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """16,000 links on one line took 26 s: each link masked the whole line's code spans again."""
+    counting = CountingPattern(markdown._CODE_SPAN)
+    monkeypatch.setattr(markdown, "_CODE_SPAN", counting)
+    links = [f"[{n}](nix-{n % 7}.md)" for n in range(2000)]
+    body = "`[c](nix-0.md)` " + " ".join(links) + "\n"
+    _, diagnostics = resolved(body)
+    columns, col = [], len("`[c](nix-0.md)` ") + 1
+    for link in links:
+        columns.append(col + link.index("](") + 2)
+        col += len(link) + 1
+    assert [d.pos for d in diagnostics] == [SourcePos(SOURCE, 8, c) for c in columns]
+    assert counting.calls == 1
+
+
+def test_reference_links_keep_their_block_line_among_inline_links() -> None:
+    _, diagnostics = resolved("[a][r] [b](nix.md) [c][r]\n\n[r]: nix.md\n")
+    assert [d.pos for d in diagnostics] == [
+        SourcePos(SOURCE, 8),
+        SourcePos(SOURCE, 8, 12),
+        SourcePos(SOURCE, 8),
+    ]
+
+
+def test_links_in_the_cells_of_one_table_row_each_get_their_column() -> None:
+    _, diagnostics = resolved("| a | b |\n|---|---|\n| [x](nix.md) | [y](nix.md) |\n")
+    assert [d.pos for d in diagnostics] == [SourcePos(SOURCE, 10, 7), SourcePos(SOURCE, 10, 21)]
+
+
+def ids(body: str) -> list[str]:
+    return re.findall(r'<h[2-4] id="([^"]*)"', html(body))
+
+
+def test_repeated_headings_get_numbered_ids_as_before() -> None:
+    # The ids mdit-py-plugins' anchors plugin gave, which links in guides rely on.
+    body = "".join(
+        f"## {title}\n\n"
+        for title in ["Gehalt", "Gehalt", "Gehalt 1", "Gehalt", "Gehalt-2", "Gehalt", "cs-x"]
+    )
+    assert ids(body + "# Titel\n\n##### Tief\n") == [
+        "gehalt",
+        "gehalt-1",
+        "gehalt-1-1",
+        "gehalt-2",
+        "gehalt-2-1",
+        "gehalt-3",
+        "abschnitt-cs-x",
+    ]
+
+
+def python_lines_run(job: Callable[[], object]) -> int:
+    """How many lines of Python job runs: a count of work that does not depend on the machine."""
+    count = 0
+
+    def trace(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        job()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_ids_of_many_equal_headings_take_work_in_proportion_to_their_number() -> None:
+    """16,000 equal headings took 15.5 s: each one tried every suffix from 1 again."""
+    md = make_parser()
+
+    def work(count: int) -> int:
+        return python_lines_run(lambda: parse(md, "## Gehalt\n\n" * count))
+
+    assert ids("## Gehalt\n\n" * 600)[-1] == "gehalt-599"
+    # Twice the headings: about twice the work (four times, when it grows with the square).
+    assert work(1200) < 2.5 * work(600)

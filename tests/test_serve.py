@@ -6,6 +6,8 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, copy_example_site, start_server, stop_server
+from conftest import Server, copy_example_site, free_port, start_server, stop_server
 from tornado.websocket import websocket_connect
 
 WAIT = 20.0  # seconds a change may take to show before the test gives up
@@ -233,8 +235,8 @@ def test_when_the_os_cannot_watch_serve_polls_instead(
     folder = tmp_path / "content"
     folder.mkdir()
     rebuilt = threading.Event()
-    watcher = serve._Changes()
-    watcher.watch(str(folder), rebuilt.set)
+    watcher = serve._Changes(lambda batch: rebuilt.set)
+    watcher.watch(str(folder))
 
     def run_loop() -> None:
         # A loop of its own, in a thread of its own: a browser test's
@@ -260,3 +262,69 @@ def test_when_the_os_cannot_watch_serve_polls_instead(
         watcher.stop()
         thread.join(WAIT)
     assert "polling instead" in capsys.readouterr().err
+
+
+# A serve whose rebuilds wait, once told to, until the test lets them go on: a
+# rebuild as slow as the test needs, whatever the machine's speed.
+HELD_SERVE = """
+import pathlib, sys, time
+from careersite import serve
+from careersite.cli import main
+
+gate = pathlib.Path(sys.argv[1])
+real_build = serve.build
+
+
+def build(*args, **kwargs):
+    if (gate / "hold").exists():
+        (gate / "held").touch()
+        deadline = time.monotonic() + 120
+        while not (gate / "release").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return real_build(*args, **kwargs)
+
+
+serve.build = build
+main(sys.argv[2:])
+"""
+
+
+def test_pages_are_served_while_a_rebuild_runs(site: Path, tmp_path: Path) -> None:
+    """A body that took 26 s to render kept the server from answering anything meanwhile."""
+    gate = tmp_path / "gate"
+    gate.mkdir()
+    port = free_port()
+    log = tmp_path / "serve.log"
+    held = [sys.executable, "-c", HELD_SERVE, str(gate), "serve"]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*held, "--source", str(site), "--port", str(port)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = Server(port, process, log)
+    page = running.base + "/berufe/kundendienstleiter/bremen/"
+    try:
+        wait_for(page, lambda status, _: status == 200)
+        (gate / "hold").touch()
+        guide = site / "content/kundendienstleiter/bremen.md"
+        guide.write_text(
+            guide.read_text(encoding="utf-8") + "\nEin frisch ergänzter Absatz.\n",
+            encoding="utf-8",
+        )
+        deadline = time.monotonic() + WAIT
+        while not (gate / "held").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (gate / "held").exists(), "the edit started no rebuild"
+        # The rebuild cannot end before "release" exists: this answer came while it ran.
+        status, text = fetch(page)
+        assert status == 200
+        assert "<h1>Kundendienstleiter in Bremen</h1>" in text
+        assert "frisch ergänzter Absatz" not in text
+        (gate / "release").touch()
+        wait_for(page, lambda status, text: "frisch ergänzter Absatz" in text)
+    finally:
+        (gate / "release").touch()
+        stop_server(running)
+    assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")

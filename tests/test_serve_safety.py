@@ -77,9 +77,16 @@ class Answer:
     body: bytes
 
 
-def raw_request(port: int, target: bytes, host: bytes = b"127.0.0.1") -> Answer:
-    """One request with target sent byte for byte; the whole answer, read until close."""
-    request = b"GET " + target + b" HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n"
+def raw_request(
+    port: int, target: bytes, host: bytes | None = None, method: bytes = b"GET"
+) -> Answer:
+    """One request with target sent byte for byte; the whole answer, read until close.
+
+    Host names the server as a browser does (127.0.0.1 and the port) unless given.
+    """
+    host = host if host is not None else b"127.0.0.1:%d" % port
+    request = method + b" " + target + b" HTTP/1.1\r\nHost: " + host
+    request += b"\r\nConnection: close\r\n\r\n"
     chunks = []
     with socket.create_connection(("127.0.0.1", port), timeout=15) as connection:
         try:
@@ -98,12 +105,16 @@ def raw_request(port: int, target: bytes, host: bytes = b"127.0.0.1") -> Answer:
     return Answer(int(head.split(b" ", 2)[1]), head, body)
 
 
-def location(answer: Answer) -> bytes | None:
+def header(answer: Answer, wanted: bytes) -> bytes | None:
     for line in answer.head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"location":
+        if name.strip().lower() == wanted:
             return value.strip()
     return None
+
+
+def location(answer: Answer) -> bytes | None:
+    return header(answer, b"location")
 
 
 HOSTILE_TARGETS = [
@@ -174,11 +185,89 @@ def test_no_redirect_leads_off_the_site(server: Server, target: bytes) -> None:
     assert moved is None or (moved.startswith(b"/") and not moved.startswith((b"//", b"/\\")))
 
 
-def test_a_foreign_host_header_gets_only_the_site(server: Server) -> None:
-    answer = raw_request(server.port, b"/", host=b"evil.example")
-    assert answer.status in {200, 400, 403, 421}
+FOREIGN_HOSTS = [
+    b"evil.example",
+    b"evil.example:{port}",
+    b"127.0.0.1.evil.example:{port}",
+    b"localhost.evil.example:{port}",
+    b"127.0.0.1:1{port}",
+    b"",
+]
+
+
+@pytest.mark.parametrize("host", FOREIGN_HOSTS, ids=[h.decode() or "empty" for h in FOREIGN_HOSTS])
+@pytest.mark.parametrize("target", [b"/", b"/berufe/kundendienstleiter/bremen/", b"/livereload.js"])
+def test_a_foreign_host_header_is_refused(server: Server, host: bytes, target: bytes) -> None:
+    """A page of another site whose name points at 127.0.0.1 (DNS rebinding) reads nothing."""
+    answer = raw_request(server.port, target, host=host.replace(b"{port}", b"%d" % server.port))
+    assert answer.status == 403, answer.head[:200]
+    assert b"<h1>Kundendienst" not in answer.body and b"livereload" not in answer.body
     for leak in LEAKS:
         assert leak not in answer.body
+
+
+@pytest.mark.parametrize("name", [b"127.0.0.1", b"localhost", b"LOCALHOST", b"[::1]"])
+def test_the_server_answers_to_its_own_names(server: Server, name: bytes) -> None:
+    answer = raw_request(server.port, b"/berufe/", host=name + b":%d" % server.port)
+    assert answer.status == 200
+    assert b"<h1>Berufe</h1>" in answer.body
+
+
+def socket_handshake(port: int, origin: bytes | None, host: bytes | None = None) -> int:
+    """The status with which the server answers a request to open the livereload socket."""
+    request = (
+        b"GET /livereload HTTP/1.1\r\nHost: "
+        + (host or b"127.0.0.1:%d" % port)
+        + b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + (b"Origin: " + origin + b"\r\n" if origin is not None else b"")
+        + b"\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=15) as connection:
+        connection.sendall(request)
+        head = b""
+        while b"\r\n" not in head:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            head += chunk
+    return int(head.split(b" ", 2)[1])
+
+
+def test_only_pages_of_the_server_open_its_reload_socket(server: Server) -> None:
+    port = server.port
+    assert socket_handshake(port, b"http://127.0.0.1:%d" % port) == 101
+    assert socket_handshake(port, b"http://localhost:%d" % port) == 101
+    # Browsers always send Origin for a socket: without one it is not a page.
+    assert socket_handshake(port, None) == 101
+    assert socket_handshake(port, b"http://evil.example:%d" % port) == 403
+    assert socket_handshake(port, b"http://evil.example") == 403
+    assert socket_handshake(port, b"null") == 403
+    evil = b"evil.example:%d" % port
+    assert socket_handshake(port, b"http://" + evil, host=evil) == 403
+
+
+def test_no_request_reloads_every_browser(server: Server) -> None:
+    """livereload's /forcereload reloaded every open preview on a GET from anywhere."""
+    answer = raw_request(server.port, b"/forcereload?path=*")
+    assert answer.status == 404
+    assert answer.body != b"ok"
+
+
+@pytest.mark.parametrize("target", [b"/", b"/berufe/kundendienstleiter/bremen/", b"/feed.xml"])
+def test_head_gets_the_headers_of_get_without_the_body(server: Server, target: bytes) -> None:
+    got = raw_request(server.port, target)
+    head = raw_request(server.port, target, method=b"HEAD")
+    assert (head.status, got.status) == (200, 200)
+    assert head.body == b""
+    assert header(head, b"content-length") == b"%d" % len(got.body)
+    assert header(head, b"content-type") == header(got, b"content-type")
+
+
+def test_head_of_a_missing_page_is_404_without_a_body(server: Server) -> None:
+    answer = raw_request(server.port, b"/gibt-es-nicht/", method=b"HEAD")
+    assert answer.status == 404
+    assert answer.body == b""
 
 
 # --- many readers at once --------------------------------------------------------------

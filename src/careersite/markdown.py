@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,21 +21,25 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .urls import slug
 
 SUMMARY_LENGTH = 160
 _CODE_SPAN = re.compile(r"(`+).+?\1")
+# Where a link's destination starts in the text: `](` then `<path>` or a path.
+_DESTINATION = re.compile(r"\]\((?:<([^>\n]*)>|([^\s)]*))")
 
 
 def make_parser(unsafe_html: bool = False) -> MarkdownIt:
     """CommonMark with tables and strikethrough; raw HTML only when the site allows it."""
-    md = MarkdownIt("commonmark", {"html": unsafe_html}).enable(["table", "strikethrough"])
+    # store_labels marks reference links, whose destination stands elsewhere.
+    options = {"html": unsafe_html, "store_labels": True}
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
     # Headings get ids (German slugs) so links such as dortmund.md#gehalt land.
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_id)
+    md.core.ruler.push("anchor", _heading_ids)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
     md.add_render_rule("table_open", _render_table_open)
@@ -79,6 +84,37 @@ def heading_id(text: str) -> str:
     return f"abschnitt-{anchor}" if anchor.startswith("cs-") else anchor
 
 
+def _heading_ids(state: StateCore) -> None:
+    """An id for each heading of levels 2 to 4, unique in the body: gehalt, gehalt-1, ...
+
+    The ids are those of mdit-py-plugins' anchors plugin, which tries every
+    suffix from 1 again for each repeated heading: 16,000 equal headings took
+    15 s. Here each id remembers the next suffix to try, so a body's ids take
+    time in proportion to its headings.
+    """
+    taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in {"h2", "h3", "h4"}:
+            continue
+        inline = state.tokens[index + 1]
+        title = "".join(
+            child.content
+            for child in inline.children or ()
+            if child.type in {"text", "code_inline"}
+        )
+        wanted = heading_id(title)
+        unique = wanted
+        if unique in taken:
+            suffix = next_suffix.get(wanted, 1)
+            while f"{wanted}-{suffix}" in taken:
+                suffix += 1
+            unique = f"{wanted}-{suffix}"
+            next_suffix[wanted] = suffix + 1
+        taken.add(unique)
+        token.attrSet("id", unique)
+
+
 def parse(md: MarkdownIt, body: str) -> tuple[Token, ...]:
     return tuple(md.parse(body))
 
@@ -117,7 +153,7 @@ def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
     """Parse and render a body once; first_line is the file line its text starts on."""
     tokens = parse(md, text)
     lines = text.split("\n")
-    searched: dict[int, tuple[int, int]] = {}
+    searched: dict[tuple[int, int], _Destinations] = {}
     links: list[SourceLink] = []
     markers: dict[int, int] = {}  # id(link_open token) -> index in links
     for link, block in _links(tokens):
@@ -126,7 +162,10 @@ def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
         if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
             continue
         written = unquote(parts.path)
-        pos = _position(lines, block, href, written, searched, source, first_line)
+        if "label" in link.meta:  # a reference link: its own line, the block's first
+            pos = SourcePos(source, first_line + (block.map or (0, 0))[0])
+        else:
+            pos = _position(lines, block, href, written, searched, source, first_line)
         target = (
             None if written.startswith("/") else Path(os.path.normpath(source.parent / written))
         )
@@ -211,31 +250,63 @@ def _near(target: Path, pages: Mapping[Path, str | None]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+class _Destinations:
+    """The link destinations written in one block, in the order they stand.
+
+    Each is keyed by its path (without fragment or query) and located by the
+    file line index and column of its `](`. The block's lines are read once,
+    however many links it has: searching each line again for each link took
+    26 s for 16,000 links on one line.
+    """
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.places: dict[str, deque[tuple[int, int]]] = {}
+        self.after = (start, 0)  # links are found in order: the next one is not before this
+        for number in range(start, min(end, len(lines))):
+            line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), lines[number])
+            for found in _DESTINATION.finditer(line):
+                written = found.group(1) if found.group(1) is not None else found.group(2)
+                path = written.split("#", 1)[0].split("?", 1)[0]
+                self.places.setdefault(path, deque()).append((number, found.start()))
+
+    def take(self, paths: tuple[str, ...]) -> tuple[int, int] | None:
+        """The first place after the previous link's where one of paths is written."""
+        best: tuple[int, int] | None = None
+        for path in paths:
+            places = self.places.get(path)
+            while places and places[0] < self.after:
+                places.popleft()
+            if places and (best is None or places[0] < best):
+                best = places[0]
+        if best is not None:
+            self.after = (best[0], best[1] + 1)
+        return best
+
+
 def _position(
     lines: list[str],
     block: Token,
     href: str,
     target_file: str,
-    searched: dict[int, tuple[int, int]],
+    searched: dict[tuple[int, int], _Destinations],
     source: Path,
     body_first_line: int,
 ) -> SourcePos:
     """The file line and column of a link's target, searched in its block's lines.
 
-    searched remembers, per block, where the previous link was found, so two
-    links to the same file in one paragraph get their own positions.
+    searched holds, per block's lines, their destinations and where the
+    previous link was found, so two links to the same file in one paragraph
+    get their own positions.
     """
     start, end = block.map or (0, len(lines))
-    line_from, col_from = searched.get(id(block), (start, 0))
-    for number in range(line_from, min(end, len(lines))):
-        offset = col_from if number == line_from else 0
-        line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), lines[number])
-        for needle in (f"]({href}", f"]({target_file}", f"](<{target_file}>"):
-            found = line.find(needle, offset)
-            if found >= 0:
-                searched[id(block)] = (number, found + 1)
-                return SourcePos(source, body_first_line + number, found + 3)
-    return SourcePos(source, body_first_line + start)
+    # By lines, not by block: the cells of a table row are blocks of one line.
+    if (start, end) not in searched:
+        searched[start, end] = _Destinations(lines, start, end)
+    place = searched[start, end].take((urlsplit(href).path, target_file))
+    if place is None:
+        return SourcePos(source, body_first_line + start)
+    number, found = place
+    return SourcePos(source, body_first_line + number, found + 3)
 
 
 def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
