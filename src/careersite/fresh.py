@@ -20,7 +20,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -205,10 +205,81 @@ def manifest_after(
 
 def load(folder: Path | None) -> Record | None:
     record = cache.read(folder / FILE) if folder is not None else None
-    if not isinstance(record, Record):
+    if type(record) is not Record:
         return None
-    # A record an older careersite wrote may lack a field; it is of no use then.
-    return record if all(hasattr(record, f.name) for f in fields(Record)) else None
+    # A record an older careersite wrote may lack a field, or hold another
+    # type in one (as may a bug): it is of no use then.
+    if not all(hasattr(record, f.name) for f in fields(Record)):
+        return None
+    return record if _fits(record) else None
+
+
+def _fits(record: Record) -> bool:
+    """Whether each field of record holds what it should, each entry checked to its top.
+
+    A build reads the record first, also one with nothing to do: at 10,000
+    guides these checks look at about 60,000 entries.
+    """
+    built, spare = record.built, record.spare
+    return (
+        all(type(value) is str for value in (record.inputs, record.basis, record.output))
+        and _all(record.files, str, _stamp_of(3))
+        and type(record.diagnostics) is tuple
+        and all(type(found) is Diagnostic for found in record.diagnostics)
+        and (built is None or (type(built) is Inputs and _inputs_fit(built)))
+        and _all(record.known, str, _known_entry)
+        and _all(record.digests, str, lambda value: type(value) is str)
+        and (spare is None or (type(spare) is Spare and _spare_fits(spare)))
+    )
+
+
+def _all(values: object, key: type, fits: Callable[[object], bool]) -> bool:
+    return type(values) is dict and all(
+        type(name) is key and fits(value) for name, value in values.items()
+    )
+
+
+def _stamp_of(length: int) -> Callable[[object], bool]:
+    def fits(value: object) -> bool:
+        return (
+            type(value) is tuple
+            and len(value) == length
+            and all(type(part) is int for part in value)
+        )
+
+    return fits
+
+
+def _known_entry(value: object) -> bool:
+    return (
+        type(value) is tuple
+        and len(value) == 2
+        and _stamp_of(4)(value[0])
+        and type(value[1]) is str
+    )
+
+
+def _inputs_fit(built: Inputs) -> bool:
+    def digests(value: object) -> bool:
+        return type(value) is tuple and len(value) == 2 and all(type(d) is str for d in value)
+
+    def problems(value: object) -> bool:
+        return type(value) is tuple and all(type(found) is Diagnostic for found in value)
+
+    return (
+        _all(built.sources, type(Path()), digests)
+        and _all(built.layouts, str, lambda value: type(value) is str)
+        and _all(built.problems, type(Path()), problems)
+    )
+
+
+def _spare_fits(spare: Spare) -> bool:
+    return (
+        type(spare.token) is str
+        and type(spare.stale) is frozenset
+        and type(spare.missing) is frozenset
+        and all(type(name) is str for name in spare.stale | spare.missing)
+    )
 
 
 def untouched(record: Record | None, output: Path) -> Record | None:
