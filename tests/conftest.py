@@ -12,7 +12,7 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,3 +198,18 @@ def stop_server(server: Server) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """careersite's build cache key in a folder of the tests' own, not the user's ~/.cache.
+
+    Set for the whole session, so that builds in the tests' process and in
+    the processes they start sign and check the cache with the same key.
+    """
+    home = tmp_path_factory.mktemp("xdg-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(home))
+    patch.delenv("CAREERSITE_CACHE_KEY", raising=False)
+    yield home
+    patch.undo()

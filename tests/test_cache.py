@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import pickle
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SiteFactory, copy_example_site, many_guides, run_cli
 
+import careersite.cache as cache
 import careersite.fresh as fresh
 import careersite.pipeline as pipeline
 import careersite.sources as sources
@@ -79,7 +88,9 @@ def test_a_broken_or_foreign_cache_is_ignored(site: Path, tmp_path: Path) -> Non
     result = built(site, tmp_path / "out", "--cache", str(folder))
     assert result == built(site, tmp_path / "plain", "--no-cache")
     assert not (site / ".careersite-cache").exists()
-    assert any(bucket.read_bytes() != b"not a pickle at all" for bucket in buckets)
+    # Not sealed by this user's careersite: each deleted, or written anew.
+    assert not any(b.exists() and b.read_bytes() == b"not a pickle at all" for b in buckets)
+    assert any(bucket.exists() for bucket in buckets)
 
 
 def test_unchanged_sources_are_not_read_again(site: Path, tmp_path: Path, monkeypatch) -> None:
@@ -198,3 +209,157 @@ def test_a_salary_edit_renders_only_the_pages_that_show_it(
     assert (
         "3.950" in (tmp_path / "public/berufe/kundendienstleiter/stadt-009/index.html").read_text()
     )
+
+
+# --- a cache from elsewhere ------------------------------------------------------------------
+
+
+class Planted:
+    """What a hostile pull request may add to the cache: unpickled, it creates marker."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+BUILD = (sys.executable, "-m", "careersite", "build")
+IGNORED = (
+    ": warning: ignored: not written by this user's careersite "
+    "(nor is any other cache file that is ignored)"
+)
+
+
+@pytest.mark.parametrize("kind", ["articles", "bodies"])
+def test_a_planted_cache_file_is_not_loaded(site: Path, tmp_path: Path, kind: str) -> None:
+    folder = tmp_path / "cache"
+    built(site, tmp_path / "warm", "--cache", str(folder))
+    marker = tmp_path / "MARKER"
+    planted = sorted(folder.glob(f"{kind}-*.pickle"))
+    for path in planted:
+        path.write_bytes(pickle.dumps(("anything", Planted(marker))))
+    layout = site / "layouts" / "guide.html"  # pages rendered again, from cached bodies
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    result = run_cli(
+        "build", "--source", site, "--output", tmp_path / "again", "--cache", str(folder)
+    )
+
+    assert not marker.exists()
+    assert result.returncode == 0, result.stderr
+    [warning, hint, summary] = result.stderr.splitlines()
+    assert warning == str(planted[0]) + IGNORED
+    assert hint == (
+        "  hint: a cache written elsewhere (CI), by an older careersite or with another"
+        " CAREERSITE_CACHE_KEY is built anew"
+    )
+    assert summary.startswith("built ")
+    assert tree(tmp_path / "again") == built(site, tmp_path / "clean", "--no-cache")
+    assert not marker.exists()
+    # Written again with this user's key: the next build uses it without a word.
+    again = run_cli("build", "--source", site, "--output", tmp_path / "third", "--cache", folder)
+    assert again.returncode == 0 and again.stderr.startswith("built "), again.stderr
+
+
+def test_the_key_is_kept_outside_the_site_for_this_user_alone(site: Path, tmp_path: Path) -> None:
+    home = tmp_path / "xdg"
+    result = subprocess.run(
+        [sys.executable, "-m", "careersite", "build", "--source", site, "--quiet"],
+        env={**os.environ, "XDG_CACHE_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    key = home / "careersite" / "cache-key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
+    assert len(key.read_bytes()) == 64
+    assert not any(key.read_bytes() in p.read_bytes() for p in site.rglob("*") if p.is_file())
+
+
+def test_a_cache_written_with_another_key_is_ignored_and_one_from_ci_with_the_same_is_not(
+    site: Path, tmp_path: Path
+) -> None:
+    def build_with(key: str, output: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*BUILD, "--source", site, "--quiet", "--output", tmp_path / output],
+            env={**os.environ, "CAREERSITE_CACHE_KEY": key},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert build_with("ci-secret-1", "first").stderr == ""
+    assert build_with("ci-secret-1", "second").stderr == ""
+    other = build_with("ci-secret-2", "third")
+    assert other.returncode == 0
+    assert other.stderr.count("warning: ignored: not written by this user's careersite") == 1
+
+
+def test_without_a_place_for_the_key_the_build_goes_without_cache(
+    site: Path, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "careersite", "build", "--source", site, "--quiet"],
+        env={**os.environ, "XDG_CACHE_HOME": str(blocked)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stderr == (
+        f"note: building without the build cache: cannot keep its key in {blocked}/careersite "
+        "(Not a directory); set CAREERSITE_CACHE_KEY\n"
+    )
+    assert not (site / ".careersite-cache").exists()
+
+
+# --- a cache of the wrong shape, as an older careersite or a bug may leave ----------------
+
+
+def reshaped(folder: Path, kind: str, change: Callable[[Any], Any]) -> None:
+    """Every bucket of kind rewritten, authentic, with change applied to each entry's value."""
+    for path in folder.glob(f"{kind}-*.pickle"):
+        key, entries = cache.read(path)
+        cache.write(folder, path.name, (key, {p: change(v) for p, v in entries.items()}))
+
+
+WRONG_SHAPES: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "article not a Loaded": ("articles", lambda v: (v[0], "not an article")),
+    "article without its digest": ("articles", lambda v: v[1]),
+    "article of the wrong type": (
+        "articles",
+        lambda v: (v[0], dataclasses.replace(v[1], article=["a", "list"])),
+    ),
+    "diagnostics not a tuple": (
+        "articles",
+        lambda v: (v[0], dataclasses.replace(v[1], diagnostics=None)),
+    ),
+    "body a text": ("bodies", lambda v: (v[0], "<p>text</p>")),
+    "body of three parts": ("bodies", lambda v: (v[0], (b"<p>", (), ()))),
+    "body's links not links": ("bodies", lambda v: (v[0], (v[1][0], ("x",)))),
+    "body's html a text": ("bodies", lambda v: (v[0], (v[1][0].decode(), v[1][1]))),
+}
+
+
+@pytest.mark.parametrize("shape", WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
+def test_an_entry_of_the_wrong_shape_is_ignored(
+    site: Path, tmp_path: Path, shape: tuple[str, Callable[[Any], Any]]
+) -> None:
+    folder = tmp_path / "cache"
+    built(site, tmp_path / "warm", "--cache", str(folder))
+    reshaped(folder, *shape)
+    layout = site / "layouts" / "guide.html"  # pages rendered again, from cached bodies
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    result = run_cli(
+        "build", "--source", site, "--output", tmp_path / "again", "--cache", str(folder)
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(tmp_path / "again") == built(site, tmp_path / "clean", "--no-cache")

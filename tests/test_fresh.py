@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -515,6 +518,84 @@ def test_a_record_of_an_older_format_is_ignored(site: Path) -> None:
     cache.write(folder, fresh.FILE, record)
     assert fresh.load(folder) is None
     assert run_cli("build", "--source", site).returncode == 0
+
+
+class Planted:
+    """What a hostile pull request may add to the cache: unpickled, it creates marker."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+def test_a_planted_record_is_not_loaded(site: Path, tmp_path: Path) -> None:
+    assert run_cli("build", "--source", site).returncode == 0
+    marker = tmp_path / "MARKER"
+    (site / CACHE / fresh.FILE).write_bytes(pickle.dumps(Planted(marker)))
+
+    result = run_cli("build", "--source", site)
+
+    assert not marker.exists()
+    assert result.returncode == 0, result.stderr
+    [warning, hint, summary] = result.stderr.splitlines()
+    assert warning == (
+        f"{site / CACHE / fresh.FILE}: warning: ignored: not written by this user's careersite "
+        "(nor is any other cache file that is ignored)"
+    )
+    assert hint.startswith("  hint: a cache written elsewhere (CI)")
+    assert summary.startswith("built ")
+    assert contents(site / "public") == clean_tree(site, tmp_path)
+    again = run_cli("build", "--source", site)  # the record written again: trusted
+    assert again.returncode == 0 and up_to_date(again.stderr), again.stderr
+
+
+def _wrong(record: fresh.Record, wrong: str) -> fresh.Record:
+    """record with one field of the wrong type, each a crash before it was checked."""
+    replace: Any = dataclasses.replace
+    if wrong == "known a list":
+        return replace(record, known=["a", "list"])
+    if wrong == "known stamps numbers":
+        return replace(record, known={name: 7 for name in record.known})
+    if wrong == "digests none":
+        return replace(record, digests=None)
+    if wrong == "spare a text":
+        return replace(record, spare="spare")
+    assert wrong == "diagnostics texts"
+    return replace(record, diagnostics=("warning",))
+
+
+@pytest.mark.parametrize(
+    ("wrong", "edited"),
+    [
+        ("known a list", True),
+        ("known stamps numbers", True),
+        ("digests none", True),
+        ("spare a text", True),
+        ("diagnostics texts", False),  # reported again by a build with nothing to do
+    ],
+)
+def test_a_record_of_the_wrong_shape_is_ignored(
+    site: Path, tmp_path: Path, wrong: str, edited: bool
+) -> None:
+    """Authentic (an older careersite of the same format, or a bug) but not what it should hold."""
+    assert run_cli("build", "--source", site, "--no-search").returncode == 0
+    if edited:
+        edit(site, GUIDE, "Nach dem Record geändert.")
+    folder = site / CACHE
+    record = fresh.load(folder)
+    assert record is not None
+    cache.write(folder, fresh.FILE, _wrong(record, wrong))
+
+    result = run_cli("build", "--source", site, "--no-search")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("built "), result.stderr
+    clean = tmp_path / "clean"
+    args = ("--output", clean, "--no-cache", "--no-search")
+    assert run_cli("build", "--source", site, *args).returncode == 0
+    assert contents(site / "public") == contents(clean)
 
 
 # --- builds at once ------------------------------------------------------------------------

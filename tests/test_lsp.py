@@ -690,3 +690,57 @@ def test_hover_and_completion_answer_while_a_check_runs(site: Path, tmp_path: Pa
     finally:
         (gate / "release").touch()
         wire.close()
+
+
+def test_a_site_outside_the_workspace_is_neither_checked_nor_rendered(
+    editor: Editor, site: Path, tmp_path: Path
+) -> None:
+    """An editor may open any file; only its workspace's sites are the author's own."""
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(site, elsewhere)
+    layout = elsewhere / "layouts" / "guide.html"  # what a check there would render
+    layout.write_text("{{ cycler.__init__.__globals__.os.system('touch MARKER') }}\n")
+    guide = elsewhere / GUIDE
+    text = guide.read_text(encoding="utf-8").replace("city: Bremen", "city: Bremn")
+    guide.write_text(text, encoding="utf-8")
+    editor.open(site / GUIDE)  # a published list for the guide proves the server answered
+    editor.call(
+        editor.client.text_document_did_open,
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri(guide), language_id="markdown", version=1, text=text
+            )
+        ),
+    )
+    assert editor.complete(guide, 1, 0) == []  # answered: every notice before it was handled
+    assert editor.hover(guide, 1, 1) is None
+    assert editor.count(guide) == 0
+    assert not any(
+        shown for name, shown in editor.published.items() if name.startswith(uri(elsewhere))
+    )
+    assert not (elsewhere / "MARKER").exists() and not (site / "MARKER").exists()
+
+
+def test_a_folder_added_to_the_workspace_is_served_and_one_removed_is_left(
+    editor: Editor, site: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(site, elsewhere)
+    guide = elsewhere / GUIDE
+    text = guide.read_text(encoding="utf-8").replace("city: Bremen", "city: Bremn")
+    folder = types.WorkspaceFolder(uri=uri(elsewhere), name="elsewhere")
+
+    def change(added: list[types.WorkspaceFolder], removed: list[types.WorkspaceFolder]) -> None:
+        editor.call(
+            editor.client.workspace_did_change_workspace_folders,
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(added=added, removed=removed)
+            ),
+        )
+
+    change([folder], [])
+    marks = editor.open(guide, text)
+    assert [d.message.splitlines()[0] for d in marks] == ["unknown city 'Bremn'"]
+    change([], [folder])
+    assert editor.diagnostics(guide, 1) == []  # its marks are taken away
+    assert editor.complete(guide, 1, 0) == []

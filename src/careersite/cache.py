@@ -6,21 +6,35 @@ data/*.yaml, which decide how a source validates. Layouts and the base URL do
 not enter: an Article's HTML holds markers, not URLs. A cache that cannot be
 read, or that another version wrote, is simply not used. Entries are spread
 over BUCKETS files by path, so that an edit rewrites one of them.
+
+The files are pickles, and unpickling runs code: a cache folder is restored
+in CI and a pull request may add one. So each file starts with an
+HMAC-SHA256 of its name and pickle under a key kept outside the site (see
+signing_key), and a file whose seal does not match is not unpickled: it is
+ignored as if it were missing, with a warning. What a file with a good seal
+holds is still checked for its shape (an older careersite of the same
+format, or a bug, may have written it): its callers pass `fits`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import hashlib
+import hmac
 import io
 import os
 import pickle
+import secrets
 import sys
 import zlib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+from .diagnostics import SourcePos, format_text, warning
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
 # 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies;
@@ -28,6 +42,74 @@ BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of th
 FORMAT = 8
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
+Fits = Callable[[Any], bool]  # whether a value read from the cache has the shape it should
+
+KEY_VARIABLE = "CAREERSITE_CACHE_KEY"  # the key itself, for CI; else it is kept in a file
+SEAL = 32  # bytes of HMAC-SHA256 at the start of each file
+
+
+class NoKey(Exception):
+    """The key cannot be kept: a build then goes without the cache."""
+
+
+def signing_key() -> bytes:
+    """The key that seals this user's cache files: CAREERSITE_CACHE_KEY, or a file of theirs.
+
+    The file is $XDG_CACHE_HOME/careersite/cache-key (~/.cache/... by
+    default), created with 32 random bytes, readable by its owner alone.
+    It lies outside every site: whoever can change a site cannot read it.
+    Raises NoKey when it can be neither read nor made.
+    """
+    given = os.environ.get(KEY_VARIABLE)
+    if given:
+        return given.encode("utf-8", "surrogateescape")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError as exc:  # no home folder known
+        raise NoKey(f"no home folder ({exc})") from None
+    return _kept_key(root / "careersite")
+
+
+@functools.cache
+def _kept_key(folder: Path) -> bytes:
+    """The key in folder/cache-key, made there when missing (read once a process)."""
+    path = folder / "cache-key"
+    try:
+        try:
+            return _key_in(path)
+        except FileNotFoundError:
+            pass
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = folder / f".cache-key.{os.getpid()}"
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(handle, secrets.token_hex(32).encode())
+        finally:
+            os.close(handle)
+        try:
+            os.link(temporary, path)  # a build making it at the same time wins as well
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+        return _key_in(path)
+    except OSError as exc:
+        raise NoKey(f"cannot keep its key in {folder} ({exc.strerror})") from None
+
+
+def _key_in(path: Path) -> bytes:
+    key = path.read_bytes()
+    if len(key) < 32:
+        raise OSError(0, "the key there is too short", str(path))
+    return key
+
+
+def _seal(key: bytes, name: str, payload: bytes | memoryview) -> bytes:
+    """The HMAC of a file's pickle, bound to its name: a file renamed does not pass."""
+    mac = hmac.new(key, name.encode("utf-8", "surrogateescape") + b"\0", hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
 
 
 def digest(content: bytes) -> str:
@@ -59,21 +141,41 @@ def _file(bucket: int, kind: str = "articles") -> str:
     return f"{kind}-{bucket:02d}.pickle"
 
 
-def load(folder: Path | None, cache_key: str) -> Entries:
-    """Every entry stored under this key; buckets written under another key are left out."""
+def load(folder: Path | None, cache_key: str, fits: Fits) -> Entries:
+    """Every entry stored under this key; buckets written under another key are left out.
+
+    So is a bucket with an entry that is not (digest, value) with fits(value).
+    """
     entries: Entries = {}
     if folder is None:
         return entries
     for bucket in range(BUCKETS):
-        entries.update(_bucket_entries(folder, bucket, cache_key))
+        entries.update(_bucket_entries(folder, bucket, cache_key, "articles", fits))
     return entries
 
 
-def _bucket_entries(folder: Path, bucket: int, cache_key: str, kind: str = "articles") -> Entries:
+def _bucket_entries(folder: Path, bucket: int, cache_key: str, kind: str, fits: Fits) -> Entries:
+    """A bucket's entries; none when one of them has not the shape it should.
+
+    Checked on every load, so only the top of each entry: at 10,000 guides
+    a rebuild loads them all.
+    """
     stored = read(folder / _file(bucket, kind))
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == cache_key:
-        return stored[1] if isinstance(stored[1], dict) else {}
-    return {}
+    if not (type(stored) is tuple and len(stored) == 2 and stored[0] == cache_key):
+        return {}
+    entries = stored[1]
+    if type(entries) is not dict:
+        return {}
+    for path, entry in entries.items():
+        if not (
+            type(path) is _PATH
+            and type(entry) is tuple
+            and len(entry) == 2
+            and type(entry[0]) is str
+            and fits(entry[1])
+        ):
+            return {}
+    return entries
 
 
 def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries) -> None:
@@ -96,7 +198,7 @@ def save(folder: Path | None, cache_key: str, entries: Entries, stored: Entries)
 
 
 def save_bodies(
-    folder: Path | None, cache_key: str, changed: Entries, present: Collection[Path]
+    folder: Path | None, cache_key: str, changed: Entries, present: Collection[Path], fits: Fits
 ) -> None:
     """Store changed bodies; a bucket written again drops the sources not present."""
     if folder is None or not changed:
@@ -105,46 +207,96 @@ def save_bodies(
     for path, entry in changed.items():
         by_bucket.setdefault(_bucket(path), {})[path] = entry
     for bucket, entries in by_bucket.items():
-        kept = _bucket_entries(folder, bucket, cache_key, "bodies")
+        kept = _bucket_entries(folder, bucket, cache_key, "bodies", fits)
         kept = {path: entry for path, entry in kept.items() if path in present}
         write(folder, _file(bucket, "bodies"), (cache_key, kept | entries))
 
 
-def load_bodies(folder: Path | None, cache_key: str, wanted: Mapping[Path, str]) -> dict[Path, Any]:
+def load_bodies(
+    folder: Path | None, cache_key: str, wanted: Mapping[Path, str], fits: Fits
+) -> dict[Path, Any]:
     """The stored bodies of the sources in wanted whose digest is the one given there."""
     found: dict[Path, Any] = {}
     if folder is None:
         return found
     for bucket in sorted({_bucket(path) for path in wanted}):
-        for path, (content, body) in _bucket_entries(folder, bucket, cache_key, "bodies").items():
+        entries = _bucket_entries(folder, bucket, cache_key, "bodies", fits)
+        for path, (content, body) in entries.items():
             if wanted.get(path) == content:
                 found[path] = body
     return found
 
 
 def read(path: Path) -> Any:
-    """What write() stored at path, or None when it is missing or unreadable."""
+    """What write() stored at path, or None when it is missing, unreadable or not sealed.
+
+    A file that is there but not sealed with this user's key is not
+    unpickled but deleted; the first of a process is reported (warn_foreign).
+    """
+    try:
+        key = signing_key()
+        with path.open("rb") as handle:
+            content = handle.read()
+    except (OSError, NoKey):
+        return None
+    payload = memoryview(content)[SEAL:]
+    if not hmac.compare_digest(content[:SEAL], _seal(key, path.name, payload)):
+        warn_foreign(path)
+        with contextlib.suppress(OSError):
+            path.unlink()  # of no use; and the next build need not warn again
+        return None
     enabled = gc.isenabled()
     gc.disable()  # tens of thousands of new objects would set off many useless collections
     try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return None
     finally:
         if enabled:
             gc.enable()
 
 
+_warned: list[bool] = []  # whether this process has warned of a foreign file (see warn_foreign)
+
+
+def warn_foreign(path: Path) -> None:
+    """Warn of a cache file not written with this user's key, once a process.
+
+    Written on stderr where it is found: the build's own diagnostics are
+    about the site, reported again by a build with nothing to do and
+    counted by --strict; an ignored cache is neither. One warning, as a
+    key that changed makes every file of the cache foreign at once.
+    """
+    if _warned:
+        return
+    _warned.append(True)
+    shown = format_text(
+        warning(
+            "ignored: not written by this user's careersite "
+            "(nor is any other cache file that is ignored)",
+            SourcePos(path),
+            f"a cache written elsewhere (CI), by an older careersite or with another "
+            f"{KEY_VARIABLE} is built anew",
+        )
+    )
+    sys.stderr.write(shown + "\n")
+    sys.stderr.flush()
+
+
 def write(folder: Path, name: str, value: Any) -> None:
-    """Pickle value into folder/name atomically; nothing happens when it cannot be written."""
+    """Pickle value into folder/name atomically, sealed; nothing happens when it cannot be."""
     try:
+        key = signing_key()
+        buffer = io.BytesIO()
+        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        payload = buffer.getbuffer()
         prepare(folder)
         temporary = folder / f".{name}.{os.getpid()}"
         with temporary.open("wb") as handle:
-            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+            handle.write(_seal(key, name, payload))
+            handle.write(payload)
         temporary.replace(folder / name)
-    except OSError:
+    except (OSError, NoKey):
         pass
 
 

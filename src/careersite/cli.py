@@ -22,7 +22,7 @@ import click
 
 from . import fresh
 from .assets import layout_dirs
-from .cache import digest, dumps
+from .cache import KEY_VARIABLE, NoKey, digest, dumps, signing_key
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
 from .urls import SEARCH_BUNDLE
 from .write import (
@@ -85,7 +85,19 @@ def cache_option(command: Any) -> Any:
 def _cache_folder(source: Path, cache_dir: Path | None, no_cache: bool) -> Path | None:
     if no_cache:
         return None
-    return cache_dir if cache_dir is not None else source / ".careersite-cache"
+    return _keyed(cache_dir if cache_dir is not None else source / ".careersite-cache")
+
+
+def _keyed(folder: Path | None) -> Path | None:
+    """folder, when the key that seals the cache's files can be had; else None, with a note."""
+    if folder is None:
+        return None
+    try:
+        signing_key()
+    except NoKey as exc:
+        click.echo(f"note: building without the build cache: {exc}; set {KEY_VARIABLE}", err=True)
+        return None
+    return folder
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -365,7 +377,7 @@ def check_command(
     """Report every problem in the site without writing anything (a cache only with --cache)."""
     from .pipeline import Options, build
 
-    cache = None if no_cache else cache_dir
+    cache = None if no_cache else _keyed(cache_dir)
     result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs, cache=cache))
     _report(result.diagnostics, result.strict, output_format)
     sys.exit(1 if result.failed else 0)

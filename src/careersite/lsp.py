@@ -14,6 +14,11 @@ that has changed again since is skipped. Messages are read by a loop of
 our own (pygls's reads any Content-Length whole, and answers no malformed
 request): a message over MAX_MESSAGE is skipped, and every request that
 cannot be read gets a JSON-RPC error.
+
+Checking a site renders its layouts and reads its data: the server serves
+only sites inside the editor's workspace folders (or its root, when it names
+no folders), as the author chose them; a file opened from elsewhere gets no
+diagnostics, completion or hover.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -80,9 +86,11 @@ class CareersiteServer(LanguageServer):
         if fs_path is None or not fs_path.endswith(".md"):
             return None
         path = Path(fs_path).absolute()
+        if not self.in_workspace(path):
+            return None
         for folder in path.parents:
             if (folder / "data" / "site.yaml").is_file():
-                if not path.is_relative_to(folder / "content"):
+                if not path.is_relative_to(folder / "content") or not self.in_workspace(folder):
                     return None
                 if folder not in self.sites:
                     self.sites[folder] = SiteState(folder)
@@ -105,6 +113,31 @@ class CareersiteServer(LanguageServer):
             self.check_open(site, uri, version)
         else:
             self.check_disk(site)
+
+    def in_workspace(self, path: Path) -> bool:
+        """Whether path, its links followed, lies in a workspace folder of the editor."""
+        roots = [folder.uri for folder in self.workspace.folders.values()]
+        if not roots and self.workspace.root_uri:
+            roots = [self.workspace.root_uri]
+        real = Path(os.path.realpath(path))
+        for root in roots:
+            fs_root = to_fs_path(root)
+            if fs_root is not None and real.is_relative_to(os.path.realpath(fs_root)):
+                return True
+        return False
+
+    def leave_outside(self) -> None:
+        """Forget the sites no longer in the workspace, and take their marks away."""
+        for root, site in list(self.sites.items()):
+            if self.in_workspace(root):
+                continue
+            del self.sites[root]
+            for uri in site.published:
+                self.publish(uri, [], [])
+            for uri in self.workspace.text_documents:
+                fs_path = to_fs_path(uri)
+                if fs_path is not None and Path(fs_path).absolute().is_relative_to(root):
+                    self.publish(uri, [], [])
 
     def check_disk(self, site: SiteState) -> None:
         """Check the files as saved, like `careersite check`, and publish what it finds."""
@@ -370,6 +403,14 @@ def make_server() -> CareersiteServer:
     def files_changed(ls: CareersiteServer, params: types.DidChangeWatchedFilesParams) -> None:
         for site in list(ls.sites.values()):
             ls.check(lambda site=site: ls.check_disk(site))  # type: ignore[misc]
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(
+        ls: CareersiteServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        ls.leave_outside()
+        for uri in list(ls.workspace.text_documents):  # guides in a folder added: checked now
+            check_typed(ls, uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "])

@@ -35,6 +35,7 @@ from .sources import (
     Progress,
     Stamp,
     file_stamp,
+    fits_body,
     linked_part,
     load_one,
     load_sources,
@@ -192,7 +193,7 @@ def build(
 
     def stored_bodies(wanted: list[Path]) -> dict[Path, _Stored]:
         digests_of = {path: read[path] for path in wanted if path in read}
-        return cache.load_bodies(options.cache, cache_key, digests_of)
+        return cache.load_bodies(options.cache, cache_key, digests_of, fits_body)
 
     if reuse is not None and rewritten is not None:
         body_problems = _prepare_rewritten(site, bodies, reuse, rewritten)

@@ -89,7 +89,7 @@ def load_sources(
             todo.append(path)
     if not todo:
         return _in_order(loaded, sources, only), {}
-    stored = cache.load(cache_folder, cache_key)
+    stored = cache.load(cache_folder, cache_key, fits_loaded)
     digests = (
         {path: known.get(str(path)) or _digest(path, stamps[path]) for path in todo}
         if cache_folder
@@ -129,8 +129,31 @@ def load_sources(
             for path in misses
             if (article := loaded[path].article) is not None
         }
-        cache.save_bodies(cache_folder, cache_key, bodies, loaded)
+        cache.save_bodies(cache_folder, cache_key, bodies, loaded, fits_body)
     return _in_order(loaded, sources, only), digests
+
+
+def fits_loaded(value: object) -> bool:
+    """Whether a value from the cache's articles is a Loaded, as far as its fields go."""
+    return (
+        type(value) is Loaded
+        and (value.article is None or type(value.article) is Article)
+        and type(value.diagnostics) is tuple
+        and type(value.links) is frozenset
+        and type(value.card) is str
+        and type(value.stamp) is tuple
+    )
+
+
+def fits_body(value: object) -> bool:
+    """Whether a value from the cache's bodies is a body's HTML and links (pipeline._Stored)."""
+    return (
+        type(value) is tuple
+        and len(value) == 2
+        and type(value[0]) is bytes
+        and type(value[1]) is tuple
+        and all(type(link) is markdown.SourceLink for link in value[1])
+    )
 
 
 def _in_order(
