@@ -312,3 +312,26 @@ def test_killing_only_the_main_process_leaves_no_worker_and_the_next_build_runs(
     assert "waiting for another careersite build" not in result.stderr
     assert (output / "index.html").is_file()
     assert sorted(p.name for p in output.parent.iterdir()) == ["public"]
+
+
+def test_killing_check_while_it_reads_leaves_no_worker(large_site: Path) -> None:
+    """check (and serve, lsp) read and render with the same pools as build."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careersite", "check", "--source", str(large_site), "--no-cache"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        main = psutil.Process(process.pid)
+        wait_until(process, lambda: bool(main.children()))
+        workers = main.children(recursive=True)
+        assert workers, "check ended before it started its workers"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=GONE_WITHIN)
+        _, alive = psutil.wait_procs(workers, timeout=GONE_WITHIN)
+        assert not alive, f"workers outlived check: {[w.cmdline() for w in alive]}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -169,7 +169,7 @@ class _Turns:
             self._building += 1
             self._turn.notify_all()
 
-    def end(self, built: bool, process: subprocess.Popen[str] | None) -> None:
+    def end(self, built: bool, process: subprocess.Popen[str] | None = None) -> None:
         with self._turn:
             if process is not None:
                 self._running.discard(process)
