@@ -22,9 +22,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 GUIDES = 150  # about two seconds per build on a quiet machine, index included
@@ -204,3 +206,132 @@ def test_a_killed_build_leaves_the_old_tree_or_the_new_one_never_a_mix(
     assert snapshot(output) == trees["B"]
     assert sorted(p.name for p in output.parent.iterdir()) == ["public"]
     assert outcomes  # round 0 always runs, however slow the machine
+
+
+# Only the main process is signalled: `kill PID`, a CI step's timeout, the
+# out-of-memory killer. Its workers (the build child, the read and render
+# pools, Pagefind, rm) must end with it, and the next build must not wait for
+# a lock that a leftover worker inherited.
+
+ORPHAN_GUIDES = 1000  # a build of a few seconds: reading, rendering and indexing can be hit
+ORPHAN_SEED = 20261204
+GONE_WITHIN = 30.0  # seconds the workers of a killed build may take to end
+NEXT_BUILD_TIMEOUT = 120  # a next build that waits forever fails here instead
+
+
+@pytest.fixture(scope="module")
+def large_site(corpus_module: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("orphans")
+    return Path(corpus_module.generate(root / "site", ORPHAN_GUIDES).root)
+
+
+def in_group(group: int) -> list[int]:
+    """The processes still in the process group (the session) a build started."""
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(process.pid) == group and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process.pid)
+    return found
+
+
+def wait_until(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 300
+    while process.poll() is None and not ready() and time.monotonic() < deadline:
+        time.sleep(POLL)
+
+
+def pages_in(tree: Path) -> bool:
+    return (tree / "berufe").is_dir()
+
+
+def indexing(tree: Path) -> bool:
+    return any(tree.glob(".careersite-index-*")) or (tree / "pagefind").is_dir()
+
+
+POINTS = {
+    # where: (with the search index, what shows the build got there)
+    "reading": (True, lambda tree: tree.is_dir() and not pages_in(tree)),
+    "rendering": (False, pages_in),
+    "indexing": (True, indexing),
+}
+
+
+@pytest.mark.parametrize("point", sorted(POINTS))
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_killing_only_the_main_process_leaves_no_worker_and_the_next_build_runs(
+    large_site: Path, tmp_path: Path, point: str, sent: signal.Signals
+) -> None:
+    with_search, reached = POINTS[point]
+    output = tmp_path / "deploy" / "public"
+    options = ["--cache", str(tmp_path / "cache"), *([] if with_search else ["--no-search"])]
+    rng = random.Random(f"{ORPHAN_SEED}-{point}-{sent.name}")
+    said = tmp_path / "stderr"  # a file: a pipe would stay open as long as any worker lives
+    with said.open("wb") as stderr:
+        process = subprocess.Popen(
+            [*command(large_site, output), *options],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+    try:
+        wait_until(process, lambda: reached(staging_of(output)))
+        time.sleep(rng.uniform(0, 0.3))
+        assert process.poll() is None, "the build ended before it could be killed"
+        workers = psutil.Process(process.pid).children(recursive=True)
+        assert workers, "the build had started no worker yet"
+        os.kill(process.pid, sent)  # the main process only, as `kill PID` does
+        process.wait(timeout=GONE_WITHIN)
+        _, alive = psutil.wait_procs(workers, timeout=GONE_WITHIN)
+        assert not alive, f"workers outlived the build: {[w.cmdline() for w in alive]}"
+        deadline = time.monotonic() + GONE_WITHIN
+        while in_group(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not in_group(process.pid), "a process of the killed build remains"
+        if sent == signal.SIGTERM:  # ended as after Ctrl-C: tidy, and said so by its status
+            assert process.returncode == 128 + signal.SIGTERM
+            assert "Traceback" not in said.read_text(encoding="utf-8")
+            assert not staging_of(output).exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # what a failure left: not for the next test
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    # The next build neither waits for the killed one nor fails.
+    try:
+        result = subprocess.run(
+            [*command(large_site, output), *options],
+            capture_output=True,
+            text=True,
+            timeout=NEXT_BUILD_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"the next build hung: {exc.stderr!r}")
+    assert result.returncode == 0, result.stderr
+    assert "waiting for another careersite build" not in result.stderr
+    assert (output / "index.html").is_file()
+    assert sorted(p.name for p in output.parent.iterdir()) == ["public"]
+
+
+def test_killing_check_while_it_reads_leaves_no_worker(large_site: Path) -> None:
+    """check (and serve, lsp) read and render with the same pools as build."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "careersite", "check", "--source", str(large_site), "--no-cache"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        main = psutil.Process(process.pid)
+        wait_until(process, lambda: bool(main.children()))
+        workers = main.children(recursive=True)
+        assert workers, "check ended before it started its workers"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=GONE_WITHIN)
+        _, alive = psutil.wait_procs(workers, timeout=GONE_WITHIN)
+        assert not alive, f"workers outlived check: {[w.cmdline() for w in alive]}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
-import multiprocessing
 import os
 import pickle
 import re
@@ -14,13 +13,12 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
 
-from . import fresh
+from . import children, fresh
 from .assets import layout_dirs
 from .cache import KEY_VARIABLE, NoKey, digest, dumps, signing_key
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
@@ -158,6 +156,8 @@ def build_command(
         if not quiet:
             click.echo(f"waiting for another careersite build of {output} to finish", err=True)
 
+    # SIGTERM to this process alone (kill PID, a CI step's timeout) cleans up as Ctrl-C does.
+    ctx.with_resource(children.terminate_as_interrupt())
     # Until this command ends: from judging the output to noting what it holds.
     ctx.with_resource(one_build_at_a_time(output, cache, waiting))
     settings = (base_url, drafts, no_search)  # the options that shape the output
@@ -326,7 +326,7 @@ def _apart(task: Callable[[], T]) -> T:
         return task()
     _task = task
     try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with children.pool(1) as pool:
             return cast(T, pickle.loads(pool.submit(_run_task).result()))
     finally:
         _task = None

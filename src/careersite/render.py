@@ -13,12 +13,11 @@ into the staging tree itself.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +26,7 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import children
 from .deps import is_stale
 from .diagnostics import Diagnostic, SourcePos, error
 from .sources import PARALLEL_FROM, Progress, report, workers
@@ -251,8 +251,7 @@ def spread(
         total += len(results)
         progress(stage, total, len(items))
 
-    context = multiprocessing.get_context("fork")  # the workers inherit what run needs
-    with ProcessPoolExecutor(count - 1, mp_context=context) as pool:
+    with children.pool(count - 1) as pool:  # forked: the workers inherit what run needs
         running: dict[Future[list[R]], int] = {}
         while front < back or running:
             for future in [future for future in running if future.done()]:

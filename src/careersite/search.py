@@ -14,6 +14,7 @@ bundles whose pages changed and links the others from the previous output.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
+from . import children
 from .urls import SEARCH_BUNDLE
 from .write import link_or_copy
 
@@ -92,8 +94,16 @@ def index(
             todo.append(name)
     # Two runs at a time keep two cores busy: one reads pages while one builds.
     turns = _Turns(max(1, min(jobs or os.cpu_count() or 1, 2)))
+
+    def run(name: str) -> bool:
+        return _run_pagefind(site_dir, named[name], root / name, turns)
+
     with ThreadPoolExecutor(turns.runs) as pool:
-        made = pool.map(lambda name: _run_pagefind(site_dir, named[name], root / name, turns), todo)
+        try:
+            made = list(pool.map(run, todo))
+        except BaseException:  # a run failed, or this build is stopped: end the others now
+            turns.stop()
+            raise
         empty = {name for name, done in zip(todo, made, strict=True) if not done}
     root.mkdir(exist_ok=True)
     listing = {"bundles": [name for name in named if name not in empty]}
@@ -108,6 +118,7 @@ class _Turns:
     of its memory (about 290 MB). Two runs that build at once need twice
     that. So one run builds while the next reads; a run that is done reading
     while another still builds is paused (SIGSTOP) until that one ends.
+    Once stopped, the runs are killed and no other starts.
     """
 
     def __init__(self, runs: int) -> None:
@@ -115,12 +126,33 @@ class _Turns:
         self._turn = threading.Condition()
         self._reading = 0
         self._building = 0
+        self._running: set[subprocess.Popen[str]] = set()
+        self._stopped = False
 
     def start(self) -> None:
         """Wait until this run may read its pages."""
         with self._turn:
-            self._turn.wait_for(lambda: self._reading == 0 and self._building < self.runs)
+            self._turn.wait_for(
+                lambda: self._stopped or (self._reading == 0 and self._building < self.runs)
+            )
+            if self._stopped:
+                raise SearchIndexError("the search index was stopped")
             self._reading += 1
+
+    def started(self, process: subprocess.Popen[str]) -> None:
+        with self._turn:
+            self._running.add(process)
+            if self._stopped:
+                process.kill()
+
+    def stop(self) -> None:
+        """Kill the runs under way; start no other."""
+        with self._turn:
+            self._stopped = True
+            for process in self._running:
+                with contextlib.suppress(OSError):
+                    process.kill()
+            self._turn.notify_all()
 
     def build(self, process: subprocess.Popen[str]) -> None:
         """This run has read its pages: wait (paused) until it may build."""
@@ -129,7 +161,7 @@ class _Turns:
             if paused:
                 process.send_signal(signal.SIGSTOP)
             try:
-                self._turn.wait_for(lambda: self._building == 0)
+                self._turn.wait_for(lambda: self._building == 0 or self._stopped)
             finally:
                 if paused:
                     process.send_signal(signal.SIGCONT)
@@ -137,8 +169,10 @@ class _Turns:
             self._building += 1
             self._turn.notify_all()
 
-    def end(self, built: bool) -> None:
+    def end(self, built: bool, process: subprocess.Popen[str] | None = None) -> None:
         with self._turn:
+            if process is not None:
+                self._running.discard(process)
             if built:
                 self._building -= 1
             else:
@@ -195,16 +229,18 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turn
     said: list[str] = []
     built = False
     late = threading.Event()
+    process: subprocess.Popen[str] | None = None
     turns.start()
     try:
         with subprocess.Popen(
-            command,
+            children.command(command),  # ends with this process, even when it is killed
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             encoding="utf-8",
             errors="replace",
             env={**os.environ, "RUST_BACKTRACE": "0"},  # a panic's message, not its frames
         ) as process:
+            turns.started(process)
 
             def stop() -> None:
                 late.set()
@@ -225,7 +261,7 @@ def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turn
     except OSError as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
     finally:
-        turns.end(built)
+        turns.end(built, process)
         shutil.rmtree(farm, ignore_errors=True)
     if late.is_set():
         raise SearchIndexError(f"could not run Pagefind: it took longer than {TIMEOUT} s")

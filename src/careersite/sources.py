@@ -9,11 +9,9 @@ rest is parsed, in worker processes when there are many.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache as memoize
 from functools import partial
@@ -21,7 +19,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import cache, markdown
+from . import cache, children, markdown
 from .article import Article, load_article
 from .config import Config
 from .diagnostics import Diagnostic
@@ -106,8 +104,7 @@ def load_sources(
     load = partial(load_one, config)
     if count > 1:
         chunk = max(1, len(misses) // (count * 8))
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(count, mp_context=context) as pool:
+        with children.pool(count) as pool:
             results = []
             for result in pool.map(load, misses, chunksize=chunk):
                 results.append(result)

@@ -24,6 +24,7 @@ import subprocess
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from . import children
 from .cache import digest, prepare
 
 MARKER = ".careersite-output"
@@ -80,7 +81,8 @@ def one_build_at_a_time(
     the cache's spare tree: the output could end up with files missing. So a
     build waits for the other, as cargo does. The locks are flock(2) on the
     folder that holds the output and on the cache folder: they leave nothing
-    behind, and a killed build lets go of them. (Not on Windows.)
+    behind, and a killed build lets go of them: its workers do not keep them
+    (children.private) and die with it. (Not on Windows.)
     """
     beside = output.resolve().parent
     folders = {beside} if cache is None else {beside, cache.resolve()}
@@ -90,7 +92,7 @@ def one_build_at_a_time(
             handle = _open_folder(folder, is_cache=folder != beside)
             if handle is None:
                 continue
-            held.callback(os.close, handle)
+            held.callback(children.close, handle)
             if not _lock(handle, wait=False):
                 if not told:
                     waiting()
@@ -108,7 +110,7 @@ def _open_folder(folder: Path, is_cache: bool) -> int | None:
             prepare(folder)
         else:
             folder.mkdir(parents=True, exist_ok=True)
-        return os.open(folder, os.O_RDONLY)
+        return children.private(os.open(folder, os.O_RDONLY))
     except OSError:
         return None
 
@@ -281,15 +283,18 @@ def _remove_while(tree: Path | None, meanwhile: Callable[[], None] | None) -> No
     the interpreter while meanwhile() wants it too. So where there is an `rm`,
     the tree is renamed to a name no build uses and a child process deletes
     it at the same time (at 10,000 pages each takes about a quarter of a
-    second). A child left behind by a killed build only deletes that trash;
-    recover() clears what it left.
+    second). Like every child, it dies with this process (children.command):
+    it only deletes that trash, and recover() clears what it left.
     """
     rm = shutil.which("rm") if os.name == "posix" else None
     remover = None
     if tree is not None and rm is not None:
         trash = tree.with_name(f"{tree.name}.{os.getpid()}{_TRASH}")
         tree.rename(trash)
-        tree, remover = trash, subprocess.Popen([rm, "-rf", "--", os.fspath(trash)])
+        tree, remover = (
+            trash,
+            subprocess.Popen(children.command([rm, "-rf", "--", os.fspath(trash)])),
+        )
     try:
         if meanwhile is not None:
             meanwhile()
