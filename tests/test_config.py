@@ -293,3 +293,53 @@ def test_suggest_a_city(load) -> None:
     config, _ = load()
     assert config.cities.suggest("Bremn") == "Bremen"
     assert config.cities.suggest("Monchengladbach") == "Mönchengladbach"
+
+
+# url_words: the first folder of each list's pages ------------------------------------
+
+WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
+
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        (
+            "  cities: suche\n",
+            "data/site.yaml:3:11: error: 'url_words.cities' cannot be 'suche': "
+            "careersite writes its own files there" + WORDS_HINT,
+        ),
+        (
+            "  roles: pagefind\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' cannot be 'pagefind': "
+            "careersite writes its own files there" + WORDS_HINT,
+        ),
+        (
+            "  roles: static\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' cannot be 'static': "
+            "careersite writes its own files there" + WORDS_HINT,
+        ),
+        (
+            "  cities: berufe\n",
+            "data/site.yaml:3:11: error: 'url_words.cities' is 'berufe', "
+            "the word of 'url_words.roles'\n  hint: roles and cities need a word each",
+        ),
+        (
+            "  roles: staedte\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' is 'staedte', "
+            "the word of 'url_words.cities'\n  hint: roles and cities need a word each",
+        ),
+        (
+            "  roles: jobs\n  cities: jobs\n",
+            "data/site.yaml:4:11: error: 'url_words.cities' is 'jobs', "
+            "the word of 'url_words.roles'\n  hint: roles and cities need a word each",
+        ),
+        (
+            f"  roles: {'a' * 256}\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' is 256 bytes long: "
+            "a file name can have at most 255",
+        ),
+    ],
+)
+def test_url_words_that_meet_another_folder_are_errors(load, words: str, shown: str) -> None:
+    _, diagnostics = load({"data/site.yaml": f"title: T\nurl_words:\n{words}"})
+    assert diagnostics == [shown]

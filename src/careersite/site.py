@@ -16,14 +16,7 @@ from pathlib import Path
 from .article import Article
 from .config import City, Config, Role
 from .diagnostics import Diagnostic, SourcePos, error
-from .urls import (
-    SEARCH_BUNDLE,
-    SEARCH_PATH,
-    SPECIAL_FILES,
-    STATIC_DIR,
-    alias_site_path,
-    slug,
-)
+from .urls import RESERVED, alias_site_path, slug
 
 # A role in 250 cities would list 249 others on every guide: 2.5 million links
 # at 10,000 guides. Each guide shows the cities that follow it alphabetically
@@ -228,10 +221,6 @@ def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnos
                 )
             )
     return problems
-
-
-# First URL segments that careersite's own files use.
-RESERVED = frozenset({STATIC_DIR, SEARCH_BUNDLE, SEARCH_PATH.strip("/"), *SPECIAL_FILES})
 
 
 def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:

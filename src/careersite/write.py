@@ -25,8 +25,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .cache import digest, prepare
+from .urls import MARKER as MARKER
 
-MARKER = ".careersite-output"
 MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
 
 
