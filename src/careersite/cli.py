@@ -29,6 +29,7 @@ from .write import (
     MARKER,
     SPARE,
     OutputError,
+    cache_refusal,
     discard,
     one_build_at_a_time,
     recover,
@@ -136,11 +137,13 @@ def build_command(
     ctx.call_on_close(gc.enable)  # for callers in the same process (tests)
     if ctx.get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
         output = source / output  # the default public/ lives in the site folder
+    cache = _cache_folder(source, cache_dir, no_cache)
     reason = refusal(output, source)
+    if reason is None and cache is not None:
+        reason = cache_refusal(cache, source, output)
     if reason:  # before building: a build that cannot be written must not touch anything
         click.echo(f"error: {reason}", err=True)
         sys.exit(1)
-    cache = _cache_folder(source, cache_dir, no_cache)
 
     def waiting() -> None:
         if not quiet:
@@ -366,6 +369,11 @@ def check_command(
     from .pipeline import Options, build
 
     cache = None if no_cache else cache_dir
+    # The output a build writes by default: a cache there would stop that build.
+    reason = cache_refusal(cache, source, source / "public") if cache is not None else None
+    if reason:
+        click.echo(f"error: {reason}", err=True)
+        sys.exit(1)
     result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs, cache=cache))
     _report(result.diagnostics, result.strict, output_format)
     sys.exit(1 if result.failed else 0)

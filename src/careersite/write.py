@@ -56,6 +56,27 @@ def refusal(output: Path, source: Path) -> str | None:
     return None
 
 
+def cache_refusal(cache: Path, source: Path, output: Path) -> str | None:
+    """Why careersite must not keep its build cache in cache, or None when it may.
+
+    The cache folder gets a .gitignore of '*' (git would stop seeing new
+    sources), its spare tree is deleted at will, and the output is replaced
+    on every build: the cache shares a folder with neither.
+    """
+    where, src, out = cache.resolve(), source.resolve(), output.resolve()
+    why = None
+    if src.is_relative_to(where):
+        why = "it holds the site's sources"
+    for part in ("content", "data", "layouts"):
+        if why is None and where.is_relative_to(src / part):
+            why = f"it is inside the site's {part}/ folder"
+    if why is None and where.is_relative_to(out):
+        why = f"it is inside the output {output}"
+    if why is None and out.is_relative_to(where):
+        why = f"it holds the output {output}"
+    return None if why is None else f"refusing to use {cache} as the build cache: {why}"
+
+
 def _staging(out: Path) -> Path:
     return out.with_name(f".{out.name}.careersite-new")
 
