@@ -127,7 +127,12 @@ def test_alias_problem(alias: str, problem: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("alias", "site_path"),
-    [("/alt/seite/", "alt/seite/"), ("/alt/seite", "alt/seite/"), ("/x", "x/")],
+    [
+        ("/alt/seite/", "alt/seite/"),
+        ("/alt/seite", "alt/seite/"),
+        ("/x", "x/"),
+        ("/alt//seite//", "alt/seite/"),
+    ],
 )
 def test_alias_site_path(alias: str, site_path: str) -> None:
     assert alias_site_path(alias) == site_path

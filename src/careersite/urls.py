@@ -118,8 +118,11 @@ def alias_problem(alias: str) -> str | None:
 
 
 def alias_site_path(alias: str) -> str:
-    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'; '/' is home."""
-    inner = alias.strip("/")
+    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'; '/' is home.
+
+    Empty segments are dropped, as the file system drops them ('/alt//seite/').
+    """
+    inner = "/".join(part for part in alias.split("/") if part)
     return inner + "/" if inner else ""
 
 
