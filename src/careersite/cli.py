@@ -184,19 +184,24 @@ def build_command(
     # The tree the last build swapped out, kept as the spare: the output as it
     # was before that build, mostly the same files. Taken only when this build
     # takes files from the output and they are the very ones (inodes) noted.
-    present: frozenset[str] = frozenset()
+    present: dict[str, int] = {}  # its files, with their inodes: the output's
     if cache is not None:
         same_inodes = matching is record and previous is not None
         last = matching.spare if matching is not None and same_inodes else None
         if matching is None or last is None:
             take_spare(staged, cache / SPARE, None, ())  # deletes it
         elif take_spare(staged, cache / SPARE, last.token, last.stale):
-            present = last.present(matching.files)
+            present = {name: matching.files[name][2] for name in last.present(matching.files)}
 
     def build_here() -> BuildResult:
         try:
             built = build(
-                options, progress=display, previous=previous, digests=digests, into=staged
+                options,
+                progress=display,
+                previous=previous,
+                digests=digests,
+                into=staged,
+                replaceable=present,
             )
         finally:
             display.done()
