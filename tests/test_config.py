@@ -341,5 +341,6 @@ WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
     ],
 )
 def test_url_words_that_meet_another_folder_are_errors(load, words: str, shown: str) -> None:
-    _, diagnostics = load({"data/site.yaml": f"title: T\nurl_words:\n{words}"})
+    config, diagnostics = load({"data/site.yaml": f"title: T\nurl_words:\n{words}"})
     assert diagnostics == [shown]
+    assert config is None  # no page is written where another one or nothing can be

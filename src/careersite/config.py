@@ -121,7 +121,9 @@ def load_config(
             )
         )
         return None, diagnostics
-    diagnostics += _check_url_words(site.url_words.roles, site.url_words.cities, site_doc)
+    words = _check_url_words(site.url_words.roles, site.url_words.cities, site_doc)
+    if words:  # pages would be written where others are, or could not be
+        return None, diagnostics + words
     role_entries = tuple(
         Role(m.name, m.slug or slug(m.name), tuple(m.aliases), m.summary, related=tuple(m.related))
         for m in roles
