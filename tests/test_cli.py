@@ -229,3 +229,26 @@ def test_an_output_inside_the_cache_is_refused(
     assert result.stderr == (f"error: refusing to use {shown} as the build cache: {why} {output}\n")
     assert result.returncode == 1
     assert every_path(tmp_path) == before
+
+
+def test_a_static_file_whose_name_grows_too_long_is_an_error_at_the_file(
+    site_factory, cli, tmp_path: Path
+) -> None:
+    # 250 bytes on disk; with its fingerprint 261 in the output: "File name too long".
+    name = "a" * 246 + ".css"
+    site_factory(
+        {
+            "content/kundendienstleiter/bremen.md": guide(),
+            f"layouts/static/{name}": "body { color: black; }\n",
+        }
+    )
+
+    result = cli("build", "--source", "site", "--no-cache", cwd=tmp_path)
+
+    assert result.stderr == (
+        f"site/layouts/static/{name}: error: its name in the output, with a fingerprint, "
+        "is 261 bytes long: a file name can have at most 255\n"
+        "  hint: the fingerprint adds 11 bytes: shorten the name\n"
+    )
+    assert result.returncode == 1
+    assert not (tmp_path / "site" / "public").exists()

@@ -344,3 +344,26 @@ def test_url_words_that_meet_another_folder_are_errors(load, words: str, shown: 
     config, diagnostics = load({"data/site.yaml": f"title: T\nurl_words:\n{words}"})
     assert diagnostics == [shown]
     assert config is None  # no page is written where another one or nothing can be
+
+
+@pytest.mark.parametrize(
+    ("entries", "shown"),
+    [
+        (
+            f"- name: Bremen\n- name: {'Ö' * 150}\n",  # slug oe... of 300 bytes
+            f"data/{{}}.yaml:2:3: error: '{'Ö' * 150}' makes a URL segment that is 300 bytes "
+            "long: a file name can have at most 255\n  hint: give it a shorter 'slug'",
+        ),
+        (
+            f"- name: Bremen\n  slug: {'b' * 256}\n",
+            "data/{}.yaml:1:3: error: 'Bremen' makes a URL segment that is 256 bytes "
+            "long: a file name can have at most 255\n  hint: give it a shorter 'slug'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("kind", ["roles", "cities"])
+def test_a_role_or_city_too_long_for_a_file_name_is_an_error_at_its_entry(
+    load, entries: str, shown: str, kind: str
+) -> None:
+    _, diagnostics = load({f"data/{kind}.yaml": entries})
+    assert diagnostics == [shown.format(kind)]

@@ -206,8 +206,8 @@ def build_command(
         finally:
             display.done()
         # What the build lends a next one in the same process (the whole site)
-        # is of no use here.
-        return dataclasses.replace(built, reuse=None)
+        # is of no use here; nor are the pages of a failed build.
+        return dataclasses.replace(built, reuse=None, files={} if built.failed else built.files)
 
     try:
         # Pagefind's runs after the build are its peak of memory: a build that

@@ -232,6 +232,14 @@ def _check_names(entries: Sequence[Entry], doc: YamlDoc | None, path: Path) -> l
                 clashes.setdefault(owner[key], text)
             else:
                 owner[key] = index
+        if (reason := too_long(entry.slug)) is not None:
+            problems.append(
+                error(
+                    f"'{entry.name}' makes a URL segment that {reason}",
+                    pos,
+                    "give it a shorter 'slug'",
+                )
+            )
         for other, text in clashes.items():
             first = doc.pos((other,)) if doc else None
             seen = f" (line {first.line})" if first else ""

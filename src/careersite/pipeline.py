@@ -177,6 +177,7 @@ def build(
     env = _environment(reuse, dirs, layout_stamps)
     inputs = _inputs(loaded, read, dirs) if options.cache else None
     assets = collect([d / "static" for d in dirs])
+    diagnostics += assets.problems
     linker = Linker.for_base_url(config.base_url)
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
     bodies = _Bodies(targets, linker.href)  # filled below
@@ -211,6 +212,10 @@ def build(
     kept: set[str] = set()
     written: dict[str, str] = {}
     lent = reuse.files if reuse is not None else {}
+    # A build that has failed already renders only to find more problems, and
+    # writes nothing: its pages may meet (two guides with one URL, say).
+    if has_failures(diagnostics, options.strict):
+        into = None
     output = Output(files, kept, written, into, replaceable=replaceable or {})
     rendered = render_pages(
         pages, env, site_view, stale, lent, earlier, output, progress, options.jobs

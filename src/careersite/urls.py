@@ -114,6 +114,9 @@ def alias_problem(alias: str) -> str | None:
         return "must not contain '.' or '..' segments"
     if parts.query or parts.fragment:
         return "must not have a query or fragment"
+    for segment in alias.split("/"):  # each is a folder's name, as written
+        if (reason := too_long(segment)) is not None:
+            return f"has a segment that {reason}"
     return None
 
 
