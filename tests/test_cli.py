@@ -252,3 +252,28 @@ def test_a_static_file_whose_name_grows_too_long_is_an_error_at_the_file(
     )
     assert result.returncode == 1
     assert not (tmp_path / "site" / "public").exists()
+
+
+@pytest.mark.parametrize(
+    "alias", ["/index.html", "/berufe/kundendienstleiter/potsdam/index.html", "/.careersite-output"]
+)
+def test_an_alias_onto_a_file_of_the_output_fails_and_leaves_the_output_whole(
+    site_factory, cli, alias: str
+) -> None:
+    # With --no-search the home page became a folder holding the redirect, the
+    # guide in Potsdam was replaced, the redirect lost to the marker: all with exit 0.
+    potsdam = guide(title="Kundendienstleiter in Potsdam", city="Potsdam")
+    site = site_factory({"content/kundendienstleiter/potsdam.md": potsdam})
+    assert cli("build", "--source", site, "--no-search").returncode == 0
+    before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    (site / "content/kundendienstleiter/bremen.md").write_text(
+        guide(extra=f"aliases: ['{alias}']\n"), encoding="utf-8"
+    )
+
+    result = cli("build", "--source", site, "--no-search")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"{site}/content/kundendienstleiter/bremen.md:9:11: error: alias '{alias}' "
+    ), result.stderr
+    assert {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()} == before

@@ -7,16 +7,34 @@ for every file. A guide open in the editor is checked as typed, against the
 rest of the site as on disk (pipeline.check_text), so a problem shows while
 the author writes, with the same message the build prints. Completion and
 hover inside front matter come from editor.py.
+
+Checks run in a thread of their own, one at a time, so completion and hover
+answer while a big site or a long guide is checked; a check of a buffer
+that has changed again since is skipped. Messages are read by a loop of
+our own (pygls's reads any Content-Length whole, and answers no malformed
+request): a message over MAX_MESSAGE is skipped, and every request that
+cannot be read gets a JSON-RPC error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+import logging
 import re
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+from cattrs.errors import ClassValidationError
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
@@ -29,6 +47,10 @@ from .diagnostics import Diagnostic, SourcePos
 from .pipeline import Options, Reuse, build, check_text
 
 _TOKEN = re.compile(r"[^\s:,\[\]{}]+")
+MAX_MESSAGE = 64 * 2**20  # bytes; a guide is rarely over 100 KiB
+MAX_HEADER = 4096  # bytes of one header line
+PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS = -32700, -32600, -32602
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,12 +62,17 @@ class SiteState:
     config: Config | None = None
     on_disk: dict[Path, list[Diagnostic]] = field(default_factory=dict)
     published: set[str] = field(default_factory=set)  # URIs with disk diagnostics shown
+    checked: bool = False  # the files on disk have been checked once
 
 
 class CareersiteServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("careersite", release())
-        self.sites: dict[Path, SiteState] = {}
+        self.sites: dict[Path, SiteState] = {}  # read and written in the loop only
+        # One thread for checks: they share each site's Reuse, and a build
+        # forks no worker from it (jobs=1 below).
+        self.checks = ThreadPoolExecutor(1, thread_name_prefix="careersite-check")
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def site_of(self, uri: str) -> tuple[SiteState, Path] | None:
         """The site a document belongs to and its path, when it is a source in content/."""
@@ -59,9 +86,25 @@ class CareersiteServer(LanguageServer):
                     return None
                 if folder not in self.sites:
                     self.sites[folder] = SiteState(folder)
-                    self.check_disk(self.sites[folder])
                 return self.sites[folder], path
         return None
+
+    def check(self, job: Callable[[], None]) -> None:
+        """Run a check beside the loop, after those asked for before it."""
+
+        def report(done: Future[None]) -> None:
+            problem = done.exception()
+            if problem is not None:
+                logger.error("check failed", exc_info=problem)
+
+        self.checks.submit(job).add_done_callback(report)
+
+    def check_site(self, site: SiteState, uri: str, version: int | None) -> None:
+        """Check a guide open in the editor as held, and the files on disk the first time."""
+        if site.checked:
+            self.check_open(site, uri, version)
+        else:
+            self.check_disk(site)
 
     def check_disk(self, site: SiteState) -> None:
         """Check the files as saved, like `careersite check`, and publish what it finds."""
@@ -71,47 +114,157 @@ class CareersiteServer(LanguageServer):
         result = build(options, site.reuse)
         site.reuse = result.reuse
         site.config = result.reuse.config if result.reuse else load_config(site.root)[0]
-        site.on_disk = {}
+        on_disk: dict[Path, list[Diagnostic]] = {}
         for diagnostic in result.diagnostics:
             if diagnostic.pos is not None:
                 path = diagnostic.pos.path
                 path = path if path.is_absolute() else site.root / path
-                site.on_disk.setdefault(path, []).append(diagnostic)
+                on_disk.setdefault(path, []).append(diagnostic)
+        site.on_disk = on_disk
+        site.checked = True
+        open_documents = dict(self.workspace.text_documents)
         shown = set()
         for path, found in site.on_disk.items():
             uri = from_fs_path(str(path))
-            if uri is not None and uri not in self.workspace.text_documents:
+            if uri is not None and uri not in open_documents:
                 self.publish(uri, found, _file_lines(path))
                 shown.add(uri)
         for uri in site.published - shown:
-            if uri not in self.workspace.text_documents:
+            if uri not in open_documents:
                 self.publish(uri, [], [])
         site.published = shown
-        for uri in list(self.workspace.text_documents):
-            open_in = self.site_of(uri)
-            if open_in is not None and open_in[0] is site:
-                self.check_open(uri)
+        for uri, document in open_documents.items():
+            path = Path(document.path).absolute()
+            if path.is_relative_to(site.root / "content") and path.suffix == ".md":
+                self.check_open(site, uri, document.version)
 
-    def check_open(self, uri: str) -> None:
-        """Check a guide as the editor holds it."""
-        seen = len(self.sites)
-        found = self.site_of(uri)
-        if found is None or len(self.sites) > seen:
-            return  # a site met just now: check_disk has checked its open guides
-        site, path = found
-        document = self.workspace.get_text_document(uri)
+    def check_open(self, site: SiteState, uri: str, version: int | None) -> None:
+        """Check a guide as the editor holds it, unless it changed since (version)."""
+        document = self.workspace.text_documents.get(uri)
+        if document is None or document.version != version:
+            return  # closed, or changed again: that change has its own check
+        text = document.source
+        path = Path(document.path).absolute()
         if site.reuse is None:  # the data is broken: the disk check says where
             problems = site.on_disk.get(path, [])
         else:
-            problems = check_text(site.reuse, path, document.source)
-        self.publish(uri, problems, _lines(document))
+            problems = check_text(site.reuse, path, text)
+        self.publish(uri, problems, _text_lines(text))
 
     def publish(self, uri: str, problems: list[Diagnostic], lines: list[str]) -> None:
+        """Send a file's diagnostics, from the loop (checks run beside it)."""
         codec = self.workspace.position_codec
         diagnostics = [_lsp_diagnostic(problem, lines, codec) for problem in problems]
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
-        )
+        params = types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+        if self.loop is None:
+            self.text_document_publish_diagnostics(params)
+        else:
+            self.loop.call_soon_threadsafe(self.text_document_publish_diagnostics, params)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdin and stdout, reading messages with read_messages."""
+        self._stop_event = stop = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self.read_messages(stdin or sys.stdin.buffer, stop))
+        except BrokenPipeError:
+            logger.error("the editor closed the connection")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+            self.checks.shutdown(wait=False, cancel_futures=True)
+
+    async def read_messages(self, stdin: BinaryIO, stop: threading.Event) -> None:
+        """Read one message after another: headers, then a body of Content-Length bytes."""
+        self.loop = asyncio.get_running_loop()
+        # A thread of its own: the stream is read while checks run.
+        with ThreadPoolExecutor(1, thread_name_prefix="careersite-read") as reading:
+
+            async def read(size: int, line: bool = False) -> bytes:
+                call = stdin.readline if line else stdin.read
+                return await self.loop.run_in_executor(reading, call, size)  # type: ignore[union-attr]
+
+            while not stop.is_set():
+                length: int | None = None
+                while True:
+                    header = await read(MAX_HEADER, line=True)
+                    if not header:
+                        return
+                    if not header.strip():
+                        break
+                    name, _, value = header.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value) if value.strip().isdigit() else None
+                if length is None:
+                    self.refuse(None, INVALID_REQUEST, "a message without a valid Content-Length")
+                    continue
+                if length > MAX_MESSAGE:
+                    self.refuse(
+                        None,
+                        INVALID_REQUEST,
+                        f"a message of {length} bytes, over the limit of {MAX_MESSAGE}: skipped",
+                    )
+                    while length > 0:  # skipped as it comes, never held whole
+                        chunk = await read(min(length, 2**20))
+                        if not chunk:
+                            return
+                        length -= len(chunk)
+                    continue
+                body = await read(length)
+                if len(body) < length:
+                    return
+                self.receive(body)
+
+    def receive(self, body: bytes) -> None:
+        """Hand a message to pygls, or answer with the JSON-RPC error that says what is wrong."""
+        try:
+            data = json.loads(body)
+        except ValueError:  # not UTF-8 either
+            self.refuse(None, PARSE_ERROR, "a message that is not JSON")
+            return
+        if not isinstance(data, dict) or data.get("jsonrpc") != "2.0":
+            self.refuse(None, INVALID_REQUEST, "a message that is not a JSON-RPC 2.0 object")
+            return
+        msg_id = data.get("id")
+        if "id" in data and (isinstance(msg_id, bool) or not isinstance(msg_id, (int, str))):
+            self.refuse(None, INVALID_REQUEST, "a request id must be a number or a string")
+            return
+        if "method" in data and not isinstance(data["method"], str):
+            self.refuse(msg_id, INVALID_REQUEST, "a method must be a string")
+            return
+        try:
+            message = self.protocol.structure_message(data)
+        except JsonRpcException as exc:
+            if "method" in data and "id" in data:  # a notification is never answered
+                self.refuse(msg_id, INVALID_PARAMS, f"invalid params: {_why(exc)}")
+            return
+        self.protocol.handle_message(message)
+
+    def refuse(self, msg_id: int | str | None, code: int, message: str) -> None:
+        """Answer a message with a JSON-RPC error (id null when it has none that can be read)."""
+        logger.warning("refused %s: %s", msg_id, message)
+        error = {"code": code, "message": message}
+        self.protocol._send_data({"jsonrpc": "2.0", "id": msg_id, "error": error})
+
+
+def _why(exc: BaseException) -> str:
+    """The first reason at the bottom of a cattrs validation error, e.g. the negative line."""
+    cause = exc.__cause__
+    while isinstance(cause, ClassValidationError) and cause.exceptions:
+        cause = cause.exceptions[0]
+    if cause is None:
+        return str(exc)
+    # cattrs notes where: "Structuring class Position @ attribute line".
+    where = [note for note in getattr(cause, "__notes__", ()) if " @ attribute " in note]
+    if where and not str(cause).startswith(f"{where[-1].split()[2]}."):
+        kind, _, name = where[-1].removeprefix("Structuring class ").partition(" @ attribute ")
+        return f"{kind}.{name}: {cause}"
+    return str(cause)
+
+
+def _text_lines(text: str) -> list[str]:
+    return [line.rstrip("\r") for line in text.split("\n")]
 
 
 def _lines(document: TextDocument) -> list[str]:
@@ -185,19 +338,26 @@ def make_server() -> CareersiteServer:
                 )
             )
 
+    def check_typed(ls: CareersiteServer, uri: str) -> None:
+        found = ls.site_of(uri)
+        if found is not None:
+            site, version = found[0], ls.workspace.get_text_document(uri).version
+            ls.check(lambda: ls.check_site(site, uri, version))
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: CareersiteServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.check_open(params.text_document.uri)
+        check_typed(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CareersiteServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.check_open(params.text_document.uri)
+        check_typed(ls, params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: CareersiteServer, params: types.DidSaveTextDocumentParams) -> None:
         found = ls.site_of(params.text_document.uri)
         if found is not None:
-            ls.check_disk(found[0])
+            site = found[0]
+            ls.check(lambda: ls.check_disk(site))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CareersiteServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -209,7 +369,7 @@ def make_server() -> CareersiteServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def files_changed(ls: CareersiteServer, params: types.DidChangeWatchedFilesParams) -> None:
         for site in list(ls.sites.values()):
-            ls.check_disk(site)
+            ls.check(lambda site=site: ls.check_disk(site))  # type: ignore[misc]
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "])
