@@ -20,6 +20,7 @@ import errno
 import glob
 import os
 import shutil
+import stat
 import subprocess
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -247,10 +248,11 @@ def write_output(
     staged is a tree from stage() that already holds the files named in
     written, written as they were rendered; the rest go in beside them.
     present names the files staged holds that are output's own (a spare from
-    take_spare), with their inodes: kept ones stay, the others go. finish(staged_tree) runs
-    before the swap (the search index); meanwhile() runs once the new tree is
-    in place, while the previous one is deleted, or kept as the spare (a
-    folder and a token for take_spare) when spare is given.
+    take_spare), with their inodes: kept ones stay, the others go.
+    finish(staged_tree) runs before the swap (the search index); meanwhile()
+    runs once the new tree is in place, while the previous one is deleted,
+    or kept as the spare (a folder and a token for take_spare) when spare is
+    given.
     """
     out = output.resolve()
     staging = stage(output, source) if staged is None else staged
@@ -427,21 +429,24 @@ def _clear(root: str, path: str, replaceable: Mapping[str, int]) -> None:
         shutil.rmtree(path)
         return
     _check_replaceable(root, path, replaceable)
-    with contextlib.suppress(FileNotFoundError):  # a worker beside this one cleared it
+    # A worker beside this one may have cleared it, or made the folder it needs there.
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
         os.unlink(path)
 
 
 def _check_replaceable(root: str, path: str, replaceable: Mapping[str, int]) -> None:
-    """Whether path is the very file (inode) a spare tree held at its name, before this build.
+    """_Taken unless path is the very file (inode) a spare tree held at its name when taken.
 
     The output holds the same inode all the while, so a file made since has another.
     """
     name = os.path.relpath(path, root).replace(os.sep, "/")
     try:
-        inode = os.lstat(path).st_ino
+        info = os.lstat(path)
     except FileNotFoundError:
         return
-    if replaceable.get(name) != inode:
+    if stat.S_ISDIR(info.st_mode):  # made by a worker beside this one, just now
+        return
+    if replaceable.get(name) != info.st_ino:
         raise _Taken(name)
 
 
