@@ -374,3 +374,40 @@ def test_missing_content_folder(tmp_path: Path) -> None:
     assert [(d.message, d.hint) for d in diagnostics] == [
         ("no content folder", "create content/<role>/<city>.md")
     ]
+
+
+# each URL segment a guide's page gets must be a file name -----------------------
+
+TOO_LONG = "is 300 bytes long: a file name can have at most 255"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            guide(extra=f"slug: {'a' * 300}\n"),
+            f"{BREMEN}:9:7: error: 'slug' {TOO_LONG}",
+        ),
+        (
+            guide(extra=f"aliases: ['/alt/{'a' * 300}/']\n"),
+            f"{BREMEN}:9:11: error: alias '/alt/{'a' * 300}/' has a segment that {TOO_LONG}",
+        ),
+        (
+            guide(city="Ö" * 150),  # not in data/cities.yaml: its slug is oe... (300 bytes)
+            f"{BREMEN}:4:7: error: 'city' makes a URL segment that {TOO_LONG}\n"
+            "  hint: give the city a shorter 'slug' in data/cities.yaml",
+        ),
+        (
+            guide(role="r" * 300),
+            f"{BREMEN}:3:7: error: 'role' makes a URL segment that {TOO_LONG}\n"
+            "  hint: give the role a shorter 'slug' in data/roles.yaml",
+        ),
+    ],
+)
+def test_a_url_segment_too_long_for_a_file_name_is_an_error_at_its_key(
+    load, text: str, shown: str
+) -> None:
+    # It was "cannot write ...: File name too long", with no line, as the page was written.
+    article, problems = load(text)
+    assert article is None
+    assert [p for p in problems if ": error: " in p] == [shown]

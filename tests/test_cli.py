@@ -166,3 +166,114 @@ def test_build_in_the_same_process_leaves_garbage_collection_on(
     )
     assert result.exit_code == (0 if source == REPO else 1), result.output
     assert gc.isenabled()
+
+
+# --cache: a folder of its own ------------------------------------------------------
+
+
+def every_path(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    ("cache", "why"),
+    [
+        ("site/content", "it is inside the site's content/ folder"),
+        ("site/content/kundendienstleiter", "it is inside the site's content/ folder"),
+        ("site/data", "it is inside the site's data/ folder"),
+        ("site/layouts", "it is inside the site's layouts/ folder"),
+        ("site/layouts/static/cache", "it is inside the site's layouts/ folder"),
+        ("site", "it holds the site's sources"),
+        (".", "it holds the site's sources"),
+        ("site/public", "it is inside the output {output}"),
+        ("site/public/cache", "it is inside the output {output}"),
+    ],
+)
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_cache_among_the_sources_or_in_the_output_is_refused(
+    site_factory, cli, tmp_path: Path, cache: str, why: str, command: str
+) -> None:
+    # --cache content wrote a .gitignore of * into content/, and git saw no new guide.
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
+    before = every_path(tmp_path)
+
+    result = cli(command, "--source", "site", "--cache", cache, cwd=tmp_path)
+
+    message = why.format(output=Path("site/public"))
+    assert result.stderr == f"error: refusing to use {cache} as the build cache: {message}\n"
+    assert result.returncode == 1
+    assert every_path(tmp_path) == before
+    assert not (site / "public").exists()
+
+
+@pytest.mark.parametrize(
+    ("output", "cache", "why"),
+    [
+        ("site/.careersite-cache/spare", None, "it holds the output"),
+        ("site/.careersite-cache", None, "it is inside the output"),
+        ("out/x", "out", "it holds the output"),
+        ("out", "out", "it is inside the output"),
+    ],
+)
+def test_an_output_inside_the_cache_is_refused(
+    site_factory, cli, tmp_path: Path, output: str, cache: str | None, why: str
+) -> None:
+    # --output .careersite-cache/spare was built, and deleted by the next build.
+    site_factory({"content/kundendienstleiter/bremen.md": guide()})
+    before = every_path(tmp_path)
+    more = ["--cache", cache] if cache else []
+
+    result = cli("build", "--source", "site", "--output", output, *more, cwd=tmp_path)
+
+    shown = cache or "site/.careersite-cache"
+    assert result.stderr == (f"error: refusing to use {shown} as the build cache: {why} {output}\n")
+    assert result.returncode == 1
+    assert every_path(tmp_path) == before
+
+
+def test_a_static_file_whose_name_grows_too_long_is_an_error_at_the_file(
+    site_factory, cli, tmp_path: Path
+) -> None:
+    # 250 bytes on disk; with its fingerprint 261 in the output: "File name too long".
+    name = "a" * 246 + ".css"
+    site_factory(
+        {
+            "content/kundendienstleiter/bremen.md": guide(),
+            f"layouts/static/{name}": "body { color: black; }\n",
+        }
+    )
+
+    result = cli("build", "--source", "site", "--no-cache", cwd=tmp_path)
+
+    assert result.stderr == (
+        f"site/layouts/static/{name}: error: its name in the output, with a fingerprint, "
+        "is 261 bytes long: a file name can have at most 255\n"
+        "  hint: the fingerprint adds 11 bytes: shorten the name\n"
+    )
+    assert result.returncode == 1
+    assert not (tmp_path / "site" / "public").exists()
+
+
+@pytest.mark.parametrize(
+    "alias", ["/index.html", "/berufe/kundendienstleiter/potsdam/index.html", "/.careersite-output"]
+)
+def test_an_alias_onto_a_file_of_the_output_fails_and_leaves_the_output_whole(
+    site_factory, cli, alias: str
+) -> None:
+    # With --no-search the home page became a folder holding the redirect, the
+    # guide in Potsdam was replaced, the redirect lost to the marker: all with exit 0.
+    potsdam = guide(title="Kundendienstleiter in Potsdam", city="Potsdam")
+    site = site_factory({"content/kundendienstleiter/potsdam.md": potsdam})
+    assert cli("build", "--source", site, "--no-search").returncode == 0
+    before = {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()}
+    (site / "content/kundendienstleiter/bremen.md").write_text(
+        guide(extra=f"aliases: ['{alias}']\n"), encoding="utf-8"
+    )
+
+    result = cli("build", "--source", site, "--no-search")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"{site}/content/kundendienstleiter/bremen.md:9:11: error: alias '{alias}' "
+    ), result.stderr
+    assert {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()} == before

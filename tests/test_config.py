@@ -293,3 +293,77 @@ def test_suggest_a_city(load) -> None:
     config, _ = load()
     assert config.cities.suggest("Bremn") == "Bremen"
     assert config.cities.suggest("Monchengladbach") == "Mönchengladbach"
+
+
+# url_words: the first folder of each list's pages ------------------------------------
+
+WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
+
+
+@pytest.mark.parametrize(
+    ("words", "shown"),
+    [
+        (
+            "  cities: suche\n",
+            "data/site.yaml:3:11: error: 'url_words.cities' cannot be 'suche': "
+            "careersite writes its own files there" + WORDS_HINT,
+        ),
+        (
+            "  roles: pagefind\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' cannot be 'pagefind': "
+            "careersite writes its own files there" + WORDS_HINT,
+        ),
+        (
+            "  roles: static\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' cannot be 'static': "
+            "careersite writes its own files there" + WORDS_HINT,
+        ),
+        (
+            "  cities: berufe\n",
+            "data/site.yaml:3:11: error: 'url_words.cities' is 'berufe', "
+            "the word of 'url_words.roles'\n  hint: roles and cities need a word each",
+        ),
+        (
+            "  roles: staedte\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' is 'staedte', "
+            "the word of 'url_words.cities'\n  hint: roles and cities need a word each",
+        ),
+        (
+            "  roles: jobs\n  cities: jobs\n",
+            "data/site.yaml:4:11: error: 'url_words.cities' is 'jobs', "
+            "the word of 'url_words.roles'\n  hint: roles and cities need a word each",
+        ),
+        (
+            f"  roles: {'a' * 256}\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' is 256 bytes long: "
+            "a file name can have at most 255",
+        ),
+    ],
+)
+def test_url_words_that_meet_another_folder_are_errors(load, words: str, shown: str) -> None:
+    config, diagnostics = load({"data/site.yaml": f"title: T\nurl_words:\n{words}"})
+    assert diagnostics == [shown]
+    assert config is None  # no page is written where another one or nothing can be
+
+
+@pytest.mark.parametrize(
+    ("entries", "shown"),
+    [
+        (
+            f"- name: Bremen\n- name: {'Ö' * 150}\n",  # slug oe... of 300 bytes
+            f"data/{{}}.yaml:2:3: error: '{'Ö' * 150}' makes a URL segment that is 300 bytes "
+            "long: a file name can have at most 255\n  hint: give it a shorter 'slug'",
+        ),
+        (
+            f"- name: Bremen\n  slug: {'b' * 256}\n",
+            "data/{}.yaml:1:3: error: 'Bremen' makes a URL segment that is 256 bytes "
+            "long: a file name can have at most 255\n  hint: give it a shorter 'slug'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("kind", ["roles", "cities"])
+def test_a_role_or_city_too_long_for_a_file_name_is_an_error_at_its_entry(
+    load, entries: str, shown: str, kind: str
+) -> None:
+    _, diagnostics = load({f"data/{kind}.yaml": entries})
+    assert diagnostics == [shown.format(kind)]

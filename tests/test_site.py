@@ -299,3 +299,115 @@ def test_the_guides_listing_one_are_those_it_is_listed_beside(count: int) -> Non
     for one in guides:
         expected = {other.source for other in guides if one in hub.beside(other)}  # type: ignore[arg-type]
         assert {other.source for other in hub.listing(one)} == expected  # type: ignore[arg-type]
+
+
+# an alias never meets another file of the output ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("alias", "shown"),
+    [
+        (
+            "/index.html",
+            "alias '/index.html' needs index.html/ as a folder, but it is the file of "
+            "the home page",
+        ),
+        (
+            "/berufe/kundendienstleiter/potsdam/index.html",
+            "alias '/berufe/kundendienstleiter/potsdam/index.html' needs "
+            "berufe/kundendienstleiter/potsdam/index.html/ as a folder, but it is the file of "
+            f"'KD Potsdam' ({KD}/potsdam.md)",
+        ),
+        (
+            "/staedte/index.html/",
+            "alias '/staedte/index.html/' needs staedte/index.html/ as a folder, but it is "
+            "the file of the list of cities",
+        ),
+        (
+            "/.careersite-output",
+            "alias '/.careersite-output' is already the URL of a file careersite writes itself",
+        ),
+        (
+            "/.careersite-index-1/",
+            "alias '/.careersite-index-1/' is already the URL of a file careersite writes itself",
+        ),
+        (
+            "/Static/alt/",
+            "alias '/Static/alt/' is already the URL of a file careersite writes itself",
+        ),
+        ("/SUCHE/", "alias '/SUCHE/' is already the URL of a file careersite writes itself"),
+        ("/Feed.xml", "alias '/Feed.xml' is already the URL of a file careersite writes itself"),
+    ],
+)
+def test_alias_that_needs_a_file_of_the_output_as_a_folder_is_an_error(
+    linked, alias: str, shown: str
+) -> None:
+    site, problems = linked(
+        {
+            f"{KD}/bremen.md": guide(title="KD Bremen", extra=f"aliases: ['{alias}']\n"),
+            f"{KD}/potsdam.md": guide(title="KD Potsdam", city="Potsdam"),
+        }
+    )
+    assert [p.split("\n")[0] for p in problems] == [f"{KD}/bremen.md:9:11: error: {shown}"]
+    assert site.redirects == ()
+
+
+SAME_FILE = "\n  hint: a host that ignores case or Unicode normalisation serves both from {}"
+
+
+@pytest.mark.parametrize(
+    ("alias", "owner", "same"),
+    [
+        (
+            "/Berufe/Kundendienstleiter/Potsdam/",
+            f"'KD Potsdam' ({KD}/potsdam.md)",
+            "berufe/kundendienstleiter/potsdam/index.html",
+        ),
+        ("/STAEDTE/", "the list of cities", "staedte/index.html"),
+    ],
+)
+def test_alias_that_differs_from_a_page_only_by_case_is_an_error(
+    linked, alias: str, owner: str, same: str
+) -> None:
+    site, problems = linked(
+        {
+            f"{KD}/bremen.md": guide(title="KD Bremen", extra=f"aliases: ['{alias}']\n"),
+            f"{KD}/potsdam.md": guide(title="KD Potsdam", city="Potsdam"),
+        }
+    )
+    assert problems == [
+        f"{KD}/bremen.md:9:11: error: alias '{alias}' is already the URL of {owner}"
+        + SAME_FILE.format(same)
+    ]
+    assert site.redirects == ()
+
+
+def test_two_aliases_that_differ_only_by_case_or_normalisation_are_an_error(linked) -> None:
+    nfd = "/alt/mu\u0308nchen/"  # ü as u and a combining diaeresis
+    site, problems = linked(
+        {
+            f"{KD}/bremen.md": guide(extra="aliases: [/alt/Seite/, /alt/münchen/]\n"),
+            f"{KD}/potsdam.md": guide(city="Potsdam", extra=f"aliases: [/alt/seite/, '{nfd}']\n"),
+        }
+    )
+    assert problems == [
+        f"{KD}/potsdam.md:9:11: error: alias '/alt/seite/' is already the URL of '{KD}/bremen.md'"
+        + SAME_FILE.format("alt/Seite/index.html"),
+        f"{KD}/potsdam.md:9:24: error: alias '{nfd}' is already the URL of '{KD}/bremen.md'"
+        + SAME_FILE.format("alt/münchen/index.html"),
+    ]
+    assert [r.path for r in site.redirects] == ["alt/Seite/", "alt/münchen/"]
+
+
+def test_alias_whose_file_another_alias_needs_as_a_folder_is_an_error(linked) -> None:
+    site, problems = linked(
+        {
+            f"{KD}/bremen.md": guide(extra="aliases: [/alt/index.html/]\n"),
+            f"{KD}/potsdam.md": guide(city="Potsdam", extra="aliases: [/alt/, /neu/]\n"),
+        }
+    )
+    assert [p.split("\n")[0] for p in problems] == [
+        f"{KD}/potsdam.md:9:11: error: alias '/alt/' needs alt/index.html as a file, "
+        f"but it is a folder of the redirect of '{KD}/bremen.md'"
+    ]
+    assert [r.path for r in site.redirects] == ["alt/index.html/", "neu/"]

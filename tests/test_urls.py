@@ -118,6 +118,14 @@ def test_output_file(site_path: str, expected: str) -> None:
         ("/./a", "must not contain '.' or '..' segments"),
         ("/a\\b", "must not contain '.' or '..' segments"),
         ("/a?x=1", "must not have a query or fragment"),
+        (
+            f"/alt/{'a' * 256}/",
+            "has a segment that is 256 bytes long: a file name can have at most 255",
+        ),
+        (
+            f"/{'ü' * 128}",  # two bytes each
+            "has a segment that is 256 bytes long: a file name can have at most 255",
+        ),
         ("/a#teil", "must not have a query or fragment"),
     ],
 )
@@ -127,7 +135,12 @@ def test_alias_problem(alias: str, problem: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("alias", "site_path"),
-    [("/alt/seite/", "alt/seite/"), ("/alt/seite", "alt/seite/"), ("/x", "x/")],
+    [
+        ("/alt/seite/", "alt/seite/"),
+        ("/alt/seite", "alt/seite/"),
+        ("/x", "x/"),
+        ("/alt//seite//", "alt/seite/"),
+    ],
 )
 def test_alias_site_path(alias: str, site_path: str) -> None:
     assert alias_site_path(alias) == site_path

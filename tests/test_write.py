@@ -116,15 +116,16 @@ def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(site_fac
     output = site.parent / "out"
     assert cli("build", "--source", site, "--output", output).returncode == 0
     before = snapshot(output)
-    long_slug = "-".join(["sehr-lang"] * 30)  # a folder name longer than 255 bytes
-    (site / POTSDAM).write_text(guide(city="Potsdam", extra=f"slug: {long_slug}\n"), "utf-8")
+    # Each folder's name is short enough, the whole path is not (PATH_MAX, 4,096 bytes).
+    deep = "/".join(["sehr-lang" * 27] * 17)
+    (site / POTSDAM).write_text(guide(city="Potsdam", extra=f"aliases: [/{deep}/]\n"), "utf-8")
 
     result = cli("build", "--source", site, "--output", output)
 
     assert result.returncode == 1
-    assert result.stderr.startswith(
-        f"error: cannot write berufe/kundendienstleiter/{long_slug}/index.html: File name too long"
-    ), result.stderr
+    assert result.stderr.startswith(f"error: cannot write {deep}/index.html: File name too long"), (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert snapshot(output) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
@@ -197,10 +198,11 @@ def test_put_makes_each_file_anew_and_clears_what_is_in_its_way(tmp_path: Path) 
 
     made: set[str] = set()
     root = os.fspath(tree)
-    write.put(root, "seite.html", b"<p>neu</p>", made)
-    write.put(root, "ordner", b"jetzt eine Datei", made)
-    write.put(root, "datei/index.html", b"jetzt ein Ordner", made)
-    write.put(root, "behalten.html", None, made, os.fspath(output))
+    old = inodes(tree)
+    write.put(root, "seite.html", b"<p>neu</p>", made, replaceable=old)
+    write.put(root, "ordner", b"jetzt eine Datei", made, replaceable=old)
+    write.put(root, "datei/index.html", b"jetzt ein Ordner", made, replaceable=old)
+    write.put(root, "behalten.html", None, made, os.fspath(output), old)
 
     assert (output / "seite.html").read_bytes() == b"<p>live</p>"
     assert snapshot(tree) == {
@@ -210,6 +212,75 @@ def test_put_makes_each_file_anew_and_clears_what_is_in_its_way(tmp_path: Path) 
         "seite.html": b"<p>neu</p>",
     }
     assert (tree / "behalten.html").stat().st_ino == (output / "behalten.html").stat().st_ino
+
+
+def inodes(tree: Path) -> dict[str, int]:
+    """Every file of a tree by name, with its inode: what a spare tree holds of the output."""
+    return {
+        path.relative_to(tree).as_posix(): path.lstat().st_ino
+        for path in tree.rglob("*")
+        if not path.is_dir()
+    }
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "taken"),
+    [
+        ("index.html", "index.html/index.html", "index.html"),  # an alias /index.html
+        ("a/index.html/index.html", "a/index.html", "a/index.html/index.html"),
+        ("seite.html", "seite.html", "seite.html"),
+    ],
+)
+def test_put_never_clears_a_file_this_build_wrote(
+    tmp_path: Path, first: str, second: str, taken: str
+) -> None:
+    # put cleared whatever was in the way: /index.html as an alias turned the
+    # home page into a folder that held the redirect.
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    made: set[str] = set()
+    write.put(os.fspath(tree), first, b"zuerst", made)
+
+    with pytest.raises(OutputError) as raised:
+        write.put(os.fspath(tree), second, b"danach", made)
+
+    assert str(raised.value) == f"cannot write {second}: {taken} is already a file of this build"
+    assert snapshot(tree) == {first: b"zuerst"}
+
+
+def test_in_a_spare_tree_put_clears_only_the_old_files(tmp_path: Path) -> None:
+    output, tree = tmp_path / "public", tmp_path / "spare"
+    output.mkdir()
+    tree.mkdir()
+    (output / "seite.html").write_bytes(b"alt")
+    os.link(output / "seite.html", tree / "seite.html")
+    old = inodes(tree)
+    made: set[str] = set()
+    write.put(os.fspath(tree), "seite.html", b"neu", made, replaceable=old)
+
+    with pytest.raises(OutputError) as raised:
+        write.put(os.fspath(tree), "seite.html/index.html", b"Umleitung", made, replaceable=old)
+
+    assert str(raised.value) == (
+        "cannot write seite.html/index.html: seite.html is already a file of this build"
+    )
+    assert snapshot(tree) == {"seite.html": b"neu"}
+    assert (output / "seite.html").read_bytes() == b"alt"
+
+
+def test_write_output_never_replaces_a_page_by_a_folder(tmp_path: Path) -> None:
+    # The marker is written last: it dropped an alias /.careersite-output.
+    output = tmp_path / "out"
+    before = previous_output(output)
+    for files in (
+        {"index.html": b"Start", "index.html/index.html": b"Umleitung"},
+        {"index.html": b"Start", f"{MARKER}/index.html": b"Umleitung"},
+    ):
+        with pytest.raises(OutputError, match="is already a file of this build"):
+            write_output(files, output, tmp_path / "site")
+
+        assert snapshot(output) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_the_marker_file_is_written(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from .config import City, Config, Lookup, Role, T
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
 from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
-from .urls import alias_problem, slug
+from .urls import alias_problem, slug, too_long
 
 COMMON_CURRENCIES = ("EUR", "CHF", "USD", "GBP", "PLN", "CZK", "DKK", "SEK", "NOK")
 
@@ -162,6 +162,7 @@ def load_article(
                 doc.pos(("updated",)),
             )
         )
+    diagnostics += _segment_problems(fields.slug, role, city, doc)
     for index, alias in enumerate(fields.aliases):
         reason = alias_problem(alias)
         if reason:
@@ -184,6 +185,28 @@ def load_article(
         alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
         body=body,
     ), diagnostics
+
+
+def _segment_problems(
+    own_slug: str | None, role: Role, city: City | None, doc: YamlDoc
+) -> list[Diagnostic]:
+    """Each URL segment of the guide's page (and its hubs) must be a file name."""
+    problems = []
+    for key, entry, data_file in (
+        ("role", role, "data/roles.yaml"),
+        ("city", city, "data/cities.yaml"),
+    ):
+        if entry is not None and (reason := too_long(entry.slug)) is not None:
+            problems.append(
+                error(
+                    f"'{key}' makes a URL segment that {reason}",
+                    doc.pos((key,)),
+                    f"give the {key} a shorter 'slug' in {data_file}",
+                )
+            )
+    if own_slug is not None and (reason := too_long(own_slug)) is not None:
+        problems.append(error(f"'slug' {reason}", doc.pos(("slug",))))
+    return problems
 
 
 def _unknown_keys(doc: YamlDoc) -> list[Diagnostic]:

@@ -6,7 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .urls import STATIC_DIR
+from .diagnostics import Diagnostic, SourcePos, error
+from .urls import STATIC_DIR, too_long
 
 BUILTIN_LAYOUTS = Path(__file__).parent / "layouts"
 
@@ -24,6 +25,7 @@ def layout_dirs(source: Path) -> list[Path]:
 class Assets:
     hrefs: dict[str, str]  # "style.css" -> site path "static/style.1a2b3c4d5e.css"
     files: dict[str, bytes]  # site path -> content
+    problems: tuple[Diagnostic, ...] = ()  # files that cannot be written under their names
 
 
 def fingerprinted(name: str, content: bytes) -> str:
@@ -43,9 +45,20 @@ def collect(static_dirs: list[Path]) -> Assets:
                 chosen.setdefault(path.relative_to(folder).as_posix(), path)
     hrefs: dict[str, str] = {}
     files: dict[str, bytes] = {}
+    problems = []
     for name, path in sorted(chosen.items()):
         content = path.read_bytes()
         site_path = f"{STATIC_DIR}/{fingerprinted(name, content)}"
         hrefs[name] = site_path
         files[site_path] = content
-    return Assets(hrefs, files)
+        written = site_path.rsplit("/", 1)[1]
+        if (reason := too_long(written)) is not None:  # its folders are file names already
+            grown = len(written) - len(path.name)
+            problems.append(
+                error(
+                    f"its name in the output, with a fingerprint, {reason}",
+                    SourcePos(path),
+                    f"the fingerprint adds {grown} bytes: shorten the name",
+                )
+            )
+    return Assets(hrefs, files, tuple(problems))

@@ -27,6 +27,7 @@ from .write import (
     MARKER,
     SPARE,
     OutputError,
+    cache_refusal,
     discard,
     one_build_at_a_time,
     recover,
@@ -146,11 +147,13 @@ def build_command(
     ctx.call_on_close(gc.enable)  # for callers in the same process (tests)
     if ctx.get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
         output = source / output  # the default public/ lives in the site folder
+    cache = _cache_folder(source, cache_dir, no_cache)
     reason = refusal(output, source)
+    if reason is None and cache is not None:
+        reason = cache_refusal(cache, source, output)
     if reason:  # before building: a build that cannot be written must not touch anything
         click.echo(f"error: {reason}", err=True)
         sys.exit(1)
-    cache = _cache_folder(source, cache_dir, no_cache)
 
     def waiting() -> None:
         if not quiet:
@@ -193,25 +196,30 @@ def build_command(
     # The tree the last build swapped out, kept as the spare: the output as it
     # was before that build, mostly the same files. Taken only when this build
     # takes files from the output and they are the very ones (inodes) noted.
-    present: frozenset[str] = frozenset()
+    present: dict[str, int] = {}  # its files, with their inodes: the output's
     if cache is not None:
         same_inodes = matching is record and previous is not None
         last = matching.spare if matching is not None and same_inodes else None
         if matching is None or last is None:
             take_spare(staged, cache / SPARE, None, ())  # deletes it
         elif take_spare(staged, cache / SPARE, last.token, last.stale):
-            present = last.present(matching.files)
+            present = {name: matching.files[name][2] for name in last.present(matching.files)}
 
     def build_here() -> BuildResult:
         try:
             built = build(
-                options, progress=display, previous=previous, digests=digests, into=staged
+                options,
+                progress=display,
+                previous=previous,
+                digests=digests,
+                into=staged,
+                replaceable=present,
             )
         finally:
             display.done()
         # What the build lends a next one in the same process (the whole site)
-        # is of no use here.
-        return dataclasses.replace(built, reuse=None)
+        # is of no use here; nor are the pages of a failed build.
+        return dataclasses.replace(built, reuse=None, files={} if built.failed else built.files)
 
     try:
         # Pagefind's runs after the build are its peak of memory: a build that
@@ -377,7 +385,13 @@ def check_command(
     """Report every problem in the site without writing anything (a cache only with --cache)."""
     from .pipeline import Options, build
 
-    cache = None if no_cache else _keyed(cache_dir)
+    cache = None if no_cache else cache_dir
+    # The output a build writes by default: a cache there would stop that build.
+    reason = cache_refusal(cache, source, source / "public") if cache is not None else None
+    if reason:
+        click.echo(f"error: {reason}", err=True)
+        sys.exit(1)
+    cache = _keyed(cache)
     result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs, cache=cache))
     _report(result.diagnostics, result.strict, output_format)
     sys.exit(1 if result.failed else 0)

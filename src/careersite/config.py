@@ -13,7 +13,7 @@ from babel import Locale, UnknownLocaleError
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, load_yaml, read_text
 from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
-from .urls import UrlWords, slug
+from .urls import RESERVED, UrlWords, is_reserved, is_slug, slug, too_long
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,9 @@ def load_config(
             )
         )
         return None, diagnostics
+    words = _check_url_words(site.url_words.roles, site.url_words.cities, site_doc)
+    if words:  # pages would be written where others are, or could not be
+        return None, diagnostics + words
     role_entries = tuple(
         Role(m.name, m.slug or slug(m.name), tuple(m.aliases), m.summary, related=tuple(m.related))
         for m in roles
@@ -229,6 +232,14 @@ def _check_names(entries: Sequence[Entry], doc: YamlDoc | None, path: Path) -> l
                 clashes.setdefault(owner[key], text)
             else:
                 owner[key] = index
+        if (reason := too_long(entry.slug)) is not None:
+            problems.append(
+                error(
+                    f"'{entry.name}' makes a URL segment that {reason}",
+                    pos,
+                    "give it a shorter 'slug'",
+                )
+            )
         for other, text in clashes.items():
             first = doc.pos((other,)) if doc else None
             seen = f" (line {first.line})" if first else ""
@@ -240,6 +251,38 @@ def _check_names(entries: Sequence[Entry], doc: YamlDoc | None, path: Path) -> l
                     "give each entry its own name, slug and aliases",
                 )
             )
+    return problems
+
+
+def _check_url_words(roles: str, cities: str, doc: YamlDoc) -> list[Diagnostic]:
+    """Each list's pages need a first folder of their own, which a file name can be."""
+    problems = []
+    words = {"roles": roles, "cities": cities}
+    for kind, word in words.items():
+        pos = doc.pos(("url_words", kind))
+        if is_reserved(word):
+            own = ", ".join(sorted(w for w in RESERVED if is_slug(w)))
+            own = " and ".join(own.rsplit(", ", 1))
+            problems.append(
+                error(
+                    f"'url_words.{kind}' cannot be '{word}': careersite writes its own files there",
+                    pos,
+                    f"careersite's own folders are {own}",
+                )
+            )
+        elif (reason := too_long(word)) is not None:
+            problems.append(error(f"'url_words.{kind}' {reason}", pos))
+    if roles == cities:
+        # at the word written in data/site.yaml; at cities when both are
+        kind = "cities" if ("url_words", "cities") in doc.keys else "roles"
+        other = "roles" if kind == "cities" else "cities"
+        problems.append(
+            error(
+                f"'url_words.{kind}' is '{words[kind]}', the word of 'url_words.{other}'",
+                doc.pos(("url_words", kind)),
+                "roles and cities need a word each",
+            )
+        )
     return problems
 
 

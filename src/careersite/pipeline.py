@@ -108,6 +108,7 @@ def build(
     digests: Mapping[str, str] | None = None,
     into: Path | None = None,
     changed: Collection[str] | None = None,
+    replaceable: Mapping[str, int] | None = None,
 ) -> BuildResult:
     """Run the stages in order (see the module's docstring).
 
@@ -119,7 +120,8 @@ def build(
     over 200 MB. changed may name every file created, changed or removed since
     the build that lent reuse, as the dev server's watcher saw them: then the
     sources are not looked for or looked at again unless those changes call
-    for it.
+    for it. replaceable names the files into holds that are not this build's
+    (a spare tree's), with their inodes: only they may be cleared (write.put).
     """
     data_stamps = _stamps(options.source / "data", reuse.data_stamps if reuse else {})
     if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
@@ -176,6 +178,7 @@ def build(
     env = _environment(reuse, dirs, layout_stamps)
     inputs = _inputs(loaded, read, dirs) if options.cache else None
     assets = collect([d / "static" for d in dirs])
+    diagnostics += assets.problems
     linker = Linker.for_base_url(config.base_url)
     hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
     bodies = _Bodies(targets, linker.href)  # filled below
@@ -210,7 +213,11 @@ def build(
     kept: set[str] = set()
     written: dict[str, str] = {}
     lent = reuse.files if reuse is not None else {}
-    output = Output(files, kept, written, into)
+    # A build that has failed already renders only to find more problems, and
+    # writes nothing: its pages may meet (two guides with one URL, say).
+    if has_failures(diagnostics, options.strict):
+        into = None
+    output = Output(files, kept, written, into, replaceable=replaceable or {})
     rendered = render_pages(
         pages, env, site_view, stale, lent, earlier, output, progress, options.jobs
     )

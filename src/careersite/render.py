@@ -120,6 +120,8 @@ class Output:
     written: dict[str, str]  # written into `into` as they were rendered: their digests
     into: Path | None
     problems: list[Diagnostic] = field(default_factory=list)  # pages that failed to render
+    # the files of into (a spare tree) that are not this build's, with their inodes (write.put)
+    replaceable: Mapping[str, int] = field(default_factory=dict)
 
 
 def render_pages(
@@ -149,7 +151,8 @@ def render_pages(
                 output.kept.add(name)
                 continue
         todo.append(page)
-    results = _render_all(todo, _Rendering(env, site_view, output.into), progress, jobs)
+    rendering = _Rendering(env, site_view, output.into, output.replaceable)
+    results = _render_all(todo, rendering, progress, jobs)
     for page, (html, problem) in zip(todo, results, strict=True):
         if problem:
             output.problems.append(problem)
@@ -174,13 +177,15 @@ class _Rendering:
     env: jinja2.Environment
     site_view: SiteView
     into: Path | None
+    replaceable: Mapping[str, int]  # see Output
     made: set[str] = field(default_factory=set)  # folders made in into, by this process
 
     def render(self, page: Page) -> Rendered:
         html, problem = render_page(self.env, page, self.site_view)
         if html is None or self.into is None:
             return html, problem
-        return put(os.fspath(self.into), output_file(page.path), html, self.made), None
+        name = output_file(page.path)
+        return put(os.fspath(self.into), name, html, self.made, replaceable=self.replaceable), None
 
 
 # Pages a worker must have when it sends their bytes back (no tree to write into,

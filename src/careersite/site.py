@@ -16,14 +16,7 @@ from pathlib import Path
 from .article import Article
 from .config import City, Config, Role
 from .diagnostics import Diagnostic, SourcePos, error
-from .urls import (
-    SEARCH_BUNDLE,
-    SEARCH_PATH,
-    SPECIAL_FILES,
-    STATIC_DIR,
-    alias_site_path,
-    slug,
-)
+from .urls import alias_site_path, fold, is_reserved, output_file, slug
 
 # A role in 250 cities would list 249 others on every guide: 2.5 million links
 # at 10,000 guides. Each guide shows the cities that follow it alphabetically
@@ -230,10 +223,6 @@ def _collisions(articles: list[Article], paths: dict[Path, str]) -> list[Diagnos
     return problems
 
 
-# First URL segments that careersite's own files use.
-RESERVED = frozenset({STATIC_DIR, SEARCH_BUNDLE, SEARCH_PATH.strip("/"), *SPECIAL_FILES})
-
-
 def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diagnostic]:
     """A role has one guide per city and one overview; hubs and lists rely on it.
 
@@ -269,20 +258,74 @@ def _second_guides(articles: list[Article], paths: dict[Path, str]) -> list[Diag
 def _redirects(
     articles: list[Article], paths: dict[Path, str], taken: dict[str, str | Article]
 ) -> tuple[tuple[Redirect, ...], list[Diagnostic]]:
-    """Redirect pages for old URLs; taken maps each page's path to what it is."""
+    """Redirect pages for old URLs; taken maps each page's path to what it is.
+
+    A redirect is a folder with an index.html. It may not be written where
+    another file of the output is, nor need one of them as a folder, on a
+    host that ignores case and Unicode normalisation either: there it would
+    replace that file, or lose to it.
+    """
     redirects: dict[str, Redirect] = {}
+    files = _Files()
+    for path, page in taken.items():
+        shown = f"'{page.title}' ({page.source})" if isinstance(page, Article) else page
+        files.add(output_file(path), shown)
     problems = []
     for article in articles:
         for alias, pos in zip(article.aliases, article.alias_positions, strict=True):
             path = alias_site_path(alias)
-            page = taken.get(path)
-            owner = (f"'{page.title}' ({page.source})" if isinstance(page, Article) else page) or (
-                f"'{redirects[path].source}'" if path in redirects else None
-            )
-            if path.split("/")[0] in RESERVED:
-                owner = "a file careersite writes itself"
-            if owner:
-                problems.append(error(f"alias '{alias}' is already the URL of {owner}", pos))
+            clash = files.clash(alias, output_file(path))
+            if clash is not None:
+                message, hint = clash
+                problems.append(error(message, pos, hint))
                 continue
             redirects[path] = Redirect(path, paths[article.source], article.source)
+            files.add(output_file(path), f"'{article.source}'", redirect=True)
     return tuple(sorted(redirects.values(), key=lambda r: r.path)), problems
+
+
+class _Files:
+    """The output's files by their names as a host may compare them (urls.fold)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[str, str]] = {}  # folded name -> name, what it is
+        self.folders: dict[str, str] = {}  # folded folder -> the redirect that needs it
+
+    def add(self, name: str, shown: str, redirect: bool = False) -> None:
+        folded = fold(name)
+        self.files[folded] = (name, shown)
+        if redirect:  # pages need only folders whose names are slugs
+            for folder in _folders(folded):
+                self.folders.setdefault(folder, shown)
+
+    def clash(self, alias: str, name: str) -> tuple[str, str | None] | None:
+        """What an alias written as the file name would meet: a message and a hint."""
+        if is_reserved(name.split("/")[0]):
+            return f"alias '{alias}' is already the URL of a file careersite writes itself", None
+        folded = fold(name)
+        if folded in self.files:
+            other, shown = self.files[folded]
+            hint = None
+            if other != name:
+                hint = f"a host that ignores case or Unicode normalisation serves both from {other}"
+            return f"alias '{alias}' is already the URL of {shown}", hint
+        for folder, original in zip(_folders(folded), _folders(name), strict=True):
+            if folder in self.files:
+                _, shown = self.files[folder]
+                return (
+                    f"alias '{alias}' needs {original}/ as a folder, but it is the file of {shown}",
+                    "a redirect is written as a folder that holds an index.html",
+                )
+        if folded in self.folders:
+            return (
+                f"alias '{alias}' needs {name} as a file, but it is a folder of the redirect "
+                f"of {self.folders[folded]}",
+                None,
+            )
+        return None
+
+
+def _folders(name: str) -> list[str]:
+    """The folders a file's name needs, outermost first: 'a/b/c' needs 'a' and 'a/b'."""
+    parts = name.split("/")
+    return ["/".join(parts[:end]) for end in range(1, len(parts))]

@@ -10,6 +10,7 @@ and from 404.html, which a host serves at any depth.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import quote, urlsplit
@@ -33,6 +34,14 @@ STATIC_DIR = "static"  # fingerprinted copies of layouts/static/
 SEARCH_BUNDLE = "pagefind"  # Pagefind's index and scripts
 SEARCH_PATH = "suche/"
 SPECIAL_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")
+MARKER = ".careersite-output"  # in an output folder: careersite made it (write.py)
+# First URL segments that careersite's own files use. Also every name that
+# starts with ".careersite": the search index works in such folders of the tree.
+RESERVED = frozenset({STATIC_DIR, SEARCH_BUNDLE, SEARCH_PATH.strip("/"), *SPECIAL_FILES, MARKER})
+OWN_PREFIX = ".careersite"
+# The longest file name, in bytes of UTF-8, that ext4, APFS and NTFS (255
+# UTF-16 units, never more than as many UTF-8 bytes) all take.
+MAX_NAME_BYTES = 255
 
 
 @cache
@@ -43,6 +52,25 @@ def slug(text: str) -> str:
 
 def is_slug(text: str) -> bool:
     return bool(SLUG_PATTERN.match(text))
+
+
+def is_reserved(segment: str) -> bool:
+    """Whether a first URL segment names a file or folder of careersite's own."""
+    folded = fold(segment)
+    return folded in RESERVED or folded.startswith(OWN_PREFIX)
+
+
+def fold(name: str) -> str:
+    """A file name as a host that ignores case and Unicode normalisation compares it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def too_long(text: str) -> str | None:
+    """Why a URL segment cannot be a file name, or None: its length, as written to disk."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_NAME_BYTES:
+        return None
+    return f"is {size} bytes long: a file name can have at most {MAX_NAME_BYTES}"
 
 
 @dataclass(frozen=True)
@@ -86,12 +114,18 @@ def alias_problem(alias: str) -> str | None:
         return "must not contain '.' or '..' segments"
     if parts.query or parts.fragment:
         return "must not have a query or fragment"
+    for segment in alias.split("/"):  # each is a folder's name, as written
+        if (reason := too_long(segment)) is not None:
+            return f"has a segment that {reason}"
     return None
 
 
 def alias_site_path(alias: str) -> str:
-    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'; '/' is home."""
-    inner = alias.strip("/")
+    """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'; '/' is home.
+
+    Empty segments are dropped, as the file system drops them ('/alt//seite/').
+    """
+    inner = "/".join(part for part in alias.split("/") if part)
     return inner + "/" if inner else ""
 
 

@@ -20,14 +20,15 @@ import errno
 import glob
 import os
 import shutil
+import stat
 import subprocess
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import children
 from .cache import digest, prepare
+from .urls import MARKER as MARKER
 
-MARKER = ".careersite-output"
 MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
 
 
@@ -55,6 +56,27 @@ def refusal(output: Path, source: Path) -> str | None:
             "(remove it or choose another --output)"
         )
     return None
+
+
+def cache_refusal(cache: Path, source: Path, output: Path) -> str | None:
+    """Why careersite must not keep its build cache in cache, or None when it may.
+
+    The cache folder gets a .gitignore of '*' (git would stop seeing new
+    sources), its spare tree is deleted at will, and the output is replaced
+    on every build: the cache shares a folder with neither.
+    """
+    where, src, out = cache.resolve(), source.resolve(), output.resolve()
+    why = None
+    if src.is_relative_to(where):
+        why = "it holds the site's sources"
+    for part in ("content", "data", "layouts"):
+        if why is None and where.is_relative_to(src / part):
+            why = f"it is inside the site's {part}/ folder"
+    if why is None and where.is_relative_to(out):
+        why = f"it is inside the output {output}"
+    if why is None and out.is_relative_to(where):
+        why = f"it holds the output {output}"
+    return None if why is None else f"refusing to use {cache} as the build cache: {why}"
 
 
 def _staging(out: Path) -> Path:
@@ -219,7 +241,7 @@ def write_output(
     keep: Iterable[str] = (),
     meanwhile: Callable[[], None] | None = None,
     staged: Path | None = None,
-    present: Collection[str] = (),
+    present: Mapping[str, int] | None = None,
     written: Collection[str] = (),
     spare: tuple[Path, str] | None = None,
 ) -> None:
@@ -228,10 +250,11 @@ def write_output(
     staged is a tree from stage() that already holds the files named in
     written, written as they were rendered; the rest go in beside them.
     present names the files staged holds that are output's own (a spare from
-    take_spare): kept ones stay, the others go. finish(staged_tree) runs
-    before the swap (the search index); meanwhile() runs once the new tree is
-    in place, while the previous one is deleted, or kept as the spare (a
-    folder and a token for take_spare) when spare is given.
+    take_spare), with their inodes: kept ones stay, the others go.
+    finish(staged_tree) runs before the swap (the search index); meanwhile()
+    runs once the new tree is in place, while the previous one is deleted,
+    or kept as the spare (a folder and a token for take_spare) when spare is
+    given.
     """
     out = output.resolve()
     staging = stage(output, source) if staged is None else staged
@@ -241,7 +264,7 @@ def write_output(
             wanted = {*files, *keep, *written}
             remove(os.fspath(staging), [name for name in present if name not in wanted])
             keep = keep.difference(present)
-        _write_tree(staging, files, out, keep)
+        _write_tree(staging, files, out, keep, present)
         if finish is not None:
             finish(staging)
     except BaseException:
@@ -305,18 +328,32 @@ def _remove_while(tree: Path | None, meanwhile: Callable[[], None] | None) -> No
             shutil.rmtree(tree)
 
 
-def _write_tree(root: Path, files: Mapping[str, bytes], out: Path, keep: Iterable[str]) -> None:
-    """Write files below root; link each kept file from out (copy where links fail)."""
+def _write_tree(
+    root: Path,
+    files: Mapping[str, bytes],
+    out: Path,
+    keep: Iterable[str],
+    replaceable: Mapping[str, int] | None,
+) -> None:
+    """Write files below root; link each kept file from out (copy where links fail).
+
+    replaceable: the files of a spare tree that may be cleared (see put).
+    """
     base, old = os.fspath(root), os.fspath(out)
     made = {base}
     writes: list[tuple[str, bytes | None]] = [*files.items(), *((name, None) for name in keep)]
     for relative, content in sorted(writes, key=lambda item: item[0]):
-        put(base, relative, content, made, old)
-    put(base, MARKER, MARKER_TEXT, made)
+        put(base, relative, content, made, old, replaceable)
+    put(base, MARKER, MARKER_TEXT, made, replaceable=replaceable)
 
 
 def put(
-    root: str, relative: str, content: bytes | None, made: set[str], old: str | None = None
+    root: str,
+    relative: str,
+    content: bytes | None,
+    made: set[str],
+    old: str | None = None,
+    replaceable: Mapping[str, int] | None = None,
 ) -> str | None:
     """Write one file below root, or link it from the tree old when content is None.
 
@@ -326,24 +363,37 @@ def put(
 
     A file is always made anew, never written into: in a spare tree (see
     take_spare) what is in the way may be a hard link to a file of the output.
+    replaceable names those files, with their inodes: only they may be
+    cleared out of the way. Anything else in the way was written by this
+    build (in a tree from stage(), which starts empty, anything at all): two
+    of its files meet there, and that is an error, never a deletion.
     """
     target = os.path.normpath(os.path.join(root, relative))
     if not target.startswith(root + os.sep):
         raise OutputError(f"refusing to write {relative!r} outside the output folder")
+    old_files = replaceable or {}
     try:
         folder = os.path.dirname(target)
         if folder not in made:
-            _make_folder(root, folder)
+            _make_folder(root, folder, old_files)
             made.add(folder)
         if content is not None:
-            _exclusive(target, lambda: _create(target, content))
+            _exclusive(root, target, lambda: _create(target, content), old_files)
             return digest(content)
         assert old is not None, "a file to link needs the tree it is linked from"
         existing = os.path.join(old, relative)
-        _exclusive(target, lambda: link_or_copy(existing, target))
+        _exclusive(root, target, lambda: link_or_copy(existing, target), old_files)
         return None
+    except _Taken as taken:
+        raise OutputError(
+            f"cannot write {relative}: {taken} is already a file of this build"
+        ) from None
     except OSError as exc:
         raise OutputError(f"cannot write {relative}: {exc.strerror}") from exc
+
+
+class _Taken(Exception):
+    """What stands in a file's way was written by this build; the message names it."""
 
 
 def _create(target: str, content: bytes) -> None:
@@ -351,17 +401,19 @@ def _create(target: str, content: bytes) -> None:
         handle.write(content)
 
 
-def _exclusive(target: str, make: Callable[[], None]) -> None:
-    """make() the new file target; in a spare tree, first clear what is in its way."""
+def _exclusive(
+    root: str, target: str, make: Callable[[], None], replaceable: Mapping[str, int]
+) -> None:
+    """make() the new file target; first clear an old file of a spare tree in its way."""
     try:
         make()
     except FileExistsError:
-        _clear(target)
+        _clear(root, target, replaceable)
         make()
 
 
-def _make_folder(root: str, folder: str) -> None:
-    """os.makedirs, clearing files in the way (a spare tree may hold a file there)."""
+def _make_folder(root: str, folder: str, replaceable: Mapping[str, int]) -> None:
+    """os.makedirs, clearing old files in the way (a spare tree may hold a file there)."""
     try:
         os.makedirs(folder, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -369,15 +421,38 @@ def _make_folder(root: str, folder: str) -> None:
         for name in os.path.relpath(folder, root).split(os.sep):
             part = os.path.join(part, name)
             if os.path.lexists(part) and not os.path.isdir(part):
-                _clear(part)
+                _clear(root, part, replaceable)
         os.makedirs(folder, exist_ok=True)
 
 
-def _clear(path: str) -> None:
+def _clear(root: str, path: str, replaceable: Mapping[str, int]) -> None:
+    """Delete path, a file or folder below root, when all it holds is replaceable; else _Taken."""
     if os.path.isdir(path) and not os.path.islink(path):
+        for folder, _, names in os.walk(path):
+            for name in names:
+                _check_replaceable(root, os.path.join(folder, name), replaceable)
         shutil.rmtree(path)
-    else:
+        return
+    _check_replaceable(root, path, replaceable)
+    # A worker beside this one may have cleared it, or made the folder it needs there.
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
         os.unlink(path)
+
+
+def _check_replaceable(root: str, path: str, replaceable: Mapping[str, int]) -> None:
+    """_Taken unless path is the very file (inode) a spare tree held at its name when taken.
+
+    The output holds the same inode all the while, so a file made since has another.
+    """
+    name = os.path.relpath(path, root).replace(os.sep, "/")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(info.st_mode):  # made by a worker beside this one, just now
+        return
+    if replaceable.get(name) != info.st_ino:
+        raise _Taken(name)
 
 
 def link_or_copy(existing: str | Path, target: str | Path) -> None:
