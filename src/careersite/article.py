@@ -94,8 +94,14 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     todo = [os.path.normpath(content_dir)]  # so every path below is normal too
     while todo:  # os.scandir: the kind of each entry comes with the listing, no stat
-        with os.scandir(todo.pop()) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            problem = f"cannot read folder: {exc.strerror}"
+            diagnostics.append(error(problem, SourcePos(Path(folder))))
+            continue
         for entry in reversed(entries):  # popped in order of names
             if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
                 todo.append(entry.path)

@@ -399,6 +399,8 @@ def new_command(role: str, city: str | None, source: Path) -> None:
         scaffold.write(planned)
     except scaffold.ScaffoldError as exc:
         click.echo(f"error: {exc}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
         sys.exit(1)
     click.echo(f"wrote {planned.path} (a draft: set draft: false to publish)", err=True)
     for note in planned.notes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,7 +157,27 @@ def _clean(diagnostics: list[Diagnostic], path: Path) -> bool:
 
 
 def _load(path: Path, diagnostics: list[Diagnostic], required: bool = False) -> YamlDoc | None:
-    if not path.is_file():
+    try:
+        kind = path.stat().st_mode
+    except OSError:
+        kind = 0  # missing (a link to nowhere too)
+    if stat.S_ISDIR(kind):
+        what = {"site.yaml": "the site's settings", "roles.yaml": "the roles"}.get(
+            path.name, "the cities"
+        )
+        diagnostics.append(
+            error(
+                "this is a folder; a data file must be a file",
+                SourcePos(path),
+                f"move the folder away and write {what} into data/{path.name}",
+            )
+        )
+        return None
+    if kind and not stat.S_ISREG(kind):  # a pipe or device would block
+        severity = error if required else warning
+        diagnostics.append(severity("not a regular file; skipped", SourcePos(path)))
+        return None
+    if not kind:
         if required:
             diagnostics.append(
                 error(

@@ -77,8 +77,16 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, error(f"cannot read file: {exc.strerror}", SourcePos(path))
+    text, problem = decoded(raw, path)
+    if text is None:
+        return None, problem
+    return checked_text(text, path)
+
+
+def decoded(raw: bytes, path: Path) -> tuple[str | None, Diagnostic | None]:
+    """raw as UTF-8 without a byte-order mark, or an error at the first bad byte."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
@@ -88,7 +96,6 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
             SourcePos(path, line, col),
             "save the file with UTF-8 encoding",
         )
-    return checked_text(text, path)
 
 
 def checked_text(text: str, path: Path) -> tuple[str | None, Diagnostic | None]:

@@ -29,9 +29,27 @@ from .views import Page, SiteView
 from .write import put
 
 
+class _FileLoader(jinja2.FileSystemLoader):
+    """Layouts by name from the first folder that has one as a regular file.
+
+    Anything else (a pipe would block the build) is passed over, as
+    assets.check_layouts warns.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            if os.path.isfile(os.path.join(folder, *pieces)):
+                one = jinja2.FileSystemLoader(folder, self.encoding, self.followlinks)
+                return one.get_source(environment, template)
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_environment(dirs: list[Path]) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        loader=_FileLoader([str(d) for d in dirs]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -95,9 +95,12 @@ def index(
     with ThreadPoolExecutor(turns.runs) as pool:
         made = pool.map(lambda name: _run_pagefind(site_dir, named[name], root / name, turns), todo)
         empty = {name for name, done in zip(todo, made, strict=True) if not done}
-    root.mkdir(exist_ok=True)
     listing = {"bundles": [name for name in named if name not in empty]}
-    (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
+    try:
+        root.mkdir(exist_ok=True)
+        (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
+    except OSError as exc:  # a full disk, say: the build fails and the output stays
+        raise SearchIndexError(f"cannot write {SEARCH_BUNDLE}/{LISTING}: {exc.strerror}") from exc
 
 
 class _Turns:
