@@ -9,7 +9,6 @@ import gc
 import multiprocessing
 import os
 import pickle
-import re
 import secrets
 import sys
 import time
@@ -24,7 +23,7 @@ from . import fresh
 from .assets import layout_dirs
 from .cache import digest, dumps
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
-from .urls import SEARCH_BUNDLE
+from .urls import SEARCH_BUNDLE, base_url_problem
 from .write import (
     MARKER,
     SPARE,
@@ -43,12 +42,14 @@ from .write import (
 # third of a second of imports.
 
 T = TypeVar("T")
-_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _URL.match(value):
-        raise click.BadParameter("use an absolute URL such as https://example.org/karriere/")
+    if value is not None and base_url_problem(value):
+        raise click.BadParameter(
+            f"the URL {base_url_problem(value)}; "
+            "use an absolute URL such as https://example.org/karriere/"
+        )
     return value
 
 

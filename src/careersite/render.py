@@ -50,7 +50,9 @@ class _FileLoader(jinja2.FileSystemLoader):
 def make_environment(dirs: list[Path]) -> jinja2.Environment:
     return jinja2.Environment(
         loader=_FileLoader([str(d) for d in dirs]),
-        autoescape=True,
+        # HTML's escaping is XML's too (sitemap, feed); robots.txt is plain text,
+        # and what it prints (base_url) holds no line break.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
