@@ -98,6 +98,9 @@ def test_an_unreadable_file_or_folder_is_an_error_and_the_output_stays(
     assert (checked.returncode, checked.stderr) == (1, expected)
     assert tree(site / "public") == before
     assert sorted(p.name for p in site.iterdir() if "careersite" in p.name) == [".careersite-cache"]
+    again = careersite(site, "build", "--no-search", *options)  # readable again: it builds
+    assert again.returncode == 0, again.stderr
+    assert tree(site / "public") == before
 
 
 def test_a_data_file_that_is_a_folder_is_an_error(site_factory) -> None:

@@ -73,9 +73,26 @@ def render_page(
         return None, error(
             f"layout '{exc.name}' not found", _template_frame(exc), "add it to layouts/"
         )
+    except MemoryError as exc:  # its message is empty
+        return None, error(
+            f"ran out of memory rendering /{page.path}",
+            _template_frame(exc) or _layout_file(env, page.template),
+            "look in the layout for a value it makes too large: a text or list multiplied, "
+            "a long range",
+        )
     except Exception as exc:  # a template's own error: point at its line
         return None, error(f"template error in /{page.path}: {exc}", _template_frame(exc))
     return html.encode("utf-8"), None
+
+
+def _layout_file(env: jinja2.Environment, name: str) -> SourcePos | None:
+    """Where the layout of that name is (an error while compiling it has no template frame)."""
+    try:
+        assert env.loader is not None
+        filename = env.loader.get_source(env, name)[1]
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError, AssertionError):
+        return None
+    return SourcePos(Path(filename)) if filename else None
 
 
 def _template_frame(exc: BaseException) -> SourcePos | None:
