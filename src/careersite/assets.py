@@ -61,11 +61,10 @@ def _check_layout(path: Path, static: bool) -> list[Diagnostic]:
     try:
         if not path.is_file():
             return [warning("not a regular file; skipped", SourcePos(path))]
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # a static file is read once, by collect
+            raw = b"" if static else handle.read()
     except OSError as exc:
         return [error(f"cannot read file: {exc.strerror}", SourcePos(path))]
-    if static:
-        return []
     problem = decoded(raw, path)[1]
     return [problem] if problem else []
 
