@@ -411,3 +411,47 @@ def test_a_url_segment_too_long_for_a_file_name_is_an_error_at_its_key(
     article, problems = load(text)
     assert article is None
     assert [p for p in problems if ": error: " in p] == [shown]
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [
+        ("0", "'date' must be a date like 2026-11-01, not 0"),
+        ("1767225600", "'date' must be a date like 2026-11-01, not 1767225600"),
+        ("2026", "'date' must be a date like 2026-11-01, not 2026"),
+        ("20261101", "'date' must be a date like 2026-11-01, not 20261101"),
+        ("2026-W44-7", "'date': '2026-W44-7' is not a date of the form 2026-11-01"),
+        ("'20261101'", "'date': '20261101' is not a date of the form 2026-11-01"),
+        ("2026-11-01T10:00", "'date': '2026-11-01T10:00' is not a date of the form 2026-11-01"),
+    ],
+)
+def test_a_date_is_year_month_day_only(load, date: str, shown: str) -> None:
+    article, diagnostics = load(guide(date=date))
+    assert article is None
+    assert diagnostics == [f"{BREMEN}:8:7: error: {shown}"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("100000000000000000000000000000", "100000000000000000000000000000"),
+        ("1.0e+29", "1e+29"),
+        ("1000000000001", "1000000000001"),
+    ],
+)
+def test_an_amount_beyond_any_salary_is_an_error_at_its_line(load, amount, shown) -> None:
+    article, diagnostics = load(guide(salary=f"salary:\n  min: 2800\n  max: {amount}\n"))
+    assert article is None
+    assert diagnostics == [
+        f"{BREMEN}:7:8: error: 'salary.max' must be at most 1000000000000, not {shown}"
+    ]
+
+
+def test_the_largest_amount_formats(site_factory, cli) -> None:
+    site = site_factory(
+        {BREMEN: guide(salary="salary:\n  min: 2800\n  max: 1000000000000\n  period: year\n")}
+    )
+    result = cli("build", "--source", site, "--no-search")
+    assert result.returncode == 0, result.stderr
+    page = site / "public/berufe/kundendienstleiter/bremen/index.html"
+    assert "1.000.000.000.000" in page.read_text(encoding="utf-8")

@@ -277,3 +277,34 @@ def test_an_alias_onto_a_file_of_the_output_fails_and_leaves_the_output_whole(
         f"{site}/content/kundendienstleiter/bremen.md:9:11: error: alias '{alias}' "
     ), result.stderr
     assert {p: p.read_bytes() for p in (site / "public").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://example.org/?a=1",
+        "https://example.org/#top",
+        "https://user:pw@example.org/",
+        'https://example.org/"x',
+        "https://example.org/a\nDisallow: /",
+    ],
+)
+def test_base_url_option_must_be_a_plain_url(tmp_path: Path, cli, base_url: str) -> None:
+    output = tmp_path / "out"
+    result = cli("build", "--source", REPO, "--output", output, "--base-url", base_url)
+    assert result.returncode == 2
+    assert "Error: Invalid value for '--base-url': " in result.stderr
+    assert "use an absolute URL such as https://example.org/karriere/" in result.stderr
+    assert not output.exists()
+
+
+def test_text_outputs_are_not_html_escaped(site_factory, cli) -> None:
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
+    result = cli("build", "--source", site, "--no-search", "--base-url", "https://ex.org/a&b/")
+    assert result.returncode == 0, result.stderr
+    robots = (site / "public/robots.txt").read_text(encoding="utf-8")
+    assert robots.endswith("\nSitemap: https://ex.org/a&b/sitemap.xml\n")
+    sitemap = (site / "public/sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://ex.org/a&amp;b/</loc>" in sitemap  # XML escapes its own way
+    feed = (site / "public/feed.xml").read_text(encoding="utf-8")
+    assert 'href="https://ex.org/a&amp;b/feed.xml"' in feed

@@ -146,3 +146,15 @@ def test_schema_rejects_what_the_build_rejects(front_matter_schema, change: dict
     front = {"title": "T", "role": "Kundendienstleiter", "date": "2026-11-01", **change}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(front, front_matter_schema)
+
+
+def test_new_with_a_name_too_long_for_a_file_is_an_error(site_factory, cli) -> None:
+    site = site_factory()
+    city = "Neustadt" * 40
+    result = cli("new", "Kundendienstleiter", city, cwd=site)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"error: cannot write content/kundendienstleiter/{city.lower()}.md: File name too long\n"
+        "  hint: use a shorter name for the role or city\n",
+    )
+    assert list((site / "content").iterdir()) == []

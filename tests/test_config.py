@@ -107,7 +107,7 @@ def test_unknown_site_key_is_a_warning_with_did_you_mean(load, site_yaml, shown)
         ),
         (
             "title: T\nbase_url: example.org\n",
-            "data/site.yaml:2:11: error: 'base_url' has the wrong form: the text 'example.org'\n"
+            "data/site.yaml:2:11: error: 'base_url' must start with http:// or https://\n"
             "  hint: a URL such as https://example.org/ or https://example.org/karriere/",
         ),
         ("description: D\n", "data/site.yaml:1:1: error: missing required key 'title'"),
@@ -367,3 +367,75 @@ def test_a_role_or_city_too_long_for_a_file_name_is_an_error_at_its_entry(
 ) -> None:
     _, diagnostics = load({f"data/{kind}.yaml": entries})
     assert diagnostics == [shown.format(kind)]
+
+
+PATH_CHARACTERS = "may hold only the characters of a URL path (write others %-encoded, as %20)"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "reason"),
+    [
+        ("https://example.org/?a=1", "must not have a query (?) or fragment (#)"),
+        ("https://example.org/karriere/#top", "must not have a query (?) or fragment (#)"),
+        ("https://user:secret@example.org/", "must not hold a user name or password"),
+        ('https://example.org/"onmouseover=x', PATH_CHARACTERS),
+        ("https://example.org/a b/", PATH_CHARACTERS),
+        ("https://exa_mple.org/", "needs a host name such as example.org"),
+        ("https://example.org:99999/", "has a port that is not a number up to 65535"),
+    ],
+)
+def test_base_url_in_site_yaml_is_a_plain_url(load, base_url: str, reason: str) -> None:
+    config, diagnostics = load({"data/site.yaml": f"title: T\nbase_url: '{base_url}'\n"})
+    assert config is None
+    assert diagnostics == [
+        f"data/site.yaml:2:11: error: 'base_url' {reason}\n"
+        "  hint: a URL such as https://example.org/ or https://example.org/karriere/"
+    ]
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://example.org/a&b/", "http://[::1]:8000/", "https://example.org/%C3%BC/"]
+)
+def test_unusual_but_valid_base_urls_are_accepted(load, base_url: str) -> None:
+    config, diagnostics = load({"data/site.yaml": f"title: T\nbase_url: '{base_url}'\n"})
+    assert diagnostics == []
+    assert config.base_url == base_url
+
+
+@pytest.mark.parametrize(
+    "language", ["Deutsch", "deutsch", "de_DE", "de-", "x" * 9, "de-DE-" + "-".join(["abcde"] * 6)]
+)
+def test_language_must_be_a_bcp_47_tag(load, language: str) -> None:
+    config, diagnostics = load({"data/site.yaml": f"title: T\nlanguage: {language}\n"})
+    assert config is None
+    assert diagnostics == [
+        f"data/site.yaml:2:11: error: 'language' must be a language tag such as de or de-AT, "
+        f"not '{language}'\n"
+        "  hint: a BCP 47 tag of at most 35 characters: an ISO 639 language code, then "
+        "optionally a script or region"
+    ]
+
+
+@pytest.mark.parametrize(
+    "language", ["de", "de-AT", "gsw", "sr-Latn-RS", "de-CH-1996", "en-US-x-x"]
+)
+def test_well_formed_language_tags_are_accepted(load, language: str) -> None:
+    config, diagnostics = load({"data/site.yaml": f"title: T\nlanguage: {language}\n"})
+    assert diagnostics == []
+    assert config.language == language
+
+
+def test_an_unknown_site_currency_is_reported_once_in_site_yaml(load) -> None:
+    config, diagnostics = load({"data/site.yaml": "title: T\ncurrency: EUX\n"})
+    assert config is None
+    assert diagnostics == [
+        "data/site.yaml:2:11: error: unknown currency 'EUX'\n  hint: did you mean 'EUR'?"
+    ]
+
+
+def test_bidi_controls_in_a_city_name_are_refused(load) -> None:
+    _, diagnostics = load({"data/cities.yaml": '- name: "Bremen \\u202e"\n'})
+    assert diagnostics == [
+        "data/cities.yaml:1:9: error: bidirectional control U+202E is not allowed here\n"
+        "  hint: delete it (it can reorder or hide the text shown beside it)"
+    ]

@@ -218,7 +218,7 @@ def test_object_tags_are_refused(text: str, tag: str) -> None:
 
 
 def test_aliases_are_refused() -> None:
-    doc, diagnostics = load_yaml("a: &x 1\nb: *x\n", MD, 2)
+    doc, diagnostics = load_yaml("a: 1\nb: *x\n", MD, 2)
     assert doc is None
     assert [d.message for d in diagnostics] == ["YAML aliases (*name) are not allowed here"]
     assert diagnostics[0].hint == "write the value out instead of referring to an anchor"
@@ -226,12 +226,15 @@ def test_aliases_are_refused() -> None:
 
 def test_alias_error_points_at_the_alias() -> None:
     _, diagnostics = load_yaml("a: &x 1\nb: *x\n", MD, 2)
-    assert [d.pos for d in diagnostics] == [SourcePos(MD, 3, 4)]
+    assert [d.pos for d in diagnostics if "aliases" in d.message] == [SourcePos(MD, 3, 4)]
 
 
 def test_each_alias_use_is_reported_at_its_own_position() -> None:
     _, diagnostics = load_yaml("a: &x 1\nb: [2, *x]\nc:\n  d: *x\n", MD, 2)
-    assert [d.pos for d in diagnostics] == [SourcePos(MD, 3, 8), SourcePos(MD, 5, 6)]
+    assert [d.pos for d in diagnostics if "aliases" in d.message] == [
+        SourcePos(MD, 3, 8),
+        SourcePos(MD, 5, 6),
+    ]
 
 
 def test_merge_keys_are_refused() -> None:
@@ -247,5 +250,100 @@ def test_billion_laughs_is_refused_without_expanding() -> None:
     doc, diagnostics = load_yaml("\n".join(levels) + "\n", MD, 2)
     assert doc is None
     assert diagnostics
-    assert {d.message for d in diagnostics} == {"YAML aliases (*name) are not allowed here"}
+    assert {d.message for d in diagnostics} == {
+        "YAML anchors (&name) are not allowed here",
+        "YAML aliases (*name) are not allowed here",
+    }
     assert len(diagnostics) < 100
+
+
+def test_anchors_are_refused_even_without_an_alias() -> None:
+    """The README says anchors are refused: an anchor alone is too."""
+    assert only_error("title: &a Kundendienstleiter\n") == (
+        "content/kundendienstleiter/bremen.md:2:8: error: YAML anchors (&name) are not allowed "
+        "here\n  hint: write the value out instead of naming it"
+    )
+
+
+def test_anchor_and_alias_are_both_reported() -> None:
+    doc, diagnostics = load_yaml("a: &x 1\nb: *x\n", MD, 2)
+    assert doc is None
+    assert [(d.pos, d.message) for d in diagnostics] == [
+        (SourcePos(MD, 2, 4), "YAML anchors (&name) are not allowed here"),
+        (SourcePos(MD, 3, 4), "YAML aliases (*name) are not allowed here"),
+    ]
+
+
+def test_an_ampersand_in_text_is_no_anchor() -> None:
+    doc, diagnostics = load_yaml("title: Lager & Logistik\nsummary: '&a'\n", MD, 2)
+    assert diagnostics == []
+    assert doc is not None
+    assert doc.value == {"title": "Lager & Logistik", "summary": "&a"}
+
+
+# YAML 1.1 reads some plain scalars as numbers that YAML 1.2 and people read otherwise.
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("12:50", "770"),
+        ("1:30:00", "5400"),
+        ("0700", "448"),
+        ("0x1F", "31"),
+        ("0b101", "5"),
+        ("1_000", "1000"),
+        ("2_800.5", "2800.5"),
+        ("0o17", None),
+    ],
+)
+def test_yaml_11_numbers_are_an_error_with_a_hint(written: str, read: str | None) -> None:
+    if read is None:  # not a number to YAML 1.1: stays text
+        doc, diagnostics = load_yaml(f"min: {written}\n", MD, 2)
+        assert diagnostics == []
+        assert doc is not None and doc.value == {"min": written}
+        return
+    assert only_error(f"salary:\n  min: {written}\n") == (
+        f"content/kundendienstleiter/bremen.md:3:8: error: 'salary.min' is written {written}, "
+        f"which YAML reads as the number {read}\n"
+        "  hint: write a number in plain digits (2800), or text in quotes ('" + written + "')"
+    )
+
+
+@pytest.mark.parametrize("written", ["2800", "-3", "2800.5", "0", "1.0e+3", ".inf", "2.800"])
+def test_plain_numbers_stay_numbers(written: str) -> None:
+    doc, diagnostics = load_yaml(f"min: {written}\n", MD, 2)
+    assert diagnostics == []
+    assert doc is not None and isinstance(doc.value["min"], int | float)
+
+
+@pytest.mark.parametrize(
+    ("char", "kind"),
+    [
+        ("\u202e", "bidirectional control U+202E"),
+        ("\u202a", "bidirectional control U+202A"),
+        ("\u2066", "bidirectional control U+2066"),
+        ("\u2069", "bidirectional control U+2069"),
+        ("\ufdd0", "noncharacter U+FDD0"),
+        ("\ufdef", "noncharacter U+FDEF"),
+        ("\U0001fffe", "noncharacter U+1FFFE"),
+        ("\U0010ffff", "noncharacter U+10FFFF"),
+    ],
+)
+@pytest.mark.parametrize("quoted", [False, True])
+def test_bidi_controls_and_noncharacters_are_refused(char: str, kind: str, quoted: bool) -> None:
+    value = f"Bremen{char} 2800 €"
+    text = f'city: "{value}"\n' if quoted else f"city: {value}\n"
+    hint = (
+        "it can reorder or hide the text shown beside it"
+        if kind.startswith("bidi")
+        else "it is no character: browsers show it as � or not at all"
+    )
+    assert only_error(text) == (
+        f"content/kundendienstleiter/bremen.md:2:7: error: {kind} is not allowed here\n"
+        f"  hint: delete it ({hint})"
+    )
+
+
+def test_right_to_left_text_and_marks_are_fine() -> None:
+    doc, diagnostics = load_yaml("city: \u05ea\u05dc \u05d0\u05d1\u05d9\u05d1\u200f\n", MD, 2)
+    assert diagnostics == []
+    assert doc is not None

@@ -62,11 +62,12 @@ def test_salary_shape(schema: dict) -> None:
     assert salary["properties"]["min"]["type"] == "number"
     assert salary["properties"]["min"]["exclusiveMinimum"] == 0
     assert salary["properties"]["max"]["exclusiveMinimum"] == 0
+    assert salary["properties"]["max"]["maximum"] == 10**12  # editors flag 1e29 too
     assert salary["properties"]["period"]["enum"] == ["month", "year", "hour"]
     assert salary["properties"]["period"]["default"] == "month"
     level = salary["properties"]["levels"]["additionalProperties"]
     assert (level["minItems"], level["maxItems"]) == (2, 2)
-    assert level["items"] == [{"exclusiveMinimum": 0, "type": "number"}] * 2
+    assert level["items"] == [{"exclusiveMinimum": 0, "maximum": 10**12, "type": "number"}] * 2
     assert "prefixItems" not in level
 
 

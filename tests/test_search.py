@@ -326,3 +326,14 @@ def test_a_pagefind_run_that_takes_too_long_is_stopped_and_named(
 
     with pytest.raises(search.SearchIndexError, match=r"took longer than 0\.01 s"):
         search.index(site, names, per_bundle=1, jobs=2)
+
+
+def test_an_index_listing_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    names = pages_to_index(site, 2)
+    (site / "pagefind" / search.LISTING).mkdir(parents=True)  # as a full disk would, it fails
+
+    with pytest.raises(
+        search.SearchIndexError, match=r"^cannot write pagefind/bundles\.json: Is a directory$"
+    ):
+        search.index(site, names, per_bundle=1, jobs=2)

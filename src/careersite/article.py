@@ -7,31 +7,18 @@ import difflib
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.core import get_global
-from babel.numbers import get_territory_currencies
 from markdown_it import MarkdownIt
 
 from . import markdown
 from .cache import shared_path
-from .config import City, Config, Lookup, Role, T
+from .config import City, Config, Lookup, Role, T, currencies_in_use, currency_hint
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
 from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
 from .urls import alias_problem, slug, too_long
-
-COMMON_CURRENCIES = ("EUR", "CHF", "USD", "GBP", "PLN", "CZK", "DKK", "SEK", "NOK")
-
-
-@cache
-def currencies_in_use() -> frozenset[str]:
-    """ISO 4217 codes that some territory uses as legal tender today (CLDR)."""
-    territories = get_global("territory_currencies")
-    return frozenset(code for t in territories for code in get_territory_currencies(t))
-
 
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
@@ -94,8 +81,14 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     todo = [os.path.normpath(content_dir)]  # so every path below is normal too
     while todo:  # os.scandir: the kind of each entry comes with the listing, no stat
-        with os.scandir(todo.pop()) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            problem = f"cannot read folder: {exc.strerror}"
+            diagnostics.append(error(problem, SourcePos(Path(folder))))
+            continue
         for entry in reversed(entries):  # popped in order of names
             if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
                 todo.append(entry.path)
@@ -250,8 +243,7 @@ def _salary(
     problems += _thousands_separators(doc)
     currency = given.currency or config.currency
     if currency not in currencies_in_use():
-        close = difflib.get_close_matches(currency, COMMON_CURRENCIES, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "use an ISO 4217 code such as EUR"
+        hint = currency_hint(currency)
         problems.append(
             error(f"unknown currency '{currency}'", doc.pos(("salary", "currency")), hint)
         )

@@ -3,13 +3,70 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, SourcePos, error
+from .diagnostics import Diagnostic, SourcePos, error, warning
+from .frontmatter import decoded
 from .urls import STATIC_DIR, too_long
 
 BUILTIN_LAYOUTS = Path(__file__).parent / "layouts"
+
+
+def check_layouts(dirs: list[Path]) -> list[Diagnostic]:
+    """What in the site's layout folders cannot be used: unreadable, misnamed, not UTF-8.
+
+    Only regular files are layouts and static files: anything else (a pipe
+    would block the build) is skipped with a warning, as under content/.
+    """
+    found: list[Diagnostic] = []
+    for top in dirs:
+        if top.resolve() == BUILTIN_LAYOUTS.resolve():
+            continue
+
+        unreadable: list[OSError] = []
+        for root, folders, names in os.walk(top, onerror=unreadable.append):
+            folders.sort()
+            for name in sorted(names + folders):
+                if not _utf8_name(name):
+                    shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+                    found.append(
+                        error(
+                            f"the file name '{shown}' is not valid UTF-8",
+                            SourcePos(Path(root)),
+                            "rename the file",
+                        )
+                    )
+            static = Path(root).is_relative_to(top / "static")
+            for name in sorted(names):
+                if _utf8_name(name):
+                    found += _check_layout(Path(root, name), static)
+        found += [
+            error(f"cannot read folder: {exc.strerror}", SourcePos(Path(exc.filename)))
+            for exc in unreadable
+        ]
+    return found
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode keeps the bad bytes as surrogates
+        return False
+    return True
+
+
+def _check_layout(path: Path, static: bool) -> list[Diagnostic]:
+    try:
+        if not path.is_file():
+            return [warning("not a regular file; skipped", SourcePos(path))]
+        with path.open("rb") as handle:  # a static file is read once, by collect
+            raw = b"" if static else handle.read()
+    except OSError as exc:
+        return [error(f"cannot read file: {exc.strerror}", SourcePos(path))]
+    problem = decoded(raw, path)[1]
+    return [problem] if problem else []
 
 
 def layout_dirs(source: Path) -> list[Path]:

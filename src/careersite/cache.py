@@ -121,7 +121,11 @@ def key(source: Path) -> str:
     parts = [f"format {FORMAT}", release(), sys.version]
     data = source / "data"
     for path in sorted(data.glob("*.yaml")) if data.is_dir() else []:
-        parts.append(f"{path.name}:{digest(path.read_bytes())}")
+        try:  # only regular files: a pipe would block; config reports what it cannot read
+            content = digest(path.read_bytes()) if path.is_file() else "not a file"
+        except OSError as exc:
+            content = f"unreadable {exc.errno}"
+        parts.append(f"{path.name}:{content}")
     return digest("\n".join(parts).encode())
 
 

@@ -8,7 +8,6 @@ import functools
 import gc
 import os
 import pickle
-import re
 import secrets
 import sys
 import time
@@ -22,7 +21,7 @@ from . import children, fresh
 from .assets import layout_dirs
 from .cache import KEY_VARIABLE, NoKey, digest, dumps, signing_key
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
-from .urls import SEARCH_BUNDLE
+from .urls import SEARCH_BUNDLE, base_url_problem
 from .write import (
     MARKER,
     SPARE,
@@ -42,12 +41,14 @@ from .write import (
 # third of a second of imports.
 
 T = TypeVar("T")
-_URL = re.compile(r"^https?://[^/\s]+(/\S*)?$")
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _URL.match(value):
-        raise click.BadParameter("use an absolute URL such as https://example.org/karriere/")
+    if value is not None and base_url_problem(value):
+        raise click.BadParameter(
+            f"the URL {base_url_problem(value)}; "
+            "use an absolute URL such as https://example.org/karriere/"
+        )
     return value
 
 
@@ -425,6 +426,8 @@ def new_command(role: str, city: str | None, source: Path) -> None:
         scaffold.write(planned)
     except scaffold.ScaffoldError as exc:
         click.echo(f"error: {exc}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
         sys.exit(1)
     click.echo(f"wrote {planned.path} (a draft: set draft: false to publish)", err=True)
     for note in planned.notes:

@@ -3,17 +3,71 @@
 from __future__ import annotations
 
 import difflib
+import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import get_territory_currencies
 
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, load_yaml, read_text
 from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
-from .urls import RESERVED, UrlWords, is_reserved, is_slug, slug, too_long
+from .urls import (
+    RESERVED,
+    UrlWords,
+    base_url_problem,
+    is_reserved,
+    is_slug,
+    slug,
+    too_long,
+)
+
+COMMON_CURRENCIES = ("EUR", "CHF", "USD", "GBP", "PLN", "CZK", "DKK", "SEK", "NOK")
+
+
+@cache
+def currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes that some territory uses as legal tender today (CLDR)."""
+    territories = get_global("territory_currencies")
+    return frozenset(code for t in territories for code in get_territory_currencies(t))
+
+
+def currency_hint(code: str) -> str:
+    close = difflib.get_close_matches(code, COMMON_CURRENCIES, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else "use an ISO 4217 code such as EUR"
+
+
+# A well-formed BCP 47 (RFC 5646) tag: language (with extended subtags), script,
+# region, variants, extensions, private use. Grandfathered tags are left out.
+_LANGUAGE_TAG = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?",
+    re.IGNORECASE,
+)
+# RFC 5646 asks every implementation to take tags of up to 35 characters; Pagefind
+# fails on a language of about 40.
+MAX_LANGUAGE_TAG = 35
+
+
+def language_tag_is_valid(tag: str) -> bool:
+    """A well-formed tag whose language Babel (CLDR) knows."""
+    if len(tag) > MAX_LANGUAGE_TAG or not _LANGUAGE_TAG.fullmatch(tag):
+        return False
+    try:
+        Locale.parse(tag.split("-")[0].lower())
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -121,9 +175,11 @@ def load_config(
             )
         )
         return None, diagnostics
-    words = _check_url_words(site.url_words.roles, site.url_words.cities, site_doc)
-    if words:  # pages would be written where others are, or could not be
-        return None, diagnostics + words
+    problems = _site_problems(site, site_doc)
+    # url words that clash: pages would be written where others are, or could not be
+    problems += _check_url_words(site.url_words.roles, site.url_words.cities, site_doc)
+    if problems:
+        return None, diagnostics + problems
     role_entries = tuple(
         Role(m.name, m.slug or slug(m.name), tuple(m.aliases), m.summary, related=tuple(m.related))
         for m in roles
@@ -154,12 +210,65 @@ def load_config(
     return config, diagnostics
 
 
+def _site_problems(site: SiteModel, doc: YamlDoc) -> list[Diagnostic]:
+    """What data/site.yaml sets that every page would carry: checked once, at its line."""
+    problems = []
+    if not language_tag_is_valid(site.language):
+        problems.append(
+            error(
+                f"'language' must be a language tag such as de or de-AT, not '{site.language}'",
+                doc.pos(("language",)),
+                f"a BCP 47 tag of at most {MAX_LANGUAGE_TAG} characters: an ISO 639 language "
+                "code, then optionally a script or region",
+            )
+        )
+    if site.currency not in currencies_in_use():
+        problems.append(
+            error(
+                f"unknown currency '{site.currency}'",
+                doc.pos(("currency",)),
+                currency_hint(site.currency),
+            )
+        )
+    given = doc.value.get("base_url") if isinstance(doc.value, dict) else None
+    reason = base_url_problem(site.base_url) if given is not None else None
+    if reason:
+        problems.append(
+            error(
+                f"'base_url' {reason}",
+                doc.pos(("base_url",)),
+                "a URL such as https://example.org/ or https://example.org/karriere/",
+            )
+        )
+    return problems
+
+
 def _clean(diagnostics: list[Diagnostic], path: Path) -> bool:
     return not any(d.severity == "error" and d.pos and d.pos.path == path for d in diagnostics)
 
 
 def _load(path: Path, diagnostics: list[Diagnostic], required: bool = False) -> YamlDoc | None:
-    if not path.is_file():
+    try:
+        kind = path.stat().st_mode
+    except OSError:
+        kind = 0  # missing (a link to nowhere too)
+    if stat.S_ISDIR(kind):
+        what = {"site.yaml": "the site's settings", "roles.yaml": "the roles"}.get(
+            path.name, "the cities"
+        )
+        diagnostics.append(
+            error(
+                "this is a folder; a data file must be a file",
+                SourcePos(path),
+                f"move the folder away and write {what} into data/{path.name}",
+            )
+        )
+        return None
+    if kind and not stat.S_ISREG(kind):  # a pipe or device would block
+        severity = error if required else warning
+        diagnostics.append(severity("not a regular file; skipped", SourcePos(path)))
+        return None
+    if not kind:
         if required:
             diagnostics.append(
                 error(

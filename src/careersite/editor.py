@@ -18,8 +18,7 @@ from typing import Any
 from lsprotocol import types
 from pydantic import BaseModel
 
-from .article import COMMON_CURRENCIES
-from .config import Config, Entry
+from .config import COMMON_CURRENCIES, Config, Entry
 from .frontmatter import closing_fence, opens_front_matter
 from .schema import PERIODS, FrontMatterModel, SalaryModel
 

@@ -144,15 +144,24 @@ def _hash_tree(
             path = os.path.join(root, name)
             relative = os.path.join(inside, name) if inside else name
             digest.update(f"\0{relative}\0".encode("utf-8", "surrogateescape"))
-            info = os.lstat(path)
+            try:
+                info = os.lstat(path)
+            except OSError:  # gone since the listing
+                digest.update(b"gone")
+                continue
             if stat.S_ISREG(info.st_mode):
                 stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
                 before = trusted.get(path)
                 if before is not None and before[0] == stamp:
                     files[path] = before[1]
                 else:
-                    with open(path, "rb") as handle:
-                        files[path] = cache.digest(handle.read())
+                    try:
+                        with open(path, "rb") as handle:
+                            files[path] = cache.digest(handle.read())
+                    except OSError as exc:
+                        # Not a digest of any content: the build reads it and says why it cannot.
+                        digest.update(f"unreadable {exc.errno}".encode())
+                        continue
                 if max(info.st_mtime_ns, info.st_ctime_ns) < now - RACY_NS:
                     known[path] = (stamp, files[path])
                 digest.update(files[path].encode())

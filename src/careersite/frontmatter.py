@@ -38,6 +38,21 @@ _FENCE = re.compile(r"^---[ \t]*$")
 # Characters that HTML and XML 1.0 forbid (tab and newline are fine).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# Bidirectional embeddings, overrides and isolates: one left open in a city's name
+# reverses the salary printed beside it.
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi controls and Unicode's noncharacters, refused in every YAML value.
+UNSAFE = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+# A number as YAML 1.2 and people read it. YAML 1.1 also reads 12:50 as 770 (base 60),
+# 0700 as 448 (octal), 0x1F, 0b101 and 1_000: those are refused, with a hint.
+_PLAIN_NUMBER = re.compile(
+    r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+|"
+    r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +92,16 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, error(f"cannot read file: {exc.strerror}", SourcePos(path))
+    text, problem = decoded(raw, path)
+    if text is None:
+        return None, problem
+    return checked_text(text, path)
+
+
+def decoded(raw: bytes, path: Path) -> tuple[str | None, Diagnostic | None]:
+    """raw as UTF-8 without a byte-order mark, or an error at the first bad byte."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw[: exc.start].count(b"\n") + 1
@@ -88,7 +111,6 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
             SourcePos(path, line, col),
             "save the file with UTF-8 encoding",
         )
-    return checked_text(text, path)
 
 
 def checked_text(text: str, path: Path) -> tuple[str | None, Diagnostic | None]:
@@ -145,10 +167,10 @@ def load_yaml(
     text: str, path: Path, first_line: int = 1
 ) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Load one YAML document; first_line is the file line the text starts on."""
-    if "*" in text:
-        aliases = _alias_uses(text, path, first_line)
-        if aliases:
-            return None, aliases
+    if "*" in text or "&" in text:
+        refused = _anchors_and_aliases(text, path, first_line)
+        if refused:
+            return None, refused
     if text.count("[") + text.count("{") > MAX_DEPTH or len(text) > 20_000:
         deep = _too_deep(text, path, first_line)
         if deep:
@@ -199,20 +221,21 @@ def _too_deep(text: str, path: Path, first_line: int) -> Diagnostic | None:
     return None
 
 
-def _alias_uses(text: str, path: Path, first_line: int) -> list[Diagnostic]:
-    """Every *alias, at its own position (the composed node only knows the anchor's)."""
+def _anchors_and_aliases(text: str, path: Path, first_line: int) -> list[Diagnostic]:
+    """Every &anchor and *alias, at its own position (the composed node knows neither)."""
     found = []
     try:
         for token in yaml.scan(text, Loader=_Loader):
-            if isinstance(token, yaml.AliasToken):
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
                 mark = token.start_mark
-                found.append(
-                    error(
-                        "YAML aliases (*name) are not allowed here",
-                        SourcePos(path, mark.line + first_line, mark.column + 1),
-                        "write the value out instead of referring to an anchor",
-                    )
-                )
+                pos = SourcePos(path, mark.line + first_line, mark.column + 1)
+                if isinstance(token, yaml.AnchorToken):
+                    message = "YAML anchors (&name) are not allowed here"
+                    hint = "write the value out instead of naming it"
+                else:
+                    message = "YAML aliases (*name) are not allowed here"
+                    hint = "write the value out instead of referring to an anchor"
+                found.append(error(message, pos, hint))
     except yaml.YAMLError:
         return []  # loading reports the syntax error itself
     return found
@@ -296,11 +319,37 @@ class _Builder:
                 )
             )
             return None
+        if isinstance(node, yaml.ScalarNode) and (bad := UNSAFE.search(str(node.value))):
+            bidi = BIDI.match(bad.group())
+            self.diagnostics.append(
+                error(
+                    f"{'bidirectional control' if bidi else 'noncharacter'} "
+                    f"U+{ord(bad.group()):04X} is not allowed here",
+                    self.pos(node),
+                    "delete it (it can reorder or hide the text shown beside it)"
+                    if bidi
+                    else "delete it (it is no character: browsers show it as � or not at all)",
+                )
+            )
+            return None
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.YAMLError as exc:
             self.diagnostics.append(error(f"invalid value: {exc}", self.pos(node)))
             return None
+        if path in self.scalars and isinstance(value, int | float) and not isinstance(value, bool):
+            written = self.scalars[path]
+            if not _PLAIN_NUMBER.fullmatch(written):
+                name = ".".join(map(str, path))
+                self.diagnostics.append(
+                    error(
+                        f"'{name}' is written {written}, which YAML reads as the number {value}",
+                        self.pos(node),
+                        f"write a number in plain digits (2800), or text in quotes ('{written}')",
+                    )
+                )
+                return None
+        return value
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -24,7 +24,7 @@ from jinja2 import Environment
 
 from . import cache, deps, markdown
 from .article import Article, discover, load_article
-from .assets import collect, layout_dirs
+from .assets import check_layouts, collect, layout_dirs
 from .config import Config, load_config
 from .diagnostics import Diagnostic, has_failures, ordered
 from .fresh import Inputs, Previous
@@ -171,6 +171,10 @@ def build(
         targets = _link_targets(site, articles, failed)
     diagnostics += site_problems
     dirs = layout_dirs(config.source)
+    layout_problems = check_layouts(dirs)
+    diagnostics += layout_problems
+    if has_failures(layout_problems, strict=False):  # rendering would fail on every page
+        return BuildResult({}, tuple(ordered(diagnostics)), options.strict)
     before = reuse.layout_stamps if reuse is not None else {}
     layout_stamps = {
         name: stamp for d in reversed(dirs) for name, stamp in _stamps(d, before).items()
@@ -285,7 +289,8 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
         for root, _, names in os.walk(folder):
             for name in names:
                 path = Path(root, name)
-                yield path.relative_to(folder).as_posix(), path
+                if path.is_file():  # a pipe would block (and is skipped with a warning)
+                    yield path.relative_to(folder).as_posix(), path
 
 
 _GONE = "\0gone"  # no source there: not a site path, a draft (None) or a failed one ("")

@@ -67,10 +67,30 @@ def _is_view(kind: type) -> bool:
     return kind.__module__.startswith("careersite.") and params is not None and params.frozen
 
 
+class _FileLoader(jinja2.FileSystemLoader):
+    """Layouts by name from the first folder that has one as a regular file.
+
+    Anything else (a pipe would block the build) is passed over, as
+    assets.check_layouts warns.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            if os.path.isfile(os.path.join(folder, *pieces)):
+                one = jinja2.FileSystemLoader(folder, self.encoding, self.followlinks)
+                return one.get_source(environment, template)
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_environment(dirs: list[Path]) -> jinja2.Environment:
     return _Sandbox(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        autoescape=True,
+        loader=_FileLoader([str(d) for d in dirs]),
+        # HTML's escaping is XML's too (sitemap, feed); robots.txt is plain text,
+        # and what it prints (base_url) holds no line break.
+        autoescape=jinja2.select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -97,9 +117,26 @@ def render_page(
             _template_frame(exc),
             "a layout may use the views it is given, not Python's internals",
         )
+    except MemoryError as exc:  # its message is empty
+        return None, error(
+            f"ran out of memory rendering /{page.path}",
+            _template_frame(exc) or _layout_file(env, page.template),
+            "look in the layout for a value it makes too large: a text or list multiplied, "
+            "a long range",
+        )
     except Exception as exc:  # a template's own error: point at its line
         return None, error(f"template error in /{page.path}: {exc}", _template_frame(exc))
     return html.encode("utf-8"), None
+
+
+def _layout_file(env: jinja2.Environment, name: str) -> SourcePos | None:
+    """Where the layout of that name is (an error while compiling it has no template frame)."""
+    try:
+        assert env.loader is not None
+        filename = env.loader.get_source(env, name)[1]
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError, AssertionError):
+        return None
+    return SourcePos(Path(filename)) if filename else None
 
 
 def _template_frame(exc: BaseException) -> SourcePos | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import City, Config, Lookup, Role
+from .diagnostics import display_path
 from .urls import slug
 
 GUIDE_SECTIONS = (
@@ -27,7 +30,11 @@ OVERVIEW_SECTIONS = (
 
 
 class ScaffoldError(Exception):
-    """The guide cannot be written; the message says why."""
+    """The guide cannot be written; the message says why, the hint what to do."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,17 @@ def write(scaffold: Scaffold) -> None:
         raise ScaffoldError(
             f"{scaffold.path} exists already; careersite new never overwrites a guide"
         )
-    scaffold.path.parent.mkdir(parents=True, exist_ok=True)
-    with scaffold.path.open("x", encoding="utf-8") as handle:
-        handle.write(scaffold.text)
+    folder = scaffold.path.parent
+    made = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with scaffold.path.open("x", encoding="utf-8") as handle:
+            handle.write(scaffold.text)
+    except OSError as exc:
+        if made:  # leave no empty role folder behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise ScaffoldError(
+            f"cannot write {display_path(scaffold.path)}: {exc.strerror}",
+            "use a shorter name for the role or city" if exc.errno == errno.ENAMETOOLONG else None,
+        ) from exc

@@ -105,9 +105,12 @@ def index(
             turns.stop()
             raise
         empty = {name for name, done in zip(todo, made, strict=True) if not done}
-    root.mkdir(exist_ok=True)
     listing = {"bundles": [name for name in named if name not in empty]}
-    (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
+    try:
+        root.mkdir(exist_ok=True)
+        (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
+    except OSError as exc:  # a full disk, say: the build fails and the output stays
+        raise SearchIndexError(f"cannot write {SEARCH_BUNDLE}/{LISTING}: {exc.strerror}") from exc
 
 
 class _Turns:

@@ -118,7 +118,9 @@ def load_sources(
         links = article.body.targets if article else frozenset()
         loaded[path] = Loaded(stamps[path], article, problems, links, card_digest)
     if cache_folder and misses:
-        entries = {path: (digests[path], _away(loaded[path])) for path in stamps if path in digests}
+        entries = {  # not a file that could not be read ("")
+            path: (digests[path], _away(loaded[path])) for path in stamps if digests.get(path)
+        }
         entries.update({p: v for p, v in stored.items() if p in loaded and p not in entries})
         cache.save(cache_folder, cache_key, entries, stored)
         bodies = {
@@ -247,13 +249,21 @@ def file_stamp(path: Path, since: int) -> Stamp:
     stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size)
     if max(info.st_mtime_ns, info.st_ctime_ns) < since - RACY_NS:
         return stamp
-    with open(path, "rb") as handle:  # before it is read for the build: see same_file
-        return (*stamp, cache.digest(handle.read()))
+    try:
+        with open(path, "rb") as handle:  # before it is read for the build: see same_file
+            return (*stamp, cache.digest(handle.read()))
+    except OSError:  # reading it for the build reports why; "" matches no content
+        return (*stamp, "")
 
 
 def _digest(path: Path, stamp: Stamp) -> str:
-    """cache.digest of the file's content: from its stamp when that holds it."""
-    return stamp[3] if len(stamp) == 4 else cache.digest(path.read_bytes())
+    """cache.digest of the file's content: from its stamp when that holds it; "" if unreadable."""
+    if len(stamp) == 4:
+        return stamp[3]
+    try:
+        return cache.digest(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def same_file(before: Stamp, now: Stamp, path: Path) -> bool:

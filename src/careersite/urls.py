@@ -120,6 +120,39 @@ def alias_problem(alias: str) -> str | None:
     return None
 
 
+_HOST = re.compile(
+    r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?", re.I
+)
+# RFC 3986's path characters: what may stand in an href, a sitemap and robots.txt as it is.
+_URL_PATH = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*")
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why url cannot be the site's base URL (scheme, host, port, path alone), or None."""
+    scheme, _, rest = url.partition("://")
+    if scheme not in {"http", "https"}:
+        return "must start with http:// or https://"
+    if "?" in rest or "#" in rest:
+        return "must not have a query (?) or fragment (#)"
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        return "must not hold a user name or password"
+    if authority.startswith("["):  # an IPv6 address
+        host, _, port = authority[1:].partition("]")
+        known = bool(re.fullmatch(r"[0-9A-Fa-f:.]+", host)) and (not port or port[0] == ":")
+        port = port[1:]
+    else:
+        host, _, port = authority.partition(":")
+        known = bool(_HOST.fullmatch(host))
+    if not known:
+        return "needs a host name such as example.org"
+    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+        return "has a port that is not a number up to 65535"
+    if not _URL_PATH.fullmatch(slash + path):
+        return "may hold only the characters of a URL path (write others %-encoded, as %20)"
+    return None
+
+
 def alias_site_path(alias: str) -> str:
     """'/alt/seite/' and '/alt/seite' both become the folder 'alt/seite/'; '/' is home.
 
