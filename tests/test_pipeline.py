@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import guide, many_guides
 
-from careersite import render
+from careersite import children, render
 from careersite.cache import digest
 from careersite.diagnostics import Severity, format_text
 from careersite.pipeline import BuildResult, Options, build
@@ -406,13 +406,13 @@ def test_pages_workers_send_back_are_the_pages_rendered_in_process(
     # With two jobs, one worker renders beside this process.
     site = site_factory({BREMEN: guide(), **many_guides(60)})
     pools: list[int] = []  # each pool's workers
+    forked = children.pool
 
-    class Counted(render.ProcessPoolExecutor):
-        def __init__(self, workers: int, **kwargs) -> None:  # type: ignore[no-untyped-def]
-            pools.append(workers)
-            super().__init__(workers, **kwargs)
+    def counted(workers: int):  # type: ignore[no-untyped-def]
+        pools.append(workers)
+        return forked(workers)
 
-    monkeypatch.setattr(render, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(children, "pool", counted)
     alone = build(Options(site, jobs=1))
     assert pools == []
     monkeypatch.setattr(render, "BYTES_BACK_FROM", 16)
