@@ -14,15 +14,29 @@ from .urls import STATIC_DIR, too_long
 BUILTIN_LAYOUTS = Path(__file__).parent / "layouts"
 
 
+OUT_OF_SITE = "symbolic link out of the site folder is not followed"
+
+
+def out_of_site(path: Path, site: Path) -> bool:
+    """Whether path, its links followed, lies outside the site folder.
+
+    A site is data anyone with a pull request may have written: a link from
+    layouts/static/ to ~/.ssh/ would copy the build machine's key into the
+    output, one from a layout or data/ would show it in a page or a message.
+    """
+    return not path.resolve().is_relative_to(site.resolve())
+
+
 def check_layouts(dirs: list[Path]) -> list[Diagnostic]:
     """What in the site's layout folders cannot be used: unreadable, misnamed, not UTF-8.
 
-    Only regular files are layouts and static files: anything else (a pipe
-    would block the build) is skipped with a warning, as under content/.
+    Only regular files inside the site folder are layouts and static files:
+    anything else (a pipe would block the build, a link out of the site is
+    not ours to read) is skipped with a warning, as under content/.
     """
     found: list[Diagnostic] = []
     for top in dirs:
-        if top.resolve() == BUILTIN_LAYOUTS.resolve():
+        if _builtin(top):
             continue
 
         unreadable: list[OSError] = []
@@ -38,10 +52,16 @@ def check_layouts(dirs: list[Path]) -> list[Diagnostic]:
                             "rename the file",
                         )
                     )
+            found += [
+                warning(OUT_OF_SITE, SourcePos(Path(root, name)))
+                for name in folders  # os.walk lists a link to a folder and leaves it be
+                if os.path.islink(os.path.join(root, name))
+                and out_of_site(Path(root, name), top.parent)
+            ]
             static = Path(root).is_relative_to(top / "static")
             for name in sorted(names):
                 if _utf8_name(name):
-                    found += _check_layout(Path(root, name), static)
+                    found += _check_layout(Path(root, name), static, top.parent)
         found += [
             error(f"cannot read folder: {exc.strerror}", SourcePos(Path(exc.filename)))
             for exc in unreadable
@@ -57,8 +77,10 @@ def _utf8_name(name: str) -> bool:
     return True
 
 
-def _check_layout(path: Path, static: bool) -> list[Diagnostic]:
+def _check_layout(path: Path, static: bool, site: Path) -> list[Diagnostic]:
     try:
+        if out_of_site(path, site):
+            return [warning(OUT_OF_SITE, SourcePos(path))]
         if not path.is_file():
             return [warning("not a regular file; skipped", SourcePos(path))]
         with path.open("rb") as handle:  # a static file is read once, by collect
@@ -73,9 +95,18 @@ def layout_dirs(source: Path) -> list[Path]:
     """Where layouts are looked up by name: the site's layouts/ first, then the built-in ones."""
     own = source / "layouts"
     dirs = [own] if own.is_dir() else []
-    if not any(d.resolve() == BUILTIN_LAYOUTS.resolve() for d in dirs):
+    if not any(_builtin(d) for d in dirs):
         dirs.append(BUILTIN_LAYOUTS)
     return dirs
+
+
+def site_of(layouts: Path) -> Path | None:
+    """The site folder whose layouts these are; None for careersite's own, which are trusted."""
+    return None if _builtin(layouts) else layouts.parent
+
+
+def _builtin(folder: Path) -> bool:
+    return folder.resolve() == BUILTIN_LAYOUTS.resolve()
 
 
 @dataclass(frozen=True)
@@ -92,12 +123,19 @@ def fingerprinted(name: str, content: bytes) -> str:
 
 
 def collect(static_dirs: list[Path]) -> Assets:
-    """The first folder that has a file wins, so a site overrides a built-in file by name."""
+    """The first folder that has a file wins, so a site overrides a built-in file by name.
+
+    A site's file that links out of its site folder is passed over, as
+    check_layouts warns.
+    """
     chosen: dict[str, Path] = {}
     for folder in static_dirs:
         if not folder.is_dir():
             continue
+        site = site_of(folder.parent)
         for path in sorted(folder.rglob("*")):
+            if site is not None and out_of_site(path, site):
+                continue
             if path.is_file() and not path.name.startswith("."):
                 chosen.setdefault(path.relative_to(folder).as_posix(), path)
     hrefs: dict[str, str] = {}

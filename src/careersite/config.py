@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.numbers import get_territory_currencies
 
+from .assets import OUT_OF_SITE, out_of_site
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, load_yaml, read_text
 from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
@@ -252,6 +253,10 @@ def _load(path: Path, diagnostics: list[Diagnostic], required: bool = False) -> 
         kind = path.stat().st_mode
     except OSError:
         kind = 0  # missing (a link to nowhere too)
+    if kind and out_of_site(path, path.parent.parent):
+        severity = error if required else warning
+        diagnostics.append(severity(OUT_OF_SITE, SourcePos(path)))
+        return None
     if stat.S_ISDIR(kind):
         what = {"site.yaml": "the site's settings", "roles.yaml": "the roles"}.get(
             path.name, "the cities"

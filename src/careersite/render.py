@@ -27,6 +27,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import children
+from .assets import out_of_site, site_of
 from .deps import is_stale
 from .diagnostics import Diagnostic, SourcePos, error
 from .sources import PARALLEL_FROM, Progress, report, workers
@@ -70,8 +71,8 @@ def _is_view(kind: type) -> bool:
 class _FileLoader(jinja2.FileSystemLoader):
     """Layouts by name from the first folder that has one as a regular file.
 
-    Anything else (a pipe would block the build) is passed over, as
-    assets.check_layouts warns.
+    Anything else (a pipe would block the build, a link out of the site
+    folder is not ours to read) is passed over, as assets.check_layouts warns.
     """
 
     def get_source(
@@ -79,7 +80,11 @@ class _FileLoader(jinja2.FileSystemLoader):
     ) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)
         for folder in self.searchpath:
-            if os.path.isfile(os.path.join(folder, *pieces)):
+            path = os.path.join(folder, *pieces)
+            site = site_of(Path(folder))
+            if site is not None and out_of_site(Path(path), site):
+                continue
+            if os.path.isfile(path):
                 one = jinja2.FileSystemLoader(folder, self.encoding, self.followlinks)
                 return one.get_source(environment, template)
         raise jinja2.TemplateNotFound(template)
