@@ -123,6 +123,19 @@ def test_role_overview_needs_no_city_and_no_salary(load) -> None:
             f"{BREMEN}:9:11: error: alias 'alt/x' must start with '/'",
         ),
         (
+            guide(extra="aliases: ['/alt%2Fx/']\n"),
+            f"{BREMEN}:9:11: error: alias '/alt%2Fx/' must not hide a '/' as %2F",
+        ),
+        (
+            guide(extra="aliases: ['/alt/%2e%2e/']\n"),
+            f"{BREMEN}:9:11: error: alias '/alt/%2e%2e/' must not contain '.' or '..' segments",
+        ),
+        (
+            guide(extra=f"aliases: ['{'/abc' * 800}/']\n"),
+            f"{BREMEN}:9:11: error: alias '{'/abc' * 800}/' is longer than 3072 bytes: "
+            "files cannot be written that deep",
+        ),
+        (
             guide(extra="aliases: [/ok/, 'https://evil.com/']\n"),
             f"{BREMEN}:9:17: error: alias 'https://evil.com/' must be a path on this site, "
             "not a URL with a host",

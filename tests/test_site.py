@@ -267,6 +267,29 @@ def test_alias_that_only_resembles_a_generated_file_is_a_redirect(linked, alias:
     assert [r.path for r in site.redirects] == [alias.strip("/") + "/"]
 
 
+def test_a_percent_encoded_alias_is_written_as_the_host_decodes_it(linked) -> None:
+    # As copied from an address bar; the host looks for the file 'straße' when asked for it.
+    site, shown = linked({f"{KD}/bremen.md": guide(extra="aliases: ['/alt/stra%C3%9Fe/']\n")})
+    assert shown == []
+    assert [r.path for r in site.redirects] == ["alt/straße/"]
+
+
+def test_aliases_meet_as_a_case_insensitive_host_compares_names(linked) -> None:
+    # APFS and NTFS fold one character to one: STRASSE is strasse, straße stays itself.
+    site, shown = linked(
+        {
+            f"{KD}/bremen.md": guide(extra="aliases: [/alt/strasse/, /alt/straße/]\n"),
+            f"{KD}/potsdam.md": guide(city="Potsdam", extra="aliases: [/alt/STRASSE/]\n"),
+        }
+    )
+    assert shown == [
+        f"{KD}/potsdam.md:9:11: error: alias '/alt/STRASSE/' is already the URL of "
+        f"'{KD}/bremen.md'\n  hint: a host that ignores case or Unicode normalisation serves "
+        "both from alt/strasse/index.html"
+    ]
+    assert sorted(r.path for r in site.redirects) == ["alt/strasse/", "alt/straße/"]
+
+
 def test_each_refused_alias_is_reported_at_its_own_line(linked) -> None:
     _, shown = linked(
         {f"{KD}/bremen.md": guide(extra="aliases:\n  - /alt/ok/\n  - /\n  - /feed.xml\n")}

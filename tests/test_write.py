@@ -113,11 +113,13 @@ def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(site_fac
     # With the search index to build, the pages are rendered in a child
     # process: its error comes back to be reported as one, not a traceback.
     site = site_factory({BREMEN: guide()})
-    output = site.parent / "out"
+    # An output folder deep down: 1,200 bytes of path before its own files.
+    output = site.parent.joinpath(*["tief" * 50] * 6, "out")
     assert cli("build", "--source", site, "--output", output).returncode == 0
     before = snapshot(output)
-    # Each folder's name is short enough, the whole path is not (PATH_MAX, 4,096 bytes).
-    deep = "/".join(["sehr-lang" * 27] * 17)
+    # Each folder's name is short enough, and the alias is within careersite's bound
+    # (3,072 bytes); below this output folder the whole path is not (PATH_MAX, 4,096).
+    deep = "/".join(["sehr-lang" * 27] * 12)
     (site / POTSDAM).write_text(guide(city="Potsdam", extra=f"aliases: [/{deep}/]\n"), "utf-8")
 
     result = cli("build", "--source", site, "--output", output)
@@ -128,7 +130,8 @@ def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(site_fac
     )
     assert "Traceback" not in result.stderr
     assert snapshot(output) == before
-    assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site", "tief" * 50]
 
 
 def test_an_output_folder_that_cannot_be_made_is_an_error_not_a_traceback(

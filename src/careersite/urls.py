@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from slugify import slugify
 
@@ -42,6 +42,8 @@ OWN_PREFIX = ".careersite"
 # The longest file name, in bytes of UTF-8, that ext4, APFS and NTFS (255
 # UTF-16 units, never more than as many UTF-8 bytes) all take.
 MAX_NAME_BYTES = 255
+# A whole path is at most 4,096 bytes (Linux's PATH_MAX), the output folder's own included.
+MAX_PATH_BYTES = 3072
 
 
 @cache
@@ -61,8 +63,23 @@ def is_reserved(segment: str) -> bool:
 
 
 def fold(name: str) -> str:
-    """A file name as a host that ignores case and Unicode normalisation compares it."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    """A file name as a host that ignores case and Unicode normalisation compares it.
+
+    Such file systems (APFS, NTFS) fold one character to one: 'STRASSE' meets
+    'strasse' there, 'straße' does not. str.casefold's full folding would
+    make ß 'ss', so a character it folds to several stays as lower() has it.
+    """
+    normal = unicodedata.normalize("NFC", name)
+    return unicodedata.normalize("NFC", "".join(map(_fold_one, normal)))
+
+
+@cache
+def _fold_one(char: str) -> str:
+    folded = char.casefold()
+    if len(folded) == 1:
+        return folded
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
 
 
 def too_long(text: str) -> str | None:
@@ -110,6 +127,14 @@ def alias_problem(alias: str) -> str | None:
         return "must be a path on this site, not a URL with a host"
     if not alias.startswith("/"):
         return "must start with '/'"
+    if "%2f" in alias.lower():
+        return "must not hide a '/' as %2F"
+    path = unquote(alias)  # as copied from an address bar, '/stra%C3%9Fe/' is '/straße/'
+    if "\x00" in path:
+        return "must not hold %00"
+    if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+        return f"is longer than {MAX_PATH_BYTES} bytes: files cannot be written that deep"
+    alias = path
     if "\\" in alias or any(seg in {".", ".."} for seg in alias.split("/")):
         return "must not contain '.' or '..' segments"
     if parts.query or parts.fragment:
@@ -158,7 +183,7 @@ def alias_site_path(alias: str) -> str:
 
     Empty segments are dropped, as the file system drops them ('/alt//seite/').
     """
-    inner = "/".join(part for part in alias.split("/") if part)
+    inner = "/".join(part for part in unquote(alias).split("/") if part)
     return inner + "/" if inner else ""
 
 
