@@ -286,6 +286,15 @@ def test_role_and_city_found_by_alias_slug_or_name(load, role, city, city_slug) 
     assert article.city.slug == city_slug
 
 
+def test_a_name_in_decomposed_unicode_is_the_same_name(load) -> None:
+    # 'Mönchengladbach' as o + U+0308, as some macOS tools write it.
+    decomposed = "Mo\u0308nchengladbach"
+    article, shown = load(guide(city=decomposed, title=f"Kundendienst in {decomposed}"))
+    assert shown == []
+    assert (article.city.name, article.city.slug) == ("Mönchengladbach", "moenchengladbach")
+    assert article.title == "Kundendienst in Mönchengladbach"
+
+
 def test_crlf_and_bom_keep_line_numbers(load) -> None:
     text = "\ufeff" + guide(salary="salary:\n  min: 3800\n  max: 2800\n").replace("\n", "\r\n")
     _, shown = load(text)

@@ -166,6 +166,14 @@ def test_duplicate_role_name_is_an_error(load) -> None:
     ]
 
 
+def test_names_that_differ_only_in_normalisation_are_one_name(load) -> None:
+    _, shown = load({"data/cities.yaml": "- name: Lübeck\n- name: Lu\u0308beck\n"})
+    assert shown == [
+        "data/cities.yaml:2:3: error: 'Lübeck' clashes with 'Lübeck' (line 1): "
+        "both answer to 'Lübeck'" + CLASH_HINT
+    ]
+
+
 def test_a_name_clash_is_reported_once(load) -> None:
     """'Köln' and 'Koeln' share their name and their slug: still one clashing pair."""
     _, shown = load({"data/cities.yaml": "- name: Köln\n- name: Koeln\n"})

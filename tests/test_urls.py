@@ -22,6 +22,7 @@ SLUGS = [
     ("äöü", "aeoeue"),
     ("ẞ", "ss"),
     ("Düsseldorf-Süd", "duesseldorf-sued"),
+    ("Lu\u0308beck", "luebeck"),  # decomposed: u + combining diaeresis
     ("Kundendienstleiter", "kundendienstleiter"),
     ("Leiter/-in Customer Service", "leiter-in-customer-service"),
     ("--Hallo, Welt!--", "hallo-welt"),

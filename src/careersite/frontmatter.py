@@ -11,6 +11,7 @@ whole block.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,6 +338,9 @@ class _Builder:
         except yaml.YAMLError as exc:
             self.diagnostics.append(error(f"invalid value: {exc}", self.pos(node)))
             return None
+        if isinstance(value, str):
+            # 'Lübeck' as u + U+0308 (as some macOS tools write it) is the name 'Lübeck'.
+            value = unicodedata.normalize("NFC", value)
         if path in self.scalars and isinstance(value, int | float) and not isinstance(value, bool):
             written = self.scalars[path]
             if not _PLAIN_NUMBER.fullmatch(written):
@@ -360,7 +364,7 @@ class _Builder:
             ):
                 self.diagnostics.append(error("keys must be plain words", self.pos(key_node)))
                 continue
-            key = str(key_node.value)
+            key = unicodedata.normalize("NFC", str(key_node.value))
             child = (*path, key)
             if key in result:
                 first = self.keys[child]

@@ -48,8 +48,12 @@ MAX_PATH_BYTES = 3072
 
 @cache
 def slug(text: str) -> str:
-    """A URL segment: German transliteration, lower case, hyphens (names recur: kept)."""
-    return str(slugify(text, replacements=GERMAN_TRANSLITERATION))
+    """A URL segment: German transliteration, lower case, hyphens (names recur: kept).
+
+    Normalised first: 'ü' written as u + U+0308 is 'ue' too, not 'u'.
+    """
+    normal = unicodedata.normalize("NFC", text)
+    return str(slugify(normal, replacements=GERMAN_TRANSLITERATION))
 
 
 def is_slug(text: str) -> bool:
