@@ -538,3 +538,26 @@ def test_a_build_after_an_interruption_cleans_up(site_factory, cli) -> None:
     assert (output / "berufe/kundendienstleiter/bremen/index.html").is_file()
     assert (output / "index.html").read_bytes() != b"alt"
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
+
+
+def test_a_staging_tree_left_by_an_error_is_discarded_and_the_output_stays(tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "public"
+    site.mkdir()
+    write_output(FILES, out, site)
+    before = snapshot(out)
+    with pytest.raises(RuntimeError), write.staging(out, site) as staged:
+        (staged / "index.html").write_bytes(b"<p>halb</p>\n")
+        raise RuntimeError("the build failed halfway")
+    assert not staged.exists()
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
+def test_a_staging_tree_swapped_in_is_the_output(tmp_path: Path) -> None:
+    site, out = tmp_path / "site", tmp_path / "public"
+    site.mkdir()
+    write_output(FILES, out, site)
+    with write.staging(out, site) as staged:
+        write_output({"index.html": b"<p>neuer</p>\n"}, out, site, staged=staged)
+    assert snapshot(out) == {"index.html": b"<p>neuer</p>\n", MARKER: MARKER_TEXT}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]

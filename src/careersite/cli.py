@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import gc
-import os
-import pickle
-import secrets
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import click
 
-from . import children, fresh
-from .assets import layout_dirs
-from .cache import KEY_VARIABLE, NoKey, digest, dumps, signing_key
+from . import children, fresh, publish
+from .cache import KEY_VARIABLE, NoKey, signing_key
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
-from .urls import SEARCH_BUNDLE, base_url_problem
-from .write import (
-    MARKER,
-    SPARE,
-    OutputError,
-    cache_refusal,
-    discard,
-    one_build_at_a_time,
-    recover,
-    refusal,
-    stage,
-    take_spare,
-    write_output,
-)
+from .options import Options
+from .urls import base_url_problem
+from .write import OutputError, cache_refusal, check_places, one_build_at_a_time
 
 # The pipeline (Jinja, Markdown, the front matter schema) is imported by the
 # commands that build: a build with nothing to do, or --help, is spared a
 # third of a second of imports.
-
-T = TypeVar("T")
 
 
 def _base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -126,7 +107,7 @@ def main() -> None:
     help="Skip the search index (Pagefind): faster, for previews; the search page then says so.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
-def build_command(
+def build_command(  # noqa: PLR0913 - one parameter per option, as click passes them
     source: Path,
     output: Path,
     base_url: str | None,
@@ -140,210 +121,73 @@ def build_command(
 ) -> None:
     """Build the site into the output folder."""
     started = time.perf_counter()
-    # One build, then the process ends: the cycle collector would only walk
-    # the growing site again and again (at 10,000 guides: cold 22.3 s -> 20.2 s,
-    # a one-guide rebuild 3.5 s -> 3.0 s, peak memory within 5 %).
-    gc.disable()
     ctx = click.get_current_context()
-    ctx.call_on_close(gc.enable)  # for callers in the same process (tests)
     if ctx.get_parameter_source("output") is click.core.ParameterSource.DEFAULT:
         output = source / output  # the default public/ lives in the site folder
     cache = _cache_folder(source, cache_dir, no_cache)
-    reason = refusal(output, source)
-    if reason is None and cache is not None:
-        reason = cache_refusal(cache, source, output)
-    if reason:  # before building: a build that cannot be written must not touch anything
-        click.echo(f"error: {reason}", err=True)
-        sys.exit(1)
+    options = Options(
+        source,
+        output=output,
+        base_url=base_url,
+        drafts=drafts,
+        strict=strict,
+        jobs=jobs,
+        cache=cache,
+        search=not no_search,
+    )
+    check_places(output, source, cache)  # before building: touch nothing that may not be
+    _hold(ctx, options, quiet)
+    planned = publish.plan(options)
+    if planned.up_to_date:
+        _up_to_date(publish.settle(options, planned), output, strict, quiet, started)
+        return
+    done = _publish(options, planned, quiet)
+    if not quiet:
+        click.echo(_summary(done, output, time.perf_counter() - started), err=True)
 
-    def waiting() -> None:
-        if not quiet:
-            click.echo(f"waiting for another careersite build of {output} to finish", err=True)
 
+def _hold(ctx: click.Context, options: Options, quiet: bool) -> None:
+    """What a build holds until the command ends: the output, the cache, and the process.
+
+    One build, then the process ends: the cycle collector would only walk
+    the growing site again and again (at 10,000 guides: cold 22.3 s -> 20.2 s,
+    a one-guide rebuild 3.5 s -> 3.0 s, peak memory within 5 %).
+    """
+    gc.disable()
+    ctx.call_on_close(gc.enable)  # for callers in the same process (tests)
     # SIGTERM to this process alone (kill PID, a CI step's timeout) cleans up as Ctrl-C does.
     ctx.with_resource(children.terminate_as_interrupt())
-    # Until this command ends: from judging the output to noting what it holds.
-    ctx.with_resource(one_build_at_a_time(output, cache, waiting))
-    settings = (base_url, drafts, no_search)  # the options that shape the output
-    record, previous, matching = fresh.load(cache), None, None
-    trusted = record.known if record is not None else None
-    found = fresh.fingerprints(source, layout_dirs(source), settings, trusted) if cache else None
-    recover(output)  # what an interrupted build left, before judging the output
-    if found is not None:
-        matching = fresh.untouched(record, output)
-    if found is not None and matching is not None:
-        if matching.inputs == found.inputs:
-            # Known by content (restored): note the new stamps. Sources written
-            # just before the last build were read again this time: note that
-            # they have settled, so that the next build need not read them.
-            if matching is not record or found.known != matching.known:
-                fresh.save(cache, dataclasses.replace(matching, known=found.known))
-            _up_to_date(matching, output, strict, quiet, started)
-            return
-        previous = fresh.previous(matching, found)
-    from . import search
-    from .pipeline import BuildResult, Options, build
+    # From judging the output to noting what it holds, no other build may write it.
+    waiting = functools.partial(_waiting, options, quiet)
+    ctx.with_resource(one_build_at_a_time(options.output, options.cache, waiting))
 
-    options = Options(source, output, base_url, drafts, strict, jobs, cache)
+
+def _publish(options: Options, planned: publish.Plan, quiet: bool) -> publish.Published:
+    """publish.publish with progress on a terminal; exit status 1 when the site has errors."""
     display = _Progress(enabled=not quiet and sys.stderr.isatty())
-    digests = found.sources if found is not None else None
+    report = functools.partial(_report, output_format="text")
     try:
-        # Pages are written into the new tree as they are rendered; the
-        # output is replaced only once the whole build succeeded.
-        staged = stage(output, source)
-    except OutputError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    # The tree the last build swapped out, kept as the spare: the output as it
-    # was before that build, mostly the same files. Taken only when this build
-    # takes files from the output and they are the very ones (inodes) noted.
-    present: dict[str, int] = {}  # its files, with their inodes: the output's
-    if cache is not None:
-        same_inodes = matching is record and previous is not None
-        last = matching.spare if matching is not None and same_inodes else None
-        if matching is None or last is None:
-            take_spare(staged, cache / SPARE, None, ())  # deletes it
-        elif take_spare(staged, cache / SPARE, last.token, last.stale):
-            present = {name: matching.files[name][2] for name in last.present(matching.files)}
-
-    def build_here() -> BuildResult:
-        try:
-            built = build(
-                options,
-                progress=display,
-                previous=previous,
-                digests=digests,
-                into=staged,
-                replaceable=present,
-            )
-        finally:
-            display.done()
-        # What the build lends a next one in the same process (the whole site)
-        # is of no use here; nor are the pages of a failed build.
-        return dataclasses.replace(built, reuse=None, files={} if built.failed else built.files)
-
-    try:
-        # Pagefind's runs after the build are its peak of memory: a build that
-        # indexes runs apart, so that its memory is given back before them.
-        result = build_here() if no_search else _apart(build_here)
-    except OutputError as exc:
-        discard(staged)
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(1)
-    except BaseException:
-        discard(staged)
-        raise
-    _report(result.diagnostics, result.strict, "text")
-    if result.failed:
-        discard(staged)
-        sys.exit(1)
-    display("writing and indexing", 0, 0)
-    names = [*result.files, *result.written, *result.kept]  # everything the output will hold
-    # The output now is the next build's spare when that build may find most
-    # of its files still in place: when this build took most from the output.
-    spare = None
-    mostly_kept = len(result.kept) > len(result.files) + len(result.written)
-    if cache is not None and previous is not None and matching is not None and mostly_kept:
-        spare = (cache / SPARE, secrets.token_hex(8))  # the token names it
-    try:
-        # Search bundles may be taken from the output only when it is as the record says.
-        reuse = output.resolve() if previous is not None else None
-        index = (
-            None
-            if no_search
-            else functools.partial(
-                search.index, files=names, previous=reuse, kept=result.kept, jobs=jobs
-            )
-        )
-
-        def note_output() -> None:
-            """Note what the output now holds, for the next build to trust it."""
-            if cache is None or found is None:
-                return
-            try:
-                if previous is not None and matching is not None:  # most files kept as they were
-                    new = [*result.files, *result.written, MARKER, SEARCH_BUNDLE]
-                    files = fresh.manifest_after(output, matching.files, result.kept, new)
-                else:
-                    files = fresh.manifest(output)
-                made = {name: digest(content) for name, content in result.files.items()}
-                made.update(result.written)
-                linked_from = matching if previous is not None else None
-                swapped = None
-                if spare is not None and matching is not None:
-                    swapped = fresh.Spare.between(spare[1], matching.files, files)
-                written = fresh.Record(
-                    found.inputs,
-                    found.basis,
-                    str(output.resolve()),
-                    files,
-                    result.diagnostics,
-                    result.inputs,
-                    found.known,
-                    fresh.output_digests(output, files, made, linked_from),
-                    swapped,
-                )
-            except OSError as exc:  # another program changed the output meanwhile
-                fresh.forget(cache)
-                click.echo(
-                    f"warning: {output} changed while it was written ({exc.strerror}: "
-                    f"{exc.filename}); the next build checks all of it",
-                    err=True,
-                )
-                return
-            fresh.save(cache, written)
-
-        write_output(
-            result.files,
-            output,
-            source,
-            finish=index,
-            keep=result.kept,
-            meanwhile=note_output,
-            staged=staged,
-            present=present,
-            written=result.written,
-            spare=spare,
-        )
-    except (OutputError, search.SearchIndexError) as exc:
+        done = publish.publish(options, planned, display, report)
+    finally:
         display.done()
-        click.echo(f"error: {exc}", err=True)
+    for warning in done.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if done.result.failed:
         sys.exit(1)
-    display.done()
-    if quiet:
-        return
-    pages = sum(1 for name in names if name.endswith(".html"))
-    took = time.perf_counter() - started
+    return done
+
+
+def _waiting(options: Options, quiet: bool) -> None:
+    if not quiet:
+        click.echo(f"waiting for another careersite build of {options.output} to finish", err=True)
+
+
+def _summary(done: publish.Published, output: Path, took: float) -> str:
+    result = done.result
+    pages = sum(1 for name in done.names if name.endswith(".html"))
     files = "file" if result.rendered == 1 else "files"
     partly = f" ({result.rendered} {files} rendered, the rest unchanged)" if result.kept else ""
-    click.echo(f"built {pages} pages into {output} in {took:.2f} s{partly}", err=True)
-
-
-_task: Callable[[], Any] | None = None  # what _apart's child runs
-
-
-def _apart(task: Callable[[], T]) -> T:
-    """task() run in a forked child process; what it returns or raises.
-
-    Python keeps the memory of freed objects for reuse: after a build of
-    10,000 guides this process held 150 MB, of which about 10 MB were live,
-    beside Pagefind's runs. A child's memory goes back to the system when it
-    ends. Passing the result back costs a rebuild after one edit about 0.07 s.
-    """
-    global _task
-    if os.name != "posix":
-        return task()
-    _task = task
-    try:
-        with children.pool(1) as pool:
-            return cast(T, pickle.loads(pool.submit(_run_task).result()))
-    finally:
-        _task = None
-
-
-def _run_task() -> bytes:
-    assert _task is not None, "only _apart's child runs the task"
-    return dumps(_task())
+    return f"built {pages} pages into {output} in {took:.2f} s{partly}"
 
 
 def _up_to_date(
@@ -384,14 +228,14 @@ def check_command(
     no_cache: bool,
 ) -> None:
     """Report every problem in the site without writing anything (a cache only with --cache)."""
-    from .pipeline import Options, build
+    from .pipeline import build
 
     cache = None if no_cache else cache_dir
-    # The output a build writes by default: a cache there would stop that build.
-    reason = cache_refusal(cache, source, source / "public") if cache is not None else None
-    if reason:
-        click.echo(f"error: {reason}", err=True)
-        sys.exit(1)
+    if cache is not None:
+        # The output a build writes by default: a cache there would stop that build.
+        refused = cache_refusal(cache, source, source / "public")
+        if refused:
+            raise OutputError(refused)
     cache = _keyed(cache)
     result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs, cache=cache))
     _report(result.diagnostics, result.strict, output_format)
@@ -405,7 +249,6 @@ def check_command(
 @click.option("--drafts", is_flag=True, help="Show guides marked draft: true.")
 def serve_command(source: Path, host: str, port: int, drafts: bool) -> None:
     """Preview the site with live reload; nothing is written to disk."""
-    from .pipeline import Options
     from .serve import serve
 
     serve(Options(source, drafts=drafts), host, port)
@@ -421,14 +264,8 @@ def new_command(role: str, city: str | None, source: Path) -> None:
     from .config import load_config
 
     config, _ = load_config(source)
-    try:
-        planned = scaffold.plan(source, config, role, city, dt.date.today())
-        scaffold.write(planned)
-    except scaffold.ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
-        sys.exit(1)
+    planned = scaffold.plan(source, config, role, city, dt.date.today())
+    scaffold.write(planned)
     click.echo(f"wrote {planned.path} (a draft: set draft: false to publish)", err=True)
     for note in planned.notes:
         click.echo(f"note: {note}", err=True)

@@ -28,6 +28,7 @@ from .assets import check_layouts, collect, layout_dirs
 from .config import Config, load_config
 from .diagnostics import Diagnostic, has_failures, ordered
 from .fresh import Inputs, Previous
+from .options import Options as Options
 from .render import Output, make_environment, render_pages
 from .site import Site, link_site, linked_as
 from .sources import (
@@ -45,17 +46,6 @@ from .sources import (
 )
 from .urls import Linker, output_file
 from .views import build_pages
-
-
-@dataclass(frozen=True)
-class Options:
-    source: Path = Path(".")
-    output: Path = Path("public")
-    base_url: str | None = None
-    drafts: bool = False
-    strict: bool = False
-    jobs: int = 0  # worker processes for reading and rendering; 0: one per core
-    cache: Path | None = None  # the persistent build cache's folder; None: no cache
 
 
 @dataclass(frozen=True)
@@ -94,6 +84,11 @@ class BuildResult:
     @property
     def failed(self) -> bool:
         return has_failures(self.diagnostics, self.strict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every file the output will hold: made, written into the tree, or kept."""
+        return (*self.files, *self.written, *self.kept)
 
 
 def _silent(stage: str, done: int, total: int) -> None:

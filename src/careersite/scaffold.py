@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import City, Config, Lookup, Role
 from .diagnostics import display_path
+from .errors import CareersiteError
 from .urls import slug
 
 GUIDE_SECTIONS = (
@@ -29,12 +30,8 @@ OVERVIEW_SECTIONS = (
 )
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(CareersiteError):
     """The guide cannot be written; the message says why, the hint what to do."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 @dataclass(frozen=True)

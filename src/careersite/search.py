@@ -29,6 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import children
+from .errors import CareersiteError
 from .urls import SEARCH_BUNDLE
 from .write import link_or_copy
 
@@ -52,7 +53,7 @@ _LAYOUT = "without-ui"  # in each bundle's name: bundles made before the trim ar
 TIMEOUT = 600  # seconds one Pagefind run may take
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(CareersiteError):
     """Pagefind failed; the message carries what it said."""
 
 

@@ -27,12 +27,13 @@ from pathlib import Path
 
 from . import children
 from .cache import digest, prepare
+from .errors import CareersiteError
 from .urls import MARKER as MARKER
 
 MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
 
 
-class OutputError(Exception):
+class OutputError(CareersiteError):
     """The output folder cannot be used; the message says why."""
 
 
@@ -77,6 +78,33 @@ def cache_refusal(cache: Path, source: Path, output: Path) -> str | None:
     if why is None and out.is_relative_to(where):
         why = f"it holds the output {output}"
     return None if why is None else f"refusing to use {cache} as the build cache: {why}"
+
+
+def check_places(output: Path, source: Path, cache: Path | None) -> None:
+    """Raise OutputError when the output, or the cache, may not be used (see the refusals).
+
+    Before a build touches anything: one that cannot be written must not start.
+    """
+    reason = refusal(output, source)
+    if reason is None and cache is not None:
+        reason = cache_refusal(cache, source, output)
+    if reason:
+        raise OutputError(reason)
+
+
+@contextlib.contextmanager
+def staging(output: Path, source: Path) -> Iterator[Path]:
+    """A new, empty tree beside output (stage()); gone when the block ends.
+
+    write_output swaps it in or, when it fails, deletes it; if the block ends
+    before that (a failed build, an error, Ctrl-C), the tree is discarded and
+    the output stays as it was.
+    """
+    staged = stage(output, source)
+    try:
+        yield staged
+    finally:
+        discard(staged)
 
 
 def _staging(out: Path) -> Path:
