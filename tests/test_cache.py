@@ -151,7 +151,7 @@ def test_bodies_are_kept_apart_and_read_only_for_pages_rendered(
     # Nothing to render: the bodies are not read at all.
     reads.clear()
     previous = fresh.Previous(again.inputs, frozenset(again.files))  # type: ignore[arg-type]
-    build(options, previous=previous)
+    build(options, previous)
     assert reads and not any(name.startswith("bodies-") for name in reads)
 
 

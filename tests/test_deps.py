@@ -78,6 +78,8 @@ def test_an_edited_summary_renders_the_guide_its_hubs_neighbours_and_lists(site:
     # home, two lists, sitemap, feed: not the Kundendienstleiter pages
     assert 0 < second.rendered < first.rendered
     assert second.rendered == 9
+    assert second.reasons["berufe/customer-service/dortmund/"] == f"{guide} changed"
+    assert second.reasons["staedte/dortmund/"] == f"shows {guide}, which changed"
 
 
 def test_a_changed_salary_reaches_every_page_that_shows_it(site: Path) -> None:
@@ -174,6 +176,9 @@ def test_a_moved_guide_updates_the_links_to_it(site: Path) -> None:
     second = rebuilt(first, site)
     bremen = second.files["berufe/kundendienstleiter/bremen/index.html"].decode()
     assert "/berufe/customer-service/dortmund-mitte/" in bremen
+    assert second.reasons["berufe/kundendienstleiter/bremen/"] == (
+        f"links to {guide}, which moved, came or went"
+    )
 
 
 def test_broken_content_fails_and_the_fix_recovers(site: Path) -> None:

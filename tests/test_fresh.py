@@ -679,3 +679,60 @@ def clean_build_with(site: Path, tmp_path: Path, *args: str) -> Path:
     result = run_cli("build", "--source", site, "--output", output, "--no-cache", *args)
     assert result.returncode == 0, result.stderr
     return output
+
+
+def explained(site: Path, *args: str) -> list[str]:
+    result = run_cli("build", "--source", site, "--no-search", "--explain", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_explain_tells_the_kind_of_build_and_why_each_page_was_rendered(site: Path) -> None:
+    first = explained(site)
+    assert first[0] == "full build: the build cache holds no record of an earlier build"
+    why = "no earlier build to start from"
+    assert first[1:] == [f"rendered /{path}: {why}" for path in sorted(pages_of(site))]
+
+    guide = site / GUIDE
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n", encoding="utf-8")
+    assert explained(site) == [
+        "incremental build: the output is the last build's, from the same data and options",
+        f"rendered /{PAGE.removesuffix('index.html')}: {site / GUIDE} changed",
+    ]
+    assert explained(site) == [
+        "up-to-date build: nothing the output depends on changed since the last build"
+    ]
+
+
+def test_explain_names_the_layout_or_the_guide_that_made_pages_stale(site: Path) -> None:
+    explained(site)
+    layout = site / "layouts/city.html"
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert explained(site) == [
+        "incremental build: the output is the last build's, from the same data and options",
+        "rendered /staedte/bremen/: its layout city.html changed",
+        "rendered /staedte/dortmund/: its layout city.html changed",
+        "rendered /staedte/potsdam/: its layout city.html changed",
+    ]
+    base = site / "layouts/base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    lines = explained(site)
+    assert "rendered /staedte/bremen/: its layout city.html uses base.html, which changed" in lines
+
+    guide = site / GUIDE
+    text = guide.read_text(encoding="utf-8")
+    guide.write_text(text.replace("\ntitle: ", "\ntitle: Neu – ", 1), encoding="utf-8")
+    lines = explained(site)
+    why = f"{site / GUIDE} is linked otherwise (title, role, city, slug or alias)"
+    assert lines[0].startswith("incremental build:")
+    assert lines[1:] == [f"rendered /{path}: {why}" for path in sorted(pages_of(site))]
+
+
+def pages_of(site: Path) -> list[str]:
+    """The site path of every page in the output (a folder's index.html by its folder)."""
+    found = []
+    for file in (site / "public").rglob("*"):
+        name = file.relative_to(site / "public").as_posix()
+        if file.suffix in {".html", ".xml", ".txt"} and not name.startswith("pagefind"):
+            found.append(name.removesuffix("index.html"))
+    return found

@@ -12,7 +12,7 @@ from conftest import guide, many_guides
 from careersite import children, render
 from careersite.cache import digest
 from careersite.diagnostics import Severity, format_text
-from careersite.pipeline import BuildResult, Options, build
+from careersite.pipeline import BuildResult, Into, Options, build
 
 BREMEN = "content/kundendienstleiter/bremen.md"
 POTSDAM = "content/kundendienstleiter/potsdam.md"
@@ -382,7 +382,7 @@ def test_pages_written_into_a_folder_are_the_pages_a_build_holds(
     into = tmp_path / "staged"
     into.mkdir()
 
-    streamed = build(Options(site, jobs=jobs), into=into)
+    streamed = build(Options(site, jobs=jobs), into=Into(into))
 
     on_disk = {
         path.relative_to(into).as_posix(): path.read_bytes()

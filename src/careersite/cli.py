@@ -107,6 +107,11 @@ def main() -> None:
     help="Skip the search index (Pagefind): faster, for previews; the search page then says so.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print what kind of build this is and why, and each page rendered with why.",
+)
 def build_command(  # noqa: PLR0913 - one parameter per option, as click passes them
     source: Path,
     output: Path,
@@ -118,6 +123,7 @@ def build_command(  # noqa: PLR0913 - one parameter per option, as click passes 
     no_cache: bool,
     no_search: bool,
     quiet: bool,
+    explain: bool,
 ) -> None:
     """Build the site into the output folder."""
     started = time.perf_counter()
@@ -138,10 +144,11 @@ def build_command(  # noqa: PLR0913 - one parameter per option, as click passes 
     check_places(output, source, cache)  # before building: touch nothing that may not be
     _hold(ctx, options, quiet)
     planned = publish.plan(options)
+    if explain:
+        click.echo(f"{planned.kind} build: {planned.why}")
     if planned.up_to_date:
-        _up_to_date(publish.settle(options, planned), output, strict, quiet, started)
-        return
-    done = _publish(options, planned, quiet)
+        return _up_to_date(publish.settle(options, planned), output, strict, quiet, started)
+    done = _publish(options, planned, quiet, explain)
     if not quiet:
         click.echo(_summary(done, output, time.perf_counter() - started), err=True)
 
@@ -162,8 +169,13 @@ def _hold(ctx: click.Context, options: Options, quiet: bool) -> None:
     ctx.with_resource(one_build_at_a_time(options.output, options.cache, waiting))
 
 
-def _publish(options: Options, planned: publish.Plan, quiet: bool) -> publish.Published:
-    """publish.publish with progress on a terminal; exit status 1 when the site has errors."""
+def _publish(
+    options: Options, planned: publish.Plan, quiet: bool, explain: bool
+) -> publish.Published:
+    """publish.publish with progress on a terminal; exit status 1 when the site has errors.
+
+    With explain, each page rendered, with why (the build's kind and why is told before).
+    """
     display = _Progress(enabled=not quiet and sys.stderr.isatty())
     report = functools.partial(_report, output_format="text")
     try:
@@ -172,6 +184,8 @@ def _publish(options: Options, planned: publish.Plan, quiet: bool) -> publish.Pu
         display.done()
     for warning in done.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for path, why in sorted(done.result.reasons.items()) if explain else ():
+        click.echo(f"rendered /{path}: {why}")
     if done.result.failed:
         sys.exit(1)
     return done
@@ -218,7 +232,7 @@ def _up_to_date(
 )
 @jobs_option
 @cache_option
-def check_command(
+def check_command(  # noqa: PLR0913 - one parameter per option, as click passes them
     source: Path,
     drafts: bool,
     strict: bool,

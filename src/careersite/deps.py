@@ -1,4 +1,10 @@
-"""Which pages a change makes stale: the dev server's incremental graph, in one place.
+"""Which pages a change makes stale, and why: one decision for every kind of rebuild.
+
+A rebuild describes what changed since the build it starts from as a Change
+(the dev server against the build it holds in memory, a new process against
+the record of the last build on disk: pipeline._change_in_process and
+pipeline._change_since) and stale() turns it into the pages to render again,
+each with the reason `careersite build --explain` prints.
 
 An edited guide touches its own page, its role hub and city hub, the guides
 that list it beside them (its city's, and up to SAME_ROLE_SHOWN of its
@@ -13,21 +19,45 @@ that appears or disappears) makes every page stale.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta
 
 from .article import Article
+from .diagnostics import display_path
 from .site import Site
 from .urls import alias_site_path
 
-EVERYTHING = None  # stale_pages' answer when every page must be rendered again
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """What changed since the build a rebuild starts from, in the terms stale() judges."""
+
+    everything: str | None = None  # a change no set of pages can bound, and why
+    text: frozenset[Path] = frozenset()  # sources whose text alone changed: their own page
+    # sources linked into the site as before whose card changed (salary, summary, dates)
+    shown: frozenset[Path] = frozenset()
+    # sources linked otherwise (title, role, city, slug, alias, draft), come, gone or
+    # failed: what they touch is judged in the site before and after (the dev server's)
+    relinked: frozenset[Path] = frozenset()
+    moved: frozenset[Path] = frozenset()  # sources that links to them find otherwise
+    layouts: frozenset[str] = frozenset()  # layout files changed, as templates name them
 
 
-def is_stale(path: str, stale: set[str] | None) -> bool:
-    """Whether the page at path is among stale (stale_pages' answer)."""
-    return stale is EVERYTHING or path in stale
+@dataclass(frozen=True)
+class Stale:
+    """The pages to render again, each with why; or every page, with one reason."""
+
+    pages: Mapping[str, str] = field(default_factory=dict)  # site path -> why
+    everything: str | None = None  # why every page is rendered again
+
+    def __contains__(self, path: object) -> bool:
+        return self.everything is not None or path in self.pages
+
+    def why(self, path: str) -> str | None:
+        return self.everything if self.everything is not None else self.pages.get(path)
 
 
 SITE_WIDE = ("sitemap.xml", "feed.xml")
@@ -87,42 +117,84 @@ def _same_guides(before: Site, after: Site, role_slug: str) -> bool:
     return [g.source for g in hubs[0].guides] == [g.source for g in hubs[1].guides]
 
 
-def stale_pages(
-    before: Site,
+def stale(
+    change: Change,
     after: Site,
-    changed_sources: set[Path],
-    moved: set[Path],
-    links_to: Mapping[Path, set[Path]],
-    changed_templates: set[str],
+    env: jinja2.Environment,
     template_of: Mapping[str, str],
-    rewritten: Iterable[Path] = (),
-) -> set[str] | None:
-    """Site paths to render again, or EVERYTHING.
+    before: Site | None = None,
+    links_to: Mapping[Path, set[Path]] | None = None,
+) -> Stale:
+    """The pages of after to render again for change, each with why.
 
-    moved names the changed sources that links to them find otherwise (a new
-    site path; or come, gone, drafted or failed to load); links_to maps a
-    source file to the sources whose text links to it;
-    template_of maps every page of after to its template's name; rewritten
-    names changed sources that other pages show nothing new of (the same card
-    and links): only their own pages.
+    template_of maps every page of after to its template's name; before is
+    the site the change is measured from, when it is at hand (the dev
+    server's), and links_to maps a source file to the sources whose text
+    links to it (needed when change.moved is not empty).
     """
-    hubs_before = {hub.path for hub in before.roles} | {hub.path for hub in before.cities}
-    hubs_after = {hub.path for hub in after.roles} | {hub.path for hub in after.cities}
-    if hubs_before != hubs_after:
-        return EVERYTHING  # related-role links and hub lists change all over
-    stale: set[str] = set()
+    if change.everything is not None:
+        return Stale(everything=change.everything)
+    static = sorted(name for name in change.layouts if name.startswith("static/"))
+    if static:
+        return Stale(everything=f"{static[0]} changed: every page links static files by digest")
+    if change.relinked and before is None:
+        return Stale(everything="a source is linked otherwise and the site before is not known")
+    if before is not None and _hubs(before) != _hubs(after):
+        return Stale(everything="a role or city hub came or went: hub lists change all over")
+    reasons: dict[str, str] = {}
+    for source in sorted(change.text | change.shown | change.relinked):
+        if source in after.paths:
+            reasons.setdefault(after.paths[source], f"{display_path(source)} changed")
+    _shows(reasons, change.relinked, before, after)
+    _shows(reasons, change.shown, None, after)
+    for source in sorted(change.moved):
+        for linking in sorted((links_to or {}).get(source, ())):
+            if linking in after.paths:
+                why = f"links to {display_path(source)}, which moved, came or went"
+                reasons.setdefault(after.paths[linking], why)
+    _uses(reasons, change.layouts, env, template_of)
+    return Stale(reasons)
+
+
+def _uses(
+    reasons: dict[str, str],
+    layouts: frozenset[str],
+    env: jinja2.Environment,
+    template_of: Mapping[str, str],
+) -> None:
+    """Note the pages whose template is, or uses, one of the changed layouts."""
+    if not layouts:
+        return
+    users = template_users(env, layouts)
+    named = ", ".join(sorted(layouts))
+    for path, name in template_of.items():
+        if name in layouts:
+            reasons.setdefault(path, f"its layout {name} changed")
+        elif name in users:
+            reasons.setdefault(path, f"its layout {name} uses {named}, which changed")
+
+
+def _hubs(site: Site) -> set[str]:
+    return {hub.path for hub in site.roles} | {hub.path for hub in site.cities}
+
+
+def _shows(
+    reasons: dict[str, str], sources: Iterable[Path], before: Site | None, after: Site
+) -> None:
+    """Note the pages that show something of sources, in before (when known) and after.
+
+    Without before, every source is linked as before: each role hub lists the
+    same guides as it did (see touched_by).
+    """
     same: dict[str, bool] = {}  # by role slug: each role compared once
-    for site in (before, after):
-        for source in changed_sources:
+    for site in (before, after) if before is not None else (after,):
+        for source in sorted(sources):
             article = site.article(source)
-            if article is not None:
-                slug = article.role.slug
-                if slug not in same:
-                    same[slug] = _same_guides(before, after, slug)
-                stale |= touched_by(article, site, same[slug])
-    for source in moved:
-        stale |= {after.paths[f] for f in links_to.get(source, ()) if f in after.paths}
-    if changed_templates:
-        stale |= {path for path, name in template_of.items() if name in changed_templates}
-    stale |= {after.paths[source] for source in rewritten}
-    return stale
+            if article is None:
+                continue
+            slug = article.role.slug
+            if slug not in same:
+                same[slug] = before is None or _same_guides(before, after, slug)
+            why = f"shows {display_path(source)}, which changed"
+            for path in sorted(touched_by(article, site, same[slug])):
+                reasons.setdefault(path, why)

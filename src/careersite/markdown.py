@@ -283,7 +283,7 @@ class _Destinations:
         return best
 
 
-def _position(
+def _position(  # noqa: PLR0913 - per link, on the hot path: no value to build per call
     lines: list[str],
     block: Token,
     href: str,

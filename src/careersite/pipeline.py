@@ -18,6 +18,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from jinja2 import Environment
@@ -26,10 +27,10 @@ from . import cache, deps, markdown
 from .article import Article, discover, load_article
 from .assets import check_layouts, collect, layout_dirs
 from .config import Config, load_config
-from .diagnostics import Diagnostic, has_failures, ordered
+from .diagnostics import Diagnostic, display_path, has_failures, ordered
 from .fresh import Inputs, Previous
 from .options import Options as Options
-from .render import Output, make_environment, render_pages
+from .render import Output, Rendering, make_environment, render_pages
 from .site import Site, link_site, linked_as
 from .sources import (
     Loaded,
@@ -47,34 +48,92 @@ from .sources import (
 from .urls import Linker, output_file
 from .views import build_pages
 
+# A body's HTML and links as the build cache keeps them apart from its article.
+_Stored = tuple[bytes, tuple[markdown.SourceLink, ...]]
 
-@dataclass(frozen=True)
-class Reuse:
-    """What a build lends the next one in the same process (the dev server)."""
 
-    options: Options
+@dataclass(frozen=True, kw_only=True)
+class _Configured:
+    """Stage 1: the site's settings and data (data/), and what was wrong with them."""
+
+    config: Config | None  # None: nothing can be built
+    problems: tuple[Diagnostic, ...]
     data_stamps: dict[str, Stamp]
-    layout_stamps: dict[str, Stamp]
-    config: Config
-    config_diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Read:
+    """Stage 2: every source found and loaded (from the last build, the cache or parsed)."""
+
     discovered: tuple[list[Path], list[Diagnostic]]  # what discover found
     loaded: dict[Path, Loaded]
+    digests: dict[Path, str]  # cache.digest of each source's bytes, with the cache on
+    touched: frozenset[Path] | None  # sources the watcher named, when none came or went
+    cache_folder: Path | None
+    cache_key: str
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        found = list(self.discovered[1])
+        for entry in self.loaded.values():
+            found += entry.diagnostics
+        return found
+
+    def stored_bodies(self, wanted: list[Path]) -> dict[Path, _Stored]:
+        """The bodies the build cache holds for wanted sources, as they are now."""
+        digests_of = {path: self.digests[path] for path in wanted if path in self.digests}
+        return cache.load_bodies(self.cache_folder, self.cache_key, digests_of, fits_body)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Linked:
+    """Stage 3: the site linked (URLs, hubs, redirects), and what links to each source find."""
+
     site: Site
-    site_problems: tuple[Diagnostic, ...]  # what link_site found
-    problems: dict[Path, tuple[Diagnostic, ...]]  # each built body's link problems
-    targets: Mapping[Path, str | None]  # what links to each source find (_link_targets)
-    marked: dict[str, markdown.Body]  # each built page's body by site path (_Bodies)
-    files: dict[str, bytes]
-    layout_dirs: list[Path]
+    problems: tuple[Diagnostic, ...]  # what link_site found
+    targets: Mapping[Path, str | None]  # see _link_targets
+    changed: set[Path]  # sources loaded anew since the build that lent Reuse, or gone
+    came_or_went: bool  # since that build
+    # the changed sources' articles when each is linked as before (_rewritten)
+    rewritten: dict[Path, Article] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Layouts:
+    """Stage 4: the layout folders, checked, with their stamps and a Jinja environment."""
+
+    dirs: list[Path]
+    problems: tuple[Diagnostic, ...]
+    stamps: dict[str, Stamp]
     env: Environment
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Reuse:
+    """What a build lends the next one in the same process (the dev server): its stages."""
+
+    options: Options
+    configured: _Configured
+    read: _Read
+    linked: _Linked
+    layouts: _Layouts
+    problems: dict[Path, tuple[Diagnostic, ...]]  # each built body's link problems
+    marked: dict[str, markdown.Body]  # each built page's body by site path (_Bodies)
+    files: dict[str, bytes]
+
+    @property
+    def config(self) -> Config:
+        assert self.configured.config is not None, "a build without settings lends nothing"
+        return self.configured.config
+
+
+@dataclass(frozen=True, kw_only=True)
 class BuildResult:
     files: Mapping[str, bytes] = field(default_factory=dict)  # output path -> content
     diagnostics: tuple[Diagnostic, ...] = ()
     strict: bool = False
-    rendered: int = 0  # pages rendered by this build (fewer than all on a rebuild)
+    # the pages this build rendered (fewer than all on a rebuild), by site path: why
+    reasons: Mapping[str, str] = field(default_factory=dict)
     reuse: Reuse | None = None
     kept: frozenset[str] = frozenset()  # output files to take unchanged from Previous
     inputs: Inputs | None = None  # with the cache on
@@ -86,9 +145,23 @@ class BuildResult:
         return has_failures(self.diagnostics, self.strict)
 
     @property
+    def rendered(self) -> int:
+        return len(self.reasons)
+
+    @property
     def names(self) -> tuple[str, ...]:
         """Every file the output will hold: made, written into the tree, or kept."""
         return (*self.files, *self.written, *self.kept)
+
+
+@dataclass(frozen=True)
+class Into:
+    """A folder that rendered pages are written into as they come (write.stage's tree)."""
+
+    folder: Path
+    # the files it holds that are not this build's (a spare tree's), with their inodes:
+    # only they may be cleared (write.put)
+    replaceable: Mapping[str, int] = field(default_factory=dict)
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -97,157 +170,219 @@ def _silent(stage: str, done: int, total: int) -> None:
 
 def build(
     options: Options,
-    reuse: Reuse | None = None,
-    progress: Progress = _silent,
-    previous: Previous | None = None,
-    digests: Mapping[str, str] | None = None,
-    into: Path | None = None,
+    since: Reuse | Previous | None = None,
+    *,
     changed: Collection[str] | None = None,
-    replaceable: Mapping[str, int] | None = None,
+    known: Mapping[str, str] | None = None,
+    progress: Progress = _silent,
+    into: Into | None = None,
 ) -> BuildResult:
     """Run the stages in order (see the module's docstring).
 
-    digests may give cache.digest of source files by path, as fresh.fingerprints
-    found them: those files are not read to learn whether the cache holds them.
-    into is a folder (the command line's staging tree, write.stage) that
-    rendered pages are written into as they come, by the process that renders
-    them, instead of being held in the result: at 10,000 guides they are
-    over 200 MB. changed may name every file created, changed or removed since
-    the build that lent reuse, as the dev server's watcher saw them: then the
-    sources are not looked for or looked at again unless those changes call
-    for it. replaceable names the files into holds that are not this build's
-    (a spare tree's), with their inodes: only they may be cleared (write.put).
+    since is what the build starts from: what the last build in this process
+    lent (Reuse), what the last one left on disk (Previous), or nothing.
+    changed may name, with a Reuse, every file created, changed or removed
+    since, as the dev server's watcher saw them: then the sources are not
+    looked for or looked at again unless those changes call for it. known
+    may give cache.digest of source files by path, as fresh.fingerprints
+    found them: those files are not read to look them up in the build cache.
+    into takes the rendered pages as they come, instead of the result: at
+    10,000 guides they are over 200 MB.
     """
-    data_stamps = _stamps(options.source / "data", reuse.data_stamps if reuse else {})
-    if reuse is not None and (reuse.options != options or reuse.data_stamps != data_stamps):
-        reuse = None  # data feeds every page: start afresh
-    if reuse is not None:
-        config, config_diagnostics = reuse.config, reuse.config_diagnostics
-    else:
-        loaded_config, found = load_config(options.source, options.base_url)
-        if loaded_config is None:
-            return BuildResult({}, tuple(ordered(found)), options.strict)
-        config, config_diagnostics = loaded_config, tuple(found)
-    diagnostics = list(config_diagnostics)
-    touched = touched_sources(reuse.loaded if reuse else None, config.content_dir, changed)
+    previous = since if isinstance(since, Previous) else None
+    configured, reuse = _configure(options, since if isinstance(since, Reuse) else None)
+    config = configured.config
+    if config is None:
+        return BuildResult(diagnostics=tuple(ordered(configured.problems)), strict=options.strict)
+    read = _read(options, config, reuse, changed, known or {}, progress)
+    linked = _link(options, config, reuse, read)
+    layouts = _layouts(config, reuse)
+    diagnostics = [*configured.problems, *read.problems, *linked.problems, *layouts.problems]
+    if has_failures(layouts.problems, strict=False):  # rendering would fail on every page
+        return BuildResult(diagnostics=tuple(ordered(diagnostics)), strict=options.strict)
+    inputs = _inputs(read, layouts.dirs) if options.cache else None
+    assets = collect([d / "static" for d in layouts.dirs])
+    linker = Linker.for_base_url(config.base_url)
+    hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
+    bodies = _Bodies(linked.targets, linker.href)  # filled by _prepare_bodies
+    site_view, pages = build_pages(linked.site, bodies, hrefs)
+    template_of = {page.path: page.template for page in pages}
+    change, before = _change(reuse, previous, inputs, read, linked, layouts.stamps)
+    links_to = _links_to(read.loaded) if change.moved else {}
+    stale = deps.stale(change, linked.site, layouts.env, template_of, before, links_to)
+    settled = _settled(previous, linked.site, stale)
+    body_problems = _prepare_bodies(linked, bodies, stale, reuse, settled, read)
+    diagnostics += [*assets.problems, *chain.from_iterable(body_problems.values())]
+    # A build that has failed already renders only to find more problems, and
+    # writes nothing: its pages may meet (two guides with one URL, say).
+    written_into = None if has_failures(diagnostics, options.strict) or into is None else into
+    output = Output(
+        files=dict(assets.files),
+        into=written_into.folder if written_into is not None else None,
+        replaceable=written_into.replaceable if written_into is not None else {},
+        lent=reuse.files if reuse is not None else {},
+        earlier=previous.files if previous is not None else frozenset(),
+    )
+    rendering = Rendering(layouts.env, site_view)
+    reasons = render_pages(pages, rendering, stale, output, progress, options.jobs)
+    return BuildResult(
+        files=output.files,
+        diagnostics=tuple(ordered([*diagnostics, *output.problems])),
+        strict=options.strict,
+        reasons=reasons,
+        reuse=Reuse(
+            options=options,
+            configured=configured,
+            read=read,
+            linked=linked,
+            layouts=layouts,
+            problems=body_problems,
+            marked=bodies.marked,
+            files=output.files,
+        ),
+        kept=frozenset(output.kept),
+        inputs=dataclasses.replace(inputs, problems=body_problems) if inputs is not None else None,
+        written=output.written,
+    )
+
+
+def _configure(options: Options, lent: Reuse | None) -> tuple[_Configured, Reuse | None]:
+    """Stage 1, and the lent build while it may be used: same options, data/ as it was."""
+    before = lent.configured.data_stamps if lent is not None else {}
+    data_stamps = _stamps(options.source / "data", before)
+    if lent is not None and lent.options == options and before == data_stamps:
+        return lent.configured, lent
+    config, found = load_config(options.source, options.base_url)  # data feeds every page
+    return _Configured(config=config, problems=tuple(found), data_stamps=data_stamps), None
+
+
+def _read(
+    options: Options,
+    config: Config,
+    reuse: Reuse | None,
+    changed: Collection[str] | None,
+    known: Mapping[str, str],
+    progress: Progress,
+) -> _Read:
+    """Stage 2: find the sources (unless the watcher tells none came or went) and load them."""
+    earlier = reuse.read.loaded if reuse is not None else {}
+    touched = touched_sources(earlier if reuse is not None else None, config.content_dir, changed)
     if reuse is not None and touched is not None:
-        discovered = reuse.discovered
+        discovered = reuse.read.discovered
     else:
         discovered = discover(config.content_dir)
-    sources = discovered[0]
-    diagnostics += discovered[1]
     cache_key = cache.key(options.source) if options.cache else ""
-    loaded, read = load_sources(
-        sources,
+    loaded, digests = load_sources(
+        discovered[0],
         config,
         jobs=options.jobs,
         cache_folder=options.cache,
         cache_key=cache_key,
-        earlier=reuse.loaded if reuse is not None else {},
-        known=digests or {},
+        earlier=earlier,
+        known=known,
         progress=progress,
         only=touched,
     )
-    for entry in loaded.values():
-        diagnostics += entry.diagnostics
-    articles = [entry.article for entry in loaded.values() if entry.article is not None]
+    return _Read(
+        discovered=discovered,
+        loaded=loaded,
+        digests=digests,
+        touched=touched,
+        cache_folder=options.cache,
+        cache_key=cache_key,
+    )
+
+
+def _link(options: Options, config: Config, reuse: Reuse | None, read: _Read) -> _Linked:
+    """Stage 3: link the site, or keep the lent one when every change leaves it linked as before."""
     # A source that came or went may change the hint on a link to a missing file.
-    came_or_went = reuse is not None and reuse.discovered[0] != sources
-    changed_sources = _changed_sources(reuse, loaded, touched) if reuse is not None else set()
-    rewritten = _rewritten(reuse, loaded, changed_sources) if not came_or_went else None
+    came_or_went = reuse is not None and reuse.read.discovered[0] != read.discovered[0]
+    changed = _changed_sources(reuse, read.loaded, read.touched) if reuse is not None else set()
+    rewritten = _rewritten(reuse, read.loaded, changed) if not came_or_went else None
     if reuse is not None and rewritten is not None:  # linked as before: the links hold
-        site, site_problems = reuse.site.with_articles(rewritten), reuse.site_problems
-        targets = reuse.targets
-    else:
-        failed = [path for path, entry in loaded.items() if entry.article is None]
-        built = [a for a in articles if options.drafts or not a.draft]
-        site, found = link_site(built, config)
-        site_problems = tuple(found)
-        targets = _link_targets(site, articles, failed)
-    diagnostics += site_problems
+        return dataclasses.replace(
+            reuse.linked,
+            site=reuse.linked.site.with_articles(rewritten),
+            changed=changed,
+            came_or_went=False,
+            rewritten=rewritten,
+        )
+    articles = [entry.article for entry in read.loaded.values() if entry.article is not None]
+    failed = [path for path, entry in read.loaded.items() if entry.article is None]
+    built = [a for a in articles if options.drafts or not a.draft]
+    site, found = link_site(built, config)
+    return _Linked(
+        site=site,
+        problems=tuple(found),
+        targets=_link_targets(site, articles, failed),
+        changed=changed,
+        came_or_went=came_or_went,
+        rewritten=None,
+    )
+
+
+def _layouts(config: Config, reuse: Reuse | None) -> _Layouts:
+    """Stage 4: check the layout folders; the lent environment while none of their files changed."""
     dirs = layout_dirs(config.source)
-    layout_problems = check_layouts(dirs)
-    diagnostics += layout_problems
-    if has_failures(layout_problems, strict=False):  # rendering would fail on every page
-        return BuildResult({}, tuple(ordered(diagnostics)), options.strict)
-    before = reuse.layout_stamps if reuse is not None else {}
-    layout_stamps = {
-        name: stamp for d in reversed(dirs) for name, stamp in _stamps(d, before).items()
-    }
-    env = _environment(reuse, dirs, layout_stamps)
-    inputs = _inputs(loaded, read, dirs) if options.cache else None
-    assets = collect([d / "static" for d in dirs])
-    diagnostics += assets.problems
-    linker = Linker.for_base_url(config.base_url)
-    hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
-    bodies = _Bodies(targets, linker.href)  # filled below
-    site_view, pages = build_pages(site, bodies, hrefs)
-    template_of = {page.path: page.template for page in pages}
+    before = reuse.layouts.stamps if reuse is not None else {}
+    stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d, before).items()}
+    return _Layouts(
+        dirs=dirs,
+        problems=tuple(check_layouts(dirs)),
+        stamps=stamps,
+        env=_environment(reuse, dirs, stamps),
+    )
+
+
+def _change(
+    reuse: Reuse | None,
+    previous: Previous | None,
+    inputs: Inputs | None,
+    read: _Read,
+    linked: _Linked,
+    layout_stamps: dict[str, Stamp],
+) -> tuple[deps.Change, Site | None]:
+    """What changed since the build this one starts from, and that build's site when at hand."""
     if reuse is not None:
-        stale = _stale(
-            reuse, changed_sources, loaded, site, targets, layout_stamps, env, template_of
-        )
-    elif previous is not None and inputs is not None:
-        stale = _stale_since(previous.inputs, inputs, site, env, template_of)
-    else:
-        stale = deps.EVERYTHING
-    settled = _settled(previous, site, stale) if reuse is None else {}
+        return _change_in_process(reuse, read, linked, layout_stamps), reuse.linked.site
+    if previous is not None and inputs is not None:
+        return _change_since(previous.inputs, inputs, linked.site), None
+    return deps.Change(everything="no earlier build to start from"), None
 
-    def stored_bodies(wanted: list[Path]) -> dict[Path, _Stored]:
-        digests_of = {path: read[path] for path in wanted if path in read}
-        return cache.load_bodies(options.cache, cache_key, digests_of, fits_body)
 
-    if reuse is not None and rewritten is not None:
-        body_problems = _prepare_rewritten(site, bodies, reuse, rewritten)
-    else:
-        body_problems = _prepare_bodies(
-            site, bodies, stale, reuse, came_or_went, settled, stored_bodies
-        )
-    if inputs is not None:
-        inputs = dataclasses.replace(inputs, problems=body_problems)
-    for problems_of_body in body_problems.values():
-        diagnostics += problems_of_body
-    files = dict(assets.files)
-    earlier = previous.files if previous is not None and reuse is None else frozenset()
-    kept: set[str] = set()
-    written: dict[str, str] = {}
-    lent = reuse.files if reuse is not None else {}
-    # A build that has failed already renders only to find more problems, and
-    # writes nothing: its pages may meet (two guides with one URL, say).
-    if has_failures(diagnostics, options.strict):
-        into = None
-    output = Output(files, kept, written, into, replaceable=replaceable or {})
-    rendered = render_pages(
-        pages, env, site_view, stale, lent, earlier, output, progress, options.jobs
+def _change_in_process(
+    reuse: Reuse, read: _Read, linked: _Linked, layout_stamps: dict[str, Stamp]
+) -> deps.Change:
+    """What changed since the build that lent reuse, as deps.stale judges it."""
+    before = reuse.linked
+    # Sitemap and feed show dates and the summary, which are in the card.
+    text_only = {
+        path
+        for path in linked.changed
+        if _same_card(reuse.read.loaded.get(path), read.loaded.get(path))
+        and path in linked.site.paths
+        and path in before.site.paths
+    }
+    relinked = linked.changed - text_only
+    # Links to a source that moved, came, went, or turned draft or broken read otherwise.
+    moved = {p for p in relinked if before.targets.get(p, _GONE) != linked.targets.get(p, _GONE)}
+    names = set(layout_stamps) | set(reuse.layouts.stamps)
+    layouts = {n for n in names if layout_stamps.get(n) != reuse.layouts.stamps.get(n)}
+    return deps.Change(
+        text=frozenset(text_only),
+        relinked=frozenset(relinked),
+        moved=frozenset(moved),
+        layouts=frozenset(layouts),
     )
-    diagnostics += output.problems
-    lending = Reuse(
-        options,
-        data_stamps,
-        layout_stamps,
-        config,
-        config_diagnostics,
-        discovered,
-        loaded,
-        site,
-        site_problems,
-        body_problems,
-        targets,
-        bodies.marked,
-        files,
-        dirs,
-        env,
-    )
-    return BuildResult(
-        files,
-        tuple(ordered(diagnostics)),
-        options.strict,
-        rendered,
-        lending,
-        frozenset(kept),
-        inputs,
-        written,
-    )
+
+
+def _links_to(loaded: Mapping[Path, Loaded]) -> dict[Path, set[Path]]:
+    """Each source file, with the sources whose text links to it."""
+    links_to: dict[Path, set[Path]] = defaultdict(set)
+    for path, entry in loaded.items():
+        for target in entry.links:
+            links_to[target].add(path)
+    return links_to
 
 
 def _environment(
@@ -258,8 +393,8 @@ def _environment(
     It holds the compiled templates: compiling them again took 60 ms of every
     rebuild at 10,000 guides.
     """
-    if reuse is not None and (reuse.layout_dirs, reuse.layout_stamps) == (dirs, layout_stamps):
-        return reuse.env
+    if reuse is not None and (reuse.layouts.dirs, reuse.layouts.stamps) == (dirs, layout_stamps):
+        return reuse.layouts.env
     return make_environment(dirs)
 
 
@@ -291,44 +426,6 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
 _GONE = "\0gone"  # no source there: not a site path, a draft (None) or a failed one ("")
 
 
-def _stale(
-    reuse: Reuse | None,
-    changed_sources: set[Path],
-    loaded: dict[Path, Loaded],
-    site: Site,
-    targets: Mapping[Path, str | None],
-    layout_stamps: dict[str, Stamp],
-    env: Environment,
-    template_of: dict[str, str],
-) -> set[str] | None:
-    """The pages this build must render; deps.EVERYTHING without a previous build."""
-    if reuse is None:
-        return deps.EVERYTHING
-    # Sitemap and feed show dates and the summary, which are in the card.
-    body_only = {
-        path
-        for path in changed_sources
-        if _same_card(reuse.loaded.get(path), loaded.get(path))
-        and path in site.paths
-        and path in reuse.site.paths
-    }
-    changed = changed_sources - body_only
-    names = set(layout_stamps) | set(reuse.layout_stamps)
-    layouts = {n for n in names if layout_stamps.get(n) != reuse.layout_stamps.get(n)}
-    if any(name.startswith("static/") for name in layouts):
-        return deps.EVERYTHING  # fingerprinted hrefs change on every page
-    users = deps.template_users(env, layouts) if layouts else set()
-    # Links to a source that moved, came, went, or turned draft or broken read otherwise.
-    moved = {path for path in changed if reuse.targets.get(path, _GONE) != targets.get(path, _GONE)}
-    links_to: dict[Path, set[Path]] = defaultdict(set)
-    for path, entry in loaded.items() if moved else ():
-        for target in entry.links:
-            links_to[target].add(path)
-    return deps.stale_pages(
-        reuse.site, site, changed, moved, links_to, users, template_of, body_only
-    )
-
-
 def _changed_sources(
     reuse: Reuse, loaded: dict[Path, Loaded], touched: frozenset[Path] | None
 ) -> set[Path]:
@@ -337,9 +434,9 @@ def _changed_sources(
     With touched (touched_sources), every other source is the very entry reuse lent.
     """
     if touched is not None:
-        return {path for path in touched if loaded[path] is not reuse.loaded[path]}
-    changed = {path for path, entry in loaded.items() if reuse.loaded.get(path) is not entry}
-    return changed | (set(reuse.loaded) - set(loaded))
+        return {path for path in touched if loaded[path] is not reuse.read.loaded[path]}
+    changed = {path for path, entry in loaded.items() if reuse.read.loaded.get(path) is not entry}
+    return changed | (set(reuse.read.loaded) - set(loaded))
 
 
 def _rewritten(
@@ -355,11 +452,11 @@ def _rewritten(
     body of the last build waits in the build cache: only complete bodies are
     carried over.
     """
-    if reuse is None or len(reuse.marked) != len(reuse.site.articles):
+    if reuse is None or len(reuse.marked) != len(reuse.linked.site.articles):
         return None
     rewritten = {}
     for path in changed_sources:
-        before, now = reuse.loaded.get(path), loaded.get(path)
+        before, now = reuse.read.loaded.get(path), loaded.get(path)
         if before is None or now is None or before.article is None or now.article is None:
             return None
         if linked_as(before.article) != linked_as(now.article) or now.article.body.html is None:
@@ -374,8 +471,8 @@ def _same_card(before: Loaded | None, now: Loaded | None) -> bool:
     return before.card == now.card and before.links == now.links
 
 
-def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Path]) -> Inputs:
-    sources = {path: (digests.get(path, ""), entry.card) for path, entry in loaded.items()}
+def _inputs(read: _Read, dirs: list[Path]) -> Inputs:
+    sources = {path: (read.digests.get(path, ""), e.card) for path, e in read.loaded.items()}
     layouts: dict[str, str] = {}
     for folder in reversed(dirs):  # the site's own layouts win
         for name, path in _files(folder):
@@ -383,57 +480,48 @@ def _inputs(loaded: dict[Path, Loaded], digests: dict[Path, str], dirs: list[Pat
     return Inputs(sources, layouts)
 
 
-def _stale_since(
-    before: Inputs, now: Inputs, site: Site, env: Environment, template_of: dict[str, str]
-) -> set[str] | None:
-    """The pages to render again since a build in an earlier process (see Previous).
+def _change_since(before: Inputs, now: Inputs, site: Site) -> deps.Change:
+    """What changed since a build in an earlier process (see Previous), as deps.stale judges it.
 
     A source whose card is unchanged changes only its own page; one linked
     into the site as before (a new salary, summary or date: sources.card's
-    first part unchanged) the pages that show it (deps.touched_by). Anything
-    more (a new or removed source, a changed title, role, city, slug, alias or
-    draft flag) renders every page again, from cached bodies.
+    first part unchanged) the pages that show it. Anything more (a new or
+    removed source, a changed title, role, city, slug, alias or draft flag)
+    renders every page again, from cached bodies: the site as it was linked
+    then is not at hand.
     """
     if set(before.sources) != set(now.sources):
-        return deps.EVERYTHING
-    stale: set[str] = set()
-    shown_anew = []
+        return deps.Change(everything="a source came or went since the last build")
+    text, shown = set(), set()
     for path, (digest, card) in now.sources.items():
         if before.sources[path] == (digest, card) and digest:
             continue
         earlier = before.sources[path][1]
         if not digest or not card or not earlier or path not in site.paths:
-            return deps.EVERYTHING
-        if earlier != card:
-            if linked_part(earlier) != linked_part(card):
-                return deps.EVERYTHING
-            shown_anew.append(path)
-        stale.add(site.paths[path])
-    # Every source is linked as before: each role hub lists the same guides.
-    for path in shown_anew:
-        article = site.article(path)
-        assert article is not None  # it has a site path
-        stale |= deps.touched_by(article, site, same_guides=True)
+            why = f"{display_path(path)} is a draft or has errors, now or in the last build"
+            return deps.Change(everything=why)
+        if earlier == card:
+            text.add(path)
+        elif linked_part(earlier) == linked_part(card):
+            shown.add(path)
+        else:
+            why = f"{display_path(path)} is linked otherwise (title, role, city, slug or alias)"
+            return deps.Change(everything=why)
     names = set(before.layouts) | set(now.layouts)
     layouts = {n for n in names if before.layouts.get(n) != now.layouts.get(n)}
-    if any(name.startswith("static/") for name in layouts):
-        return deps.EVERYTHING  # fingerprinted hrefs change on every page
-    if layouts:
-        users = deps.template_users(env, layouts)
-        stale |= {path for path, name in template_of.items() if name in users}
-    return stale
+    return deps.Change(text=frozenset(text), shown=frozenset(shown), layouts=frozenset(layouts))
 
 
 def _settled(
-    previous: Previous | None, site: Site, stale: set[str] | None
+    previous: Previous | None, site: Site, stale: deps.Stale
 ) -> dict[Path, tuple[Diagnostic, ...]]:
     """Sources whose page is taken from the output as it is, with their body's problems.
 
     Their bodies need no HTML. The problems are the previous build's: with
     every source linked as before and the set of sources unchanged (else
-    stale is EVERYTHING), each link resolves as it did.
+    stale is everything), each link resolves as it did.
     """
-    if previous is None or stale is deps.EVERYTHING:
+    if previous is None or stale.everything is not None:
         return {}
     return {
         source: problems
@@ -442,10 +530,6 @@ def _settled(
         and site.paths[source] not in stale
         and output_file(site.paths[source]) in previous.files
     }
-
-
-# A body's HTML and links as the build cache keeps them apart from its article.
-_Stored = tuple[bytes, tuple[markdown.SourceLink, ...]]
 
 
 class _Bodies(Mapping[str, str]):
@@ -471,22 +555,24 @@ class _Bodies(Mapping[str, str]):
 
 
 def _prepare_bodies(
-    site: Site,
+    linked: _Linked,
     bodies: _Bodies,
-    stale: set[str] | None,
+    stale: deps.Stale,
     reuse: Reuse | None,
-    came_or_went: bool,
     settled: Mapping[Path, tuple[Diagnostic, ...]],
-    stored_bodies: Callable[[list[Path]], dict[Path, _Stored]],
+    read: _Read,
 ) -> dict[Path, tuple[Diagnostic, ...]]:
     """Each built article's link problems by source; into bodies, those a page may show.
 
     A page left as it was keeps its body's problems (from the build that
     lent reuse, or settled), unless they may read otherwise now: when a
     source came or went, those that had problems are checked again. Bodies
-    waiting in the build cache get their HTML and links from stored_bodies
-    when their page is to be rendered or their links checked.
+    waiting in the build cache get their HTML and links from it when their
+    page is to be rendered or their links checked.
     """
+    if reuse is not None and linked.rewritten is not None:
+        return _prepare_rewritten(linked.site, bodies, reuse, linked.rewritten)
+    site = linked.site
     problems: dict[Path, tuple[Diagnostic, ...]] = {}
     todo = []
     for article in site.articles:
@@ -494,13 +580,13 @@ def _prepare_bodies(
         if article.body.html is not None:
             bodies.marked[path] = article.body
         before = reuse.problems.get(article.source) if reuse else None
-        if before is not None and not deps.is_stale(path, stale) and not (before and came_or_went):
+        if before is not None and path not in stale and not (before and linked.came_or_went):
             problems[article.source] = before
         elif article.source in settled:
             problems[article.source] = settled[article.source]
         else:
             todo.append(article)
-    fetched = stored_bodies([a.source for a in todo if a.body.html is None])
+    fetched = read.stored_bodies([a.source for a in todo if a.body.html is None])
     for article in todo:
         body = article.body
         if body.html is None:
@@ -552,7 +638,8 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
     """
     config = reuse.config
     article, found = load_article(path, config, parser(config.unsafe_html), text)
-    others = {source: entry.article for source, entry in reuse.loaded.items() if source != path}
+    loaded = reuse.read.loaded
+    others = {source: entry.article for source, entry in loaded.items() if source != path}
     articles = [a for a in (*others.values(), article) if a is not None]
     failed = [source for source, a in others.items() if a is None]
     built = [a for a in articles if reuse.options.drafts or not a.draft]

@@ -69,8 +69,23 @@ class Plan:
     @property
     def kind(self) -> str:
         if self.up_to_date:
-            return "up to date"
+            return "up-to-date"
         return "full" if self.previous is None else "incremental"
+
+    @property
+    def why(self) -> str:
+        """Why the build is of its kind, as `careersite build --explain` tells."""
+        if self.found is None:
+            return "the build cache is off, so nothing is known of an earlier build"
+        if self.record is None:
+            return "the build cache holds no record of an earlier build"
+        if self.matching is None:
+            return "the output is not what the last build wrote (changed, moved or missing)"
+        if self.up_to_date:
+            return "nothing the output depends on changed since the last build"
+        if self.previous is None:
+            return "data/, the build options or careersite changed since the last build"
+        return "the output is the last build's, from the same data and options"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,16 +183,15 @@ def _render(
     options: Options, plan: Plan, staged: Path, present: Mapping[str, int], display: Display
 ) -> BuildResult:
     """The pipeline's build, its pages written into staged as they are rendered."""
-    from .pipeline import build
+    from .pipeline import Into, build
 
     try:
         built = build(
             options,
+            plan.previous,
+            known=plan.found.sources if plan.found is not None else None,
             progress=display,
-            previous=plan.previous,
-            digests=plan.found.sources if plan.found is not None else None,
-            into=staged,
-            replaceable=present,
+            into=Into(staged, present),
         )
     finally:
         display.done()

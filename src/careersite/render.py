@@ -28,7 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import children
 from .assets import out_of_site, site_of
-from .deps import is_stale
+from .deps import Stale
 from .diagnostics import Diagnostic, SourcePos, error
 from .sources import PARALLEL_FROM, Progress, report, workers
 from .urls import output_file
@@ -153,48 +153,60 @@ def _template_frame(exc: BaseException) -> SourcePos | None:
     return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Output:
-    """Where rendered pages go: files, or the folder into; kept and written name the rest."""
+    """Where rendered pages go, and where the pages not rendered again come from.
+
+    A rendered page goes to files, or into the folder into as it is rendered
+    (its digest to written); a page not rendered again is taken from the
+    build in the same process (lent: its bytes, to files) or from the output
+    on disk (earlier: its name, to kept).
+    """
 
     files: dict[str, bytes]
-    kept: set[str]  # taken as they are from the previous build's output
-    written: dict[str, str]  # written into `into` as they were rendered: their digests
-    into: Path | None
-    problems: list[Diagnostic] = field(default_factory=list)  # pages that failed to render
+    into: Path | None = None
     # the files of into (a spare tree) that are not this build's, with their inodes (write.put)
     replaceable: Mapping[str, int] = field(default_factory=dict)
+    lent: Mapping[str, bytes] = field(default_factory=dict)
+    earlier: frozenset[str] = frozenset()
+    kept: set[str] = field(default_factory=set)
+    written: dict[str, str] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)  # pages that failed to render
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """The templates and the site's views: what every page is rendered with."""
+
+    env: jinja2.Environment
+    site_view: SiteView
 
 
 def render_pages(
     pages: list[Page],
-    env: jinja2.Environment,
-    site_view: SiteView,
-    stale: set[str] | None,
-    lent: Mapping[str, bytes],
-    earlier: frozenset[str],
+    rendering: Rendering,
+    stale: Stale,
     output: Output,
     progress: Progress,
     jobs: int,
-) -> int:
-    """Render the stale pages; the rest come from the previous build. A count.
-
-    A build in the same process lends its bytes (lent); one on disk, its
-    files: their names go to output.kept.
-    """
-    todo = []
+) -> dict[str, str]:
+    """Render the stale pages; the rest come from the previous build. Each rendered one: why."""
+    todo, reasons = [], {}
     for page in pages:
         name = output_file(page.path)
-        if not is_stale(page.path, stale):
-            if name in lent:
-                output.files[name] = lent[name]
+        why = stale.why(page.path)
+        if why is None:
+            if name in output.lent:
+                output.files[name] = output.lent[name]
                 continue
-            if name in earlier:
+            if name in output.earlier:
                 output.kept.add(name)
                 continue
+            why = "not in the previous output"
         todo.append(page)
-    rendering = _Rendering(env, site_view, output.into, output.replaceable)
-    results = _render_all(todo, rendering, progress, jobs)
+        reasons[page.path] = why
+    writing = _Writing(rendering.env, rendering.site_view, output.into, output.replaceable)
+    results = _render_all(todo, writing, progress, jobs)
     for page, (html, problem) in zip(todo, results, strict=True):
         if problem:
             output.problems.append(problem)
@@ -202,7 +214,7 @@ def render_pages(
             output.written[output_file(page.path)] = html
         elif html is not None:
             output.files[output_file(page.path)] = html
-    return len(todo)
+    return reasons
 
 
 T = TypeVar("T")
@@ -213,7 +225,7 @@ Rendered = tuple[bytes | str | None, Diagnostic | None]
 
 
 @dataclass(frozen=True)
-class _Rendering:
+class _Writing:
     """What rendering a page takes, inherited by forked workers as it is."""
 
     env: jinja2.Environment
@@ -237,11 +249,11 @@ class _Rendering:
 BYTES_BACK_FROM = 500
 
 # What forked rendering workers find already in memory: the pages and how to render them.
-_rendering: tuple[list[Page], _Rendering] | None = None
+_rendering: tuple[list[Page], _Writing] | None = None
 
 
 def _render_all(
-    pages: list[Page], rendering: _Rendering, progress: Progress, jobs: int
+    pages: list[Page], rendering: _Writing, progress: Progress, jobs: int
 ) -> list[Rendered]:
     """Each page rendered, in order; spread over forked workers when there are many."""
     global _rendering

@@ -215,7 +215,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _describe(item: Any, name: str) -> tuple[str, str | None]:
+def _describe(item: Any, name: str) -> tuple[str, str | None]:  # noqa: C901 - a case per error type
     kind, given = item["type"], item.get("input")
     if kind in {"float_type", "float_parsing"}:
         hint = (

@@ -47,7 +47,7 @@ class Loaded:
 PARALLEL_FROM = 64
 
 
-def load_sources(
+def load_sources(  # noqa: PLR0913 - keyword-only, each named at its one call (pipeline._read)
     sources: list[Path],
     config: Config,
     *,

@@ -261,10 +261,11 @@ def discard(staged: Path) -> None:
     shutil.rmtree(staged, ignore_errors=True)
 
 
-def write_output(
+def write_output(  # noqa: PLR0913 - all but three keyword-only and optional
     files: Mapping[str, bytes],
     output: Path,
     source: Path,
+    *,
     finish: Callable[[Path], None] | None = None,
     keep: Iterable[str] = (),
     meanwhile: Callable[[], None] | None = None,
