@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import guide
+from helpers import guide
 
 from careersite import cache
 from careersite.article import Level, Salary, discover, load_article

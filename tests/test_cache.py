@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteFactory, copy_example_site, many_guides, run_cli
+from helpers import SiteFactory, copy_example_site, many_guides, run_cli
 
 import careersite.cache as cache
 import careersite.fresh as fresh

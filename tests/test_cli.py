@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, guide
+from helpers import REPO, guide
 
 from careersite.cli import main
 

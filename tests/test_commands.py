@@ -8,7 +8,7 @@ import json
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO, guide
+from helpers import REPO, guide
 
 BROKEN = guide(city="Bremn", salary="salary:\n  min: 3800\n  max: 2800\n")
 
@@ -107,7 +107,7 @@ def test_new_never_overwrites(site_factory, cli) -> None:
 
 @pytest.fixture(scope="module")
 def front_matter_schema() -> dict:
-    from conftest import run_cli
+    from helpers import run_cli
 
     result = run_cli("schema")
     assert result.returncode == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteFactory, copy_example_site, guide, many_guides
+from helpers import SiteFactory, copy_example_site, guide, many_guides
 
 from careersite import pipeline
 from careersite.pipeline import BuildResult, Options, build

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_example_site, require, run_cli
+from helpers import REPO, copy_example_site, require, run_cli
 
 REMARK = REPO / ".cache" / "remark"
 REMARK_CLI = REMARK / "node_modules" / "remark-cli" / "cli.js"

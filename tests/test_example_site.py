@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 
 BASE_URL = "https://example.org/"
 SUB_PATH_BASE_URL = "https://example.org/karriere/"

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import REPO, guide
+from helpers import REPO, guide
 
 from careersite.pipeline import Options, build
 

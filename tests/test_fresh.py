@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_example_site, run_cli
+from helpers import copy_example_site, run_cli
 
 from careersite import cache, fresh, search
 from careersite.assets import layout_dirs

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROLES_YAML, SITE_YAML, guide
+from helpers import ROLES_YAML, SITE_YAML, guide
 
 BREMEN = "content/kundendienstleiter/bremen.md"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_example_site
+from helpers import copy_example_site
 
 pytest.importorskip("hypothesis", reason="hypothesis is not installed (add it to the dev extras)")
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import guide
+from helpers import guide
 
 GUIDE = "content/kundendienstleiter/bremen.md"
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, copy_example_site, run_cli
+from helpers import REPO, copy_example_site, run_cli
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path

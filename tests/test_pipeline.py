@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import guide, many_guides
+from helpers import guide, many_guides
 
 from careersite import children, render
 from careersite.cache import digest

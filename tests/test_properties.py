@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CITIES_YAML, ROLES_YAML, SITE_YAML, guide
+from helpers import CITIES_YAML, ROLES_YAML, SITE_YAML, guide
 
 pytest.importorskip("hypothesis", reason="hypothesis is not installed (add it to the dev extras)")
 

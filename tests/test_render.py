@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SiteFactory, guide, run_cli
+from helpers import SiteFactory, guide, run_cli
 
 BREMEN = "content/kundendienstleiter/bremen.md"
 BREMEN_PAGE = "public/berufe/kundendienstleiter/bremen/index.html"

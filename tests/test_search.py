@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 from playwright.sync_api import Page, Route, expect
 from test_browser import StaticHandler, base_url, browser_type_launch_args  # noqa: F401
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, copy_example_site, free_port, start_server, stop_server
+from helpers import Server, copy_example_site, free_port, start_server, stop_server
 from tornado.websocket import websocket_connect
 
 WAIT = 20.0  # seconds a change may take to show before the test gives up

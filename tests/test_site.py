@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import guide
+from helpers import guide
 
 from careersite.article import discover, load_article
 from careersite.config import load_config

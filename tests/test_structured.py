@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, guide
+from helpers import REPO, guide
 
 from careersite.pipeline import Options, build
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import guide
+from helpers import guide
 
 from careersite import markdown
 from careersite.article import discover, load_article

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, guide, many_guides
+from helpers import REPO, guide, many_guides
 
 from careersite import write
 from careersite.write import MARKER, MARKER_TEXT, OutputError, recover, refusal, write_output
