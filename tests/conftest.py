@@ -5,13 +5,12 @@ The plain helpers the fixtures use, and the tests import, are in helpers.py.
 
 from __future__ import annotations
 
-import subprocess
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CITIES_YAML, ROLES_YAML, SITE_YAML, SiteFactory, run_cli
+from helpers import CITIES_YAML, ROLES_YAML, SITE_YAML, Cli, SiteFactory, run_cli
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def site_factory(tmp_path: Path) -> SiteFactory:
 
 
 @pytest.fixture
-def cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+def cli() -> Cli:
     return run_cli
 
 

@@ -93,6 +93,10 @@ def many_guides(count: int, body: str = "Ein kurzer Text.\n") -> dict[str, str]:
 SiteFactory = Callable[..., Path]
 
 
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+"""What the `cli` fixture gives: run_cli."""
+
+
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `careersite ARGS` in a real process, as a user or CI would."""
     return subprocess.run(

@@ -102,8 +102,10 @@ class Report:
                 path = line
             elif match := REPORTED.fullmatch(line):
                 line_no, column, reason = match.groups()
-                position = (int(line_no), int(column)) if line_no else (None, None)
-                found.append(Message(path, *position, reason))
+                if line_no:
+                    found.append(Message(path, int(line_no), int(column), reason))
+                else:
+                    found.append(Message(path, None, None, reason))
         return found
 
 

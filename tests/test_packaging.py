@@ -58,7 +58,7 @@ LOCK = REPO / "requirements.lock"
 
 def locked() -> dict[str, tuple[str, Marker | None]]:
     """requirements.lock as name -> (version, marker); the hashes are pip's to check."""
-    pins = {}
+    pins: dict[str, tuple[str, Marker | None]] = {}
     for line in LOCK.read_text(encoding="utf-8").splitlines():
         if not line or line[0] in " #":
             continue
