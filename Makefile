@@ -56,7 +56,7 @@ check: $(STAMP)  ## every diagnostic, strict, nothing written
 lint: $(STAMP)
 	$(BIN)/ruff check src tests build.py
 	$(BIN)/ruff format --check src tests build.py
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests build.py
 
 $(VNU_STAMP): tests/node/vnu/package-lock.json  # without npm: a warning, and the validity test skips (fails when CI=true)
 	@if command -v npm >/dev/null 2>&1; then \

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import guide
+from helpers import Cli, SiteFactory, guide
 
 from careersite import cache
-from careersite.article import Level, Salary, discover, load_article
+from careersite.article import Article, Level, Salary, discover, load_article
 from careersite.config import load_config
 from careersite.diagnostics import SourcePos, format_text
 from careersite.markdown import make_parser
 
 BREMEN = "content/kundendienstleiter/bremen.md"
+LoadArticle = Callable[..., tuple[Article | None, list[str]]]
+"""What `load` gives: load(text, path=BREMEN) -> (article, diagnostics as text)."""
+
 LEVELS = "salary:\n  min: 2800\n  max: 3800\n  levels:\n    entry: {}\n"
 
 
 @pytest.fixture
-def load(site_factory, monkeypatch: pytest.MonkeyPatch):
+def load(site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> LoadArticle:
     """load(text) -> (article, diagnostics as the user reads them)."""
 
-    def run(text: str, path: str = BREMEN):
+    def run(text: str, path: str = BREMEN) -> tuple[Article | None, list[str]]:
         root: Path = site_factory({path: text})
         monkeypatch.chdir(root)
         config, problems = load_config(root)
+        assert config is not None, problems
         assert problems == []
         article, diagnostics = load_article(Path(path), config, make_parser())
         return article, [format_text(d) for d in diagnostics]
@@ -33,11 +38,13 @@ def load(site_factory, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
-def test_valid_guide(load) -> None:
+def test_valid_guide(load: LoadArticle) -> None:
     article, shown = load(guide(body="# Titel\n\nErster Absatz.\n"))
+    assert article is not None, shown
     assert shown == []
     assert article.title == "Kundendienstleiter in Bremen"
     assert (article.role.name, article.role.slug) == ("Kundendienstleiter", "kundendienstleiter")
+    assert article.city is not None
     assert (article.city.name, article.city.slug) == ("Bremen", "bremen")
     assert article.salary == Salary(2800.0, 3800.0, "EUR", "month", ())
     assert article.date == dt.date(2026, 11, 1)
@@ -49,7 +56,7 @@ def test_valid_guide(load) -> None:
     assert article.body.summary == "Erster Absatz."
 
 
-def test_guide_with_every_key(load) -> None:
+def test_guide_with_every_key(load: LoadArticle) -> None:
     article, shown = load(
         guide(
             salary="salary:\n  min: 2800\n  max: 3800\n  currency: CHF\n  period: year\n"
@@ -58,6 +65,7 @@ def test_guide_with_every_key(load) -> None:
             "aliases: [/alt/kundendienst-bremen/]\n",
         )
     )
+    assert article is not None, shown
     assert shown == []
     assert article.salary == Salary(
         2800.0,
@@ -71,11 +79,12 @@ def test_guide_with_every_key(load) -> None:
     assert article.aliases == ("/alt/kundendienst-bremen/",)
 
 
-def test_role_overview_needs_no_city_and_no_salary(load) -> None:
+def test_role_overview_needs_no_city_and_no_salary(load: LoadArticle) -> None:
     article, shown = load(
         guide(title="Kundendienstleiter", city=None, salary=""),
         "content/kundendienstleiter/index.md",
     )
+    assert article is not None, shown
     assert shown == []
     assert article.city is None
     assert article.salary is None
@@ -151,13 +160,13 @@ def test_role_overview_needs_no_city_and_no_salary(load) -> None:
         ),
     ],
 )
-def test_invalid_guide_is_an_error_at_its_line(load, text: str, shown: str) -> None:
+def test_invalid_guide_is_an_error_at_its_line(load: LoadArticle, text: str, shown: str) -> None:
     article, diagnostics = load(text)
     assert article is None
     assert diagnostics == [shown]
 
 
-def test_infinite_salary_is_an_error(load) -> None:
+def test_infinite_salary_is_an_error(load: LoadArticle) -> None:
     article, shown = load(guide(salary="salary:\n  min: 2800\n  max: .inf\n"))
     assert article is None
     assert shown == [f"{BREMEN}:7:8: error: 'salary.max' must be a finite number, not inf"]
@@ -172,7 +181,7 @@ def test_infinite_salary_is_an_error(load) -> None:
         ("XEU", "did you mean 'EUR'?"),
     ],
 )
-def test_currency_must_be_in_use_today(load, currency: str, hint: str) -> None:
+def test_currency_must_be_in_use_today(load: LoadArticle, currency: str, hint: str) -> None:
     article, shown = load(
         guide(salary=f"salary:\n  min: 2800\n  max: 3800\n  currency: {currency}\n")
     )
@@ -181,15 +190,17 @@ def test_currency_must_be_in_use_today(load, currency: str, hint: str) -> None:
 
 
 @pytest.mark.parametrize("currency", ["EUR", "CHF", "PLN", "JPY", "USD"])
-def test_currencies_in_use_are_accepted(load, currency: str) -> None:
+def test_currencies_in_use_are_accepted(load: LoadArticle, currency: str) -> None:
     article, shown = load(
         guide(salary=f"salary:\n  min: 2800\n  max: 3800\n  currency: {currency}\n")
     )
+    assert article is not None, shown
     assert shown == []
+    assert article.salary is not None
     assert article.salary.currency == currency
 
 
-def test_thousands_separator_is_an_error_at_the_amount(load) -> None:
+def test_thousands_separator_is_an_error_at_the_amount(load: LoadArticle) -> None:
     article, shown = load(guide(salary="salary:\n  min: 2.800\n  max: 3800\n"))
     assert article is None
     assert shown == [
@@ -198,7 +209,7 @@ def test_thousands_separator_is_an_error_at_the_amount(load) -> None:
     ]
 
 
-def test_each_amount_with_a_thousands_separator_is_reported(load) -> None:
+def test_each_amount_with_a_thousands_separator_is_reported(load: LoadArticle) -> None:
     _, shown = load(guide(salary="salary:\n  min: 2.800\n  max: 3.800\n"))
     assert shown == [
         f"{BREMEN}:6:8: error: 'salary.min' is written 2.800, which reads as 2.8\n"
@@ -208,7 +219,7 @@ def test_each_amount_with_a_thousands_separator_is_reported(load) -> None:
     ]
 
 
-def test_thousands_separator_in_a_level_is_reported_at_the_amount(load) -> None:
+def test_thousands_separator_in_a_level_is_reported_at_the_amount(load: LoadArticle) -> None:
     _, shown = load(guide(salary=LEVELS.format("[2.900, 3200]")))
     assert (
         f"{BREMEN}:9:13: error: 'salary.levels.entry.0' is written 2.900, which reads as 2.9\n"
@@ -216,13 +227,15 @@ def test_thousands_separator_in_a_level_is_reported_at_the_amount(load) -> None:
     ) in shown
 
 
-def test_a_decimal_amount_is_not_a_thousands_separator(load) -> None:
+def test_a_decimal_amount_is_not_a_thousands_separator(load: LoadArticle) -> None:
     article, shown = load(guide(salary="salary:\n  min: 12.5\n  max: 18.75\n  period: hour\n"))
+    assert article is not None, shown
     assert shown == []
+    assert article.salary is not None
     assert (article.salary.min, article.salary.max) == (12.5, 18.75)
 
 
-def test_all_errors_of_a_file_in_one_run(load) -> None:
+def test_all_errors_of_a_file_in_one_run(load: LoadArticle) -> None:
     _, shown = load(
         guide(salary="salary:\n  min: 3800\n  max: 2800\n", extra="updated: 2026-10-01\n")
     )
@@ -259,14 +272,17 @@ def test_all_errors_of_a_file_in_one_run(load) -> None:
         ),
     ],
 )
-def test_unknown_names_are_warnings_and_the_guide_still_loads(load, text, shown) -> None:
+def test_unknown_names_are_warnings_and_the_guide_still_loads(
+    load: LoadArticle, text: str, shown: str
+) -> None:
     article, diagnostics = load(text)
-    assert article is not None
+    assert article is not None, diagnostics
     assert diagnostics == [shown]
 
 
-def test_unknown_role_gets_a_slug_of_its_own(load) -> None:
+def test_unknown_role_gets_a_slug_of_its_own(load: LoadArticle) -> None:
     article, _ = load(guide(role="Zahnärztin", city="Potsdam"))
+    assert article is not None
     assert (article.role.name, article.role.slug) == ("Zahnärztin", "zahnaerztin")
 
 
@@ -279,23 +295,29 @@ def test_unknown_role_gets_a_slug_of_its_own(load) -> None:
         ("Kundendienstleiter", "moenchengladbach", "moenchengladbach"),
     ],
 )
-def test_role_and_city_found_by_alias_slug_or_name(load, role, city, city_slug) -> None:
+def test_role_and_city_found_by_alias_slug_or_name(
+    load: LoadArticle, role: str, city: str, city_slug: str
+) -> None:
     article, shown = load(guide(role=role, city=city))
+    assert article is not None, shown
     assert shown == []
     assert article.role.name == "Kundendienstleiter"
+    assert article.city is not None
     assert article.city.slug == city_slug
 
 
-def test_a_name_in_decomposed_unicode_is_the_same_name(load) -> None:
+def test_a_name_in_decomposed_unicode_is_the_same_name(load: LoadArticle) -> None:
     # 'Mönchengladbach' as o + U+0308, as some macOS tools write it.
     decomposed = "Mo\u0308nchengladbach"
     article, shown = load(guide(city=decomposed, title=f"Kundendienst in {decomposed}"))
+    assert article is not None, shown
     assert shown == []
+    assert article.city is not None
     assert (article.city.name, article.city.slug) == ("Mönchengladbach", "moenchengladbach")
     assert article.title == "Kundendienst in Mönchengladbach"
 
 
-def test_crlf_and_bom_keep_line_numbers(load) -> None:
+def test_crlf_and_bom_keep_line_numbers(load: LoadArticle) -> None:
     text = "\ufeff" + guide(salary="salary:\n  min: 3800\n  max: 2800\n").replace("\n", "\r\n")
     _, shown = load(text)
     assert shown[0].startswith(f"{BREMEN}:7:8: error: salary min (3800)")
@@ -427,7 +449,7 @@ TOO_LONG = "is 300 bytes long: a file name can have at most 255"
     ],
 )
 def test_a_url_segment_too_long_for_a_file_name_is_an_error_at_its_key(
-    load, text: str, shown: str
+    load: LoadArticle, text: str, shown: str
 ) -> None:
     # It was "cannot write ...: File name too long", with no line, as the page was written.
     article, problems = load(text)
@@ -447,7 +469,7 @@ def test_a_url_segment_too_long_for_a_file_name_is_an_error_at_its_key(
         ("2026-11-01T10:00", "'date': '2026-11-01T10:00' is not a date of the form 2026-11-01"),
     ],
 )
-def test_a_date_is_year_month_day_only(load, date: str, shown: str) -> None:
+def test_a_date_is_year_month_day_only(load: LoadArticle, date: str, shown: str) -> None:
     article, diagnostics = load(guide(date=date))
     assert article is None
     assert diagnostics == [f"{BREMEN}:8:7: error: {shown}"]
@@ -461,7 +483,9 @@ def test_a_date_is_year_month_day_only(load, date: str, shown: str) -> None:
         ("1000000000001", "1000000000001"),
     ],
 )
-def test_an_amount_beyond_any_salary_is_an_error_at_its_line(load, amount, shown) -> None:
+def test_an_amount_beyond_any_salary_is_an_error_at_its_line(
+    load: LoadArticle, amount: str, shown: str
+) -> None:
     article, diagnostics = load(guide(salary=f"salary:\n  min: 2800\n  max: {amount}\n"))
     assert article is None
     assert diagnostics == [
@@ -469,7 +493,7 @@ def test_an_amount_beyond_any_salary_is_an_error_at_its_line(load, amount, shown
     ]
 
 
-def test_the_largest_amount_formats(site_factory, cli) -> None:
+def test_the_largest_amount_formats(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory(
         {BREMEN: guide(salary="salary:\n  min: 2800\n  max: 1000000000000\n  period: year\n")}
     )

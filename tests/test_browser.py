@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As root Chromium needs --no-sandbox; the rest keep it from calling Google.

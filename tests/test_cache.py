@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteFactory, copy_example_site, many_guides, run_cli
+from helpers import SiteFactory, copy_example_site, many_guides, run_cli
+from markdown_it import MarkdownIt
 
+import careersite.article as article
 import careersite.cache as cache
 import careersite.fresh as fresh
-import careersite.pipeline as pipeline
 import careersite.sources as sources
+from careersite.article import Article
+from careersite.config import Config
+from careersite.diagnostics import Diagnostic
 from careersite.pipeline import Options, build
 from careersite.site import SAME_ROLE_SHOWN
 
@@ -93,14 +97,18 @@ def test_a_broken_or_foreign_cache_is_ignored(site: Path, tmp_path: Path) -> Non
     assert any(bucket.exists() for bucket in buckets)
 
 
-def test_unchanged_sources_are_not_read_again(site: Path, tmp_path: Path, monkeypatch) -> None:
+def test_unchanged_sources_are_not_read_again(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     options = Options(site, cache=tmp_path / "cache")
     first = build(options)
     assert not first.failed
     calls: list[Path] = []
-    real = sources.load_article
+    real = article.load_article
 
-    def counting(path, config, md):  # type: ignore[no-untyped-def]
+    def counting(
+        path: Path, config: Config, md: MarkdownIt
+    ) -> tuple[Article | None, list[Diagnostic]]:
         calls.append(path)
         return real(path, config, md)
 
@@ -129,7 +137,7 @@ def test_an_edit_rewrites_only_the_cache_file_holding_that_source(
 
 
 def test_bodies_are_kept_apart_and_read_only_for_pages_rendered(
-    site: Path, tmp_path: Path, monkeypatch
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The articles load without their HTML; a rebuild reads the bodies it renders."""
     folder = tmp_path / "cache"
@@ -137,13 +145,13 @@ def test_bodies_are_kept_apart_and_read_only_for_pages_rendered(
     first = build(options)
     assert list(folder.glob("bodies-*.pickle"))
     reads: list[str] = []
-    real = pipeline.cache.read
+    real = cache.read
 
-    def counting(path: Path):  # type: ignore[no-untyped-def]
+    def counting(path: Path) -> Any:
         reads.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(pipeline.cache, "read", counting)
+    monkeypatch.setattr(cache, "read", counting)
     # Every page rendered again (no previous output): every body comes from the cache.
     again = build(options)
     assert dict(again.files) == dict(first.files)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, guide
+from helpers import REPO, Cli, SiteFactory, guide
 
 from careersite.cli import main
 
 
-def test_build_writes_the_example_site(tmp_path: Path, cli) -> None:
+def test_build_writes_the_example_site(tmp_path: Path, cli: Cli) -> None:
     output = tmp_path / "out"
     result = cli("build", "--source", REPO, "--output", output)
     assert result.returncode == 0, result.stderr
@@ -21,7 +21,7 @@ def test_build_writes_the_example_site(tmp_path: Path, cli) -> None:
     assert "built 14 pages" in result.stderr
 
 
-def test_usage_error_exits_2(cli) -> None:
+def test_usage_error_exits_2(cli: Cli) -> None:
     result = cli("build", "--no-such-option")
     assert result.returncode == 2
     assert "No such option" in result.stderr
@@ -31,7 +31,7 @@ def test_usage_error_exits_2(cli) -> None:
     "base_url",
     ["/karriere/", "/", "karriere", "example.org/karriere/", "ftp://example.org/", "https://"],
 )
-def test_base_url_must_be_an_absolute_http_url(tmp_path: Path, cli, base_url: str) -> None:
+def test_base_url_must_be_an_absolute_http_url(tmp_path: Path, cli: Cli, base_url: str) -> None:
     """Canonical links, the sitemap and the feed need scheme and host."""
     output = tmp_path / "out"
     result = cli("build", "--source", REPO, "--output", output, "--base-url", base_url)
@@ -41,7 +41,7 @@ def test_base_url_must_be_an_absolute_http_url(tmp_path: Path, cli, base_url: st
     assert not output.exists()
 
 
-def test_base_url_error_suggests_only_what_is_accepted(cli) -> None:
+def test_base_url_error_suggests_only_what_is_accepted(cli: Cli) -> None:
     result = cli("build", "--source", REPO, "--base-url", "/karriere/")
     assert result.returncode == 2
     assert "https://example.org/karriere/" in result.stderr
@@ -56,7 +56,9 @@ def test_base_url_error_suggests_only_what_is_accepted(cli) -> None:
         ("http://localhost:8000", "http://localhost:8000/"),
     ],
 )
-def test_absolute_base_url_is_accepted(tmp_path: Path, cli, base_url: str, canonical: str) -> None:
+def test_absolute_base_url_is_accepted(
+    tmp_path: Path, cli: Cli, base_url: str, canonical: str
+) -> None:
     output = tmp_path / "out"
     result = cli("build", "--source", REPO, "--output", output, "--base-url", base_url)
     assert result.returncode == 0, result.stderr
@@ -64,7 +66,7 @@ def test_absolute_base_url_is_accepted(tmp_path: Path, cli, base_url: str, canon
     assert f'<link rel="canonical" href="{canonical}">' in home
 
 
-def test_errors_exit_1_and_write_nothing(site_factory, cli) -> None:
+def test_errors_exit_1_and_write_nothing(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory(
         {"content/kundendienstleiter/bremen.md": guide(salary="salary:\n  min: 0\n  max: 3\n")}
     )
@@ -97,13 +99,13 @@ def test_build_py_takes_the_same_options(tmp_path: Path) -> None:
     assert (output / "staedte/potsdam/index.html").is_file()
 
 
-def test_quiet_prints_nothing_on_success(tmp_path: Path, cli) -> None:
+def test_quiet_prints_nothing_on_success(tmp_path: Path, cli: Cli) -> None:
     result = cli("build", "--source", REPO, "--output", tmp_path / "out", "--quiet")
     assert result.returncode == 0
     assert result.stderr == ""
 
 
-def test_no_progress_display_when_stderr_is_not_a_terminal(tmp_path: Path, cli) -> None:
+def test_no_progress_display_when_stderr_is_not_a_terminal(tmp_path: Path, cli: Cli) -> None:
     result = cli("build", "--source", REPO, "--output", tmp_path / "out")
     assert "\r" not in result.stderr and "\x1b" not in result.stderr
     assert result.stderr.startswith("built 14 pages")
@@ -191,7 +193,7 @@ def every_path(folder: Path) -> list[str]:
 )
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_a_cache_among_the_sources_or_in_the_output_is_refused(
-    site_factory, cli, tmp_path: Path, cache: str, why: str, command: str
+    site_factory: SiteFactory, cli: Cli, tmp_path: Path, cache: str, why: str, command: str
 ) -> None:
     # --cache content wrote a .gitignore of * into content/, and git saw no new guide.
     site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
@@ -216,7 +218,7 @@ def test_a_cache_among_the_sources_or_in_the_output_is_refused(
     ],
 )
 def test_an_output_inside_the_cache_is_refused(
-    site_factory, cli, tmp_path: Path, output: str, cache: str | None, why: str
+    site_factory: SiteFactory, cli: Cli, tmp_path: Path, output: str, cache: str | None, why: str
 ) -> None:
     # --output .careersite-cache/spare was built, and deleted by the next build.
     site_factory({"content/kundendienstleiter/bremen.md": guide()})
@@ -232,7 +234,7 @@ def test_an_output_inside_the_cache_is_refused(
 
 
 def test_a_static_file_whose_name_grows_too_long_is_an_error_at_the_file(
-    site_factory, cli, tmp_path: Path
+    site_factory: SiteFactory, cli: Cli, tmp_path: Path
 ) -> None:
     # 250 bytes on disk; with its fingerprint 261 in the output: "File name too long".
     name = "a" * 246 + ".css"
@@ -258,7 +260,7 @@ def test_a_static_file_whose_name_grows_too_long_is_an_error_at_the_file(
     "alias", ["/index.html", "/berufe/kundendienstleiter/potsdam/index.html", "/.careersite-output"]
 )
 def test_an_alias_onto_a_file_of_the_output_fails_and_leaves_the_output_whole(
-    site_factory, cli, alias: str
+    site_factory: SiteFactory, cli: Cli, alias: str
 ) -> None:
     # With --no-search the home page became a folder holding the redirect, the
     # guide in Potsdam was replaced, the redirect lost to the marker: all with exit 0.
@@ -289,7 +291,7 @@ def test_an_alias_onto_a_file_of_the_output_fails_and_leaves_the_output_whole(
         "https://example.org/a\nDisallow: /",
     ],
 )
-def test_base_url_option_must_be_a_plain_url(tmp_path: Path, cli, base_url: str) -> None:
+def test_base_url_option_must_be_a_plain_url(tmp_path: Path, cli: Cli, base_url: str) -> None:
     output = tmp_path / "out"
     result = cli("build", "--source", REPO, "--output", output, "--base-url", base_url)
     assert result.returncode == 2
@@ -298,7 +300,7 @@ def test_base_url_option_must_be_a_plain_url(tmp_path: Path, cli, base_url: str)
     assert not output.exists()
 
 
-def test_text_outputs_are_not_html_escaped(site_factory, cli) -> None:
+def test_text_outputs_are_not_html_escaped(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
     result = cli("build", "--source", site, "--no-search", "--base-url", "https://ex.org/a&b/")
     assert result.returncode == 0, result.stderr

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from conftest import REPO, guide
+from helpers import REPO, Cli, SiteFactory, guide
 
 BROKEN = guide(city="Bremn", salary="salary:\n  min: 3800\n  max: 2800\n")
 
 
-def test_check_reports_every_problem_and_writes_nothing(site_factory, cli) -> None:
+def test_check_reports_every_problem_and_writes_nothing(
+    site_factory: SiteFactory, cli: Cli
+) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": BROKEN})
     result = cli("check", "--source", ".", cwd=site)
     assert result.returncode == 1
@@ -27,7 +30,7 @@ def test_check_reports_every_problem_and_writes_nothing(site_factory, cli) -> No
     assert sorted(p.name for p in site.iterdir()) == ["content", "data"]
 
 
-def test_check_strict_fails_on_a_warning_alone(site_factory, cli) -> None:
+def test_check_strict_fails_on_a_warning_alone(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": guide(city="Bremn")})
     assert cli("check", "--source", site).returncode == 0
     strict = cli("check", "--source", ".", "--strict", cwd=site)
@@ -35,7 +38,7 @@ def test_check_strict_fails_on_a_warning_alone(site_factory, cli) -> None:
     assert "content/kundendienstleiter/bremen.md:4:7: error: unknown city 'Bremn'" in strict.stderr
 
 
-def test_check_github_prints_annotations(site_factory, cli) -> None:
+def test_check_github_prints_annotations(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": BROKEN})
     result = cli("check", "--source", ".", "--format", "github", cwd=site)
     assert result.returncode == 1
@@ -47,7 +50,7 @@ def test_check_github_prints_annotations(site_factory, cli) -> None:
     ]
 
 
-def test_check_json_prints_a_list_of_objects(site_factory, cli) -> None:
+def test_check_json_prints_a_list_of_objects(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": BROKEN})
     result = cli("check", "--source", ".", "--format", "json", cwd=site)
     assert result.returncode == 1
@@ -63,13 +66,13 @@ def test_check_json_prints_a_list_of_objects(site_factory, cli) -> None:
     assert [r["severity"] for r in records] == ["warning", "error"]
 
 
-def test_check_of_the_example_site_is_clean(cli) -> None:
+def test_check_of_the_example_site_is_clean(cli: Cli) -> None:
     result = cli("check", "--source", REPO, "--strict", "--format", "json")
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout) == []
 
 
-def test_new_writes_a_draft_guide_that_builds(site_factory, cli) -> None:
+def test_new_writes_a_draft_guide_that_builds(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory()
     result = cli("new", "Leiter Customer Service", "Mönchengladbach", "--source", site)
     assert result.returncode == 0, result.stderr
@@ -88,7 +91,7 @@ def test_new_writes_a_draft_guide_that_builds(site_factory, cli) -> None:
     assert (site / "public/berufe/kundendienstleiter/moenchengladbach/index.html").is_file()
 
 
-def test_new_role_overview_and_unknown_names(site_factory, cli) -> None:
+def test_new_role_overview_and_unknown_names(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory()
     result = cli("new", "Lagerlogistiker", "--source", site)
     assert result.returncode == 0
@@ -96,7 +99,7 @@ def test_new_role_overview_and_unknown_names(site_factory, cli) -> None:
     assert "'Lagerlogistiker' is not in data/roles.yaml yet" in result.stderr
 
 
-def test_new_never_overwrites(site_factory, cli) -> None:
+def test_new_never_overwrites(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
     before = (site / "content/kundendienstleiter/bremen.md").read_bytes()
     result = cli("new", "Kundendienstleiter", "Bremen", "--source", site)
@@ -106,28 +109,32 @@ def test_new_never_overwrites(site_factory, cli) -> None:
 
 
 @pytest.fixture(scope="module")
-def front_matter_schema() -> dict:
-    from conftest import run_cli
+def front_matter_schema() -> dict[str, Any]:
+    from helpers import run_cli
 
     result = run_cli("schema")
     assert result.returncode == 0
-    return json.loads(result.stdout)
+    schema: dict[str, Any] = json.loads(result.stdout)
+    return schema
 
 
-def example_front_matter() -> list[dict]:
+def example_front_matter() -> list[dict[str, Any]]:
     # Dates as YAML text, as an editor's YAML extension sees them.
-    loader = type("TextDates", (yaml.SafeLoader,), {})
-    loader.yaml_implicit_resolvers = {
+    class TextDates(yaml.SafeLoader):
+        pass
+
+    TextDates.yaml_implicit_resolvers = {
         k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
     return [
-        yaml.load(path.read_text(encoding="utf-8").split("---\n")[1], Loader=loader)
+        yaml.load(path.read_text(encoding="utf-8").split("---\n")[1], Loader=TextDates)
         for path in sorted((REPO / "content").rglob("*.md"))
     ]
 
 
-def test_schema_accepts_every_example_guide(front_matter_schema) -> None:
+def test_schema_accepts_every_example_guide(front_matter_schema: dict[str, Any]) -> None:
     for front in example_front_matter():
         jsonschema.validate(front, front_matter_schema)
 
@@ -142,13 +149,17 @@ def test_schema_accepts_every_example_guide(front_matter_schema) -> None:
         {"slug": "Nicht Erlaubt"},
     ],
 )
-def test_schema_rejects_what_the_build_rejects(front_matter_schema, change: dict) -> None:
+def test_schema_rejects_what_the_build_rejects(
+    front_matter_schema: dict[str, Any], change: dict[str, Any]
+) -> None:
     front = {"title": "T", "role": "Kundendienstleiter", "date": "2026-11-01", **change}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(front, front_matter_schema)
 
 
-def test_new_with_a_name_too_long_for_a_file_is_an_error(site_factory, cli) -> None:
+def test_new_with_a_name_too_long_for_a_file_is_an_error(
+    site_factory: SiteFactory, cli: Cli
+) -> None:
     site = site_factory()
     city = "Neustadt" * 40
     result = cli("new", "Kundendienstleiter", city, cwd=site)

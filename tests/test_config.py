@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from helpers import SiteFactory
 
-from careersite.config import load_config
+from careersite.config import Config, load_config
 from careersite.diagnostics import format_text
 from careersite.urls import UrlWords
 
+LoadConfig = Callable[..., tuple[Config | None, list[str]]]
+"""What `load` gives: load(files, **options) -> (config, diagnostics as text)."""
+
 
 @pytest.fixture
-def load(site_factory, monkeypatch: pytest.MonkeyPatch):
+def load(site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> LoadConfig:
     """load(files) -> (config, diagnostics as text relative to the site folder)."""
 
-    def run(files: dict[str, str] | None = None, **options):
+    def run(files: dict[str, str] | None = None, **options: Any) -> tuple[Config | None, list[str]]:
         root: Path = site_factory(files)
         monkeypatch.chdir(root)
         config, diagnostics = load_config(root, **options)
@@ -24,8 +30,9 @@ def load(site_factory, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
-def test_small_site_loads_without_diagnostics(load) -> None:
+def test_small_site_loads_without_diagnostics(load: LoadConfig) -> None:
     config, shown = load()
+    assert config is not None, shown
     assert shown == []
     assert config.title == "Testseite"
     assert config.base_url == "https://example.org/"
@@ -36,8 +43,9 @@ def test_small_site_loads_without_diagnostics(load) -> None:
     assert [c.slug for c in config.cities.entries] == ["bremen", "potsdam", "moenchengladbach"]
 
 
-def test_defaults_when_only_a_title_is_given(load) -> None:
+def test_defaults_when_only_a_title_is_given(load: LoadConfig) -> None:
     config, shown = load({"data/site.yaml": "title: T\n"})
+    assert config is not None, shown
     assert shown == []
     assert config.base_url == "/"
     assert config.language == "de"
@@ -48,7 +56,7 @@ def test_defaults_when_only_a_title_is_given(load) -> None:
     assert config.unsafe_html is False
 
 
-def test_site_settings_override_defaults(load) -> None:
+def test_site_settings_override_defaults(load: LoadConfig) -> None:
     config, shown = load(
         {
             "data/site.yaml": "title: T\nbase_url: https://example.org/karriere\n"
@@ -57,6 +65,7 @@ def test_site_settings_override_defaults(load) -> None:
             "markdown:\n  unsafe_html: true\n"
         }
     )
+    assert config is not None, shown
     assert shown == []
     assert config.base_url == "https://example.org/karriere/"
     assert config.url_words == UrlWords("jobs", "orte")
@@ -68,8 +77,9 @@ def test_site_settings_override_defaults(load) -> None:
     assert config.unsafe_html is True
 
 
-def test_base_url_option_wins_over_site_yaml(load) -> None:
+def test_base_url_option_wins_over_site_yaml(load: LoadConfig) -> None:
     config, _ = load(base_url="https://example.org/karriere")
+    assert config is not None
     assert config.base_url == "https://example.org/karriere/"
 
 
@@ -92,9 +102,11 @@ def test_base_url_option_wins_over_site_yaml(load) -> None:
         ),
     ],
 )
-def test_unknown_site_key_is_a_warning_with_did_you_mean(load, site_yaml, shown) -> None:
+def test_unknown_site_key_is_a_warning_with_did_you_mean(
+    load: LoadConfig, site_yaml: str, shown: str
+) -> None:
     config, diagnostics = load({"data/site.yaml": site_yaml})
-    assert config is not None
+    assert config is not None, diagnostics
     assert diagnostics == [shown]
 
 
@@ -113,13 +125,13 @@ def test_unknown_site_key_is_a_warning_with_did_you_mean(load, site_yaml, shown)
         ("description: D\n", "data/site.yaml:1:1: error: missing required key 'title'"),
     ],
 )
-def test_invalid_site_yaml_is_an_error(load, site_yaml, shown) -> None:
+def test_invalid_site_yaml_is_an_error(load: LoadConfig, site_yaml: str, shown: str) -> None:
     config, diagnostics = load({"data/site.yaml": site_yaml})
     assert config is None
     assert diagnostics == [shown]
 
 
-def test_missing_site_yaml(site_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_site_yaml(site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     root = site_factory()
     (root / "data" / "site.yaml").unlink()
     monkeypatch.chdir(root)
@@ -131,7 +143,7 @@ def test_missing_site_yaml(site_factory, monkeypatch: pytest.MonkeyPatch) -> Non
     ]
 
 
-def test_roles_yaml_must_be_a_list(load) -> None:
+def test_roles_yaml_must_be_a_list(load: LoadConfig) -> None:
     config, shown = load({"data/roles.yaml": "name: Kundendienstleiter\n"})
     assert shown == [
         "data/roles.yaml:1:1: error: must be a list of entries, each starting with '- name:'"
@@ -140,8 +152,9 @@ def test_roles_yaml_must_be_a_list(load) -> None:
     assert config.roles.entries == ()
 
 
-def test_empty_roles_yaml_is_no_roles(load) -> None:
+def test_empty_roles_yaml_is_no_roles(load: LoadConfig) -> None:
     config, shown = load({"data/roles.yaml": ""})
+    assert config is not None, shown
     assert shown == []
     assert config.roles.entries == ()
 
@@ -149,7 +162,7 @@ def test_empty_roles_yaml_is_no_roles(load) -> None:
 CLASH_HINT = "\n  hint: give each entry its own name, slug and aliases"
 
 
-def test_duplicate_alias_between_two_roles_is_an_error(load) -> None:
+def test_duplicate_alias_between_two_roles_is_an_error(load: LoadConfig) -> None:
     _, shown = load(
         {"data/roles.yaml": "- name: A\n  aliases: [Chef]\n- name: B\n  aliases: [chef]\n"}
     )
@@ -159,14 +172,14 @@ def test_duplicate_alias_between_two_roles_is_an_error(load) -> None:
     ]
 
 
-def test_duplicate_role_name_is_an_error(load) -> None:
+def test_duplicate_role_name_is_an_error(load: LoadConfig) -> None:
     _, shown = load({"data/roles.yaml": "- name: A\n- name: A\n"})
     assert shown == [
         "data/roles.yaml:2:3: error: 'A' clashes with 'A' (line 1): both answer to 'A'" + CLASH_HINT
     ]
 
 
-def test_names_that_differ_only_in_normalisation_are_one_name(load) -> None:
+def test_names_that_differ_only_in_normalisation_are_one_name(load: LoadConfig) -> None:
     _, shown = load({"data/cities.yaml": "- name: Lübeck\n- name: Lu\u0308beck\n"})
     assert shown == [
         "data/cities.yaml:2:3: error: 'Lübeck' clashes with 'Lübeck' (line 1): "
@@ -174,7 +187,7 @@ def test_names_that_differ_only_in_normalisation_are_one_name(load) -> None:
     ]
 
 
-def test_a_name_clash_is_reported_once(load) -> None:
+def test_a_name_clash_is_reported_once(load: LoadConfig) -> None:
     """'Köln' and 'Koeln' share their name and their slug: still one clashing pair."""
     _, shown = load({"data/cities.yaml": "- name: Köln\n- name: Koeln\n"})
     assert shown == [
@@ -183,7 +196,7 @@ def test_a_name_clash_is_reported_once(load) -> None:
     ]
 
 
-def test_one_error_per_clashing_pair(load) -> None:
+def test_one_error_per_clashing_pair(load: LoadConfig) -> None:
     _, shown = load(
         {
             "data/roles.yaml": "- name: A\n- name: B\n  aliases: [a]\n"
@@ -200,14 +213,14 @@ def test_one_error_per_clashing_pair(load) -> None:
     ]
 
 
-def test_entry_with_an_empty_slug_is_an_error(load) -> None:
+def test_entry_with_an_empty_slug_is_an_error(load: LoadConfig) -> None:
     _, shown = load({"data/roles.yaml": "- name: '!!!'\n"})
     assert (
         shown[0] == "data/roles.yaml:1:3: error: '!!!' has no letters or digits to make a URL from"
     )
 
 
-def test_entry_with_an_empty_slug_is_reported_once(load) -> None:
+def test_entry_with_an_empty_slug_is_reported_once(load: LoadConfig) -> None:
     _, shown = load({"data/roles.yaml": "- name: '!!!'\n"})
     assert shown == [
         "data/roles.yaml:1:3: error: '!!!' has no letters or digits to make a URL from"
@@ -239,15 +252,19 @@ def test_entry_with_an_empty_slug_is_reported_once(load) -> None:
         ("- 5\n", "data/roles.yaml:1:3: error: '0' must be a mapping of keys, not 5"),
     ],
 )
-def test_role_catalog_problems(load, roles_yaml: str, shown: str) -> None:
+def test_role_catalog_problems(load: LoadConfig, roles_yaml: str, shown: str) -> None:
     _, diagnostics = load({"data/roles.yaml": roles_yaml})
     assert diagnostics == [shown]
 
 
-def test_explicit_slug_of_a_role(load) -> None:
+def test_explicit_slug_of_a_role(load: LoadConfig) -> None:
     config, _ = load({"data/roles.yaml": "- name: Leiter/-in Kundendienst\n  slug: kd-leitung\n"})
-    assert config.roles.find("kd-leitung").name == "Leiter/-in Kundendienst"
-    assert config.roles.find("Leiter/-in Kundendienst").slug == "kd-leitung"
+    assert config is not None
+    by_slug = config.roles.find("kd-leitung")
+    by_name = config.roles.find("Leiter/-in Kundendienst")
+    assert by_slug is not None and by_name is not None
+    assert by_slug.name == "Leiter/-in Kundendienst"
+    assert by_name.slug == "kd-leitung"
 
 
 @pytest.mark.parametrize(
@@ -264,15 +281,17 @@ def test_explicit_slug_of_a_role(load) -> None:
         ("Zahnarzt", None),
     ],
 )
-def test_find_role_by_name_slug_or_alias(load, text: str, name: str | None) -> None:
+def test_find_role_by_name_slug_or_alias(load: LoadConfig, text: str, name: str | None) -> None:
     config, _ = load()
+    assert config is not None
     found = config.roles.find(text)
     assert (found.name if found else None) == name
 
 
 @pytest.mark.parametrize("text", ["Mönchengladbach", "moenchengladbach", "MÖNCHENGLADBACH"])
-def test_find_city_with_umlauts(load, text: str) -> None:
+def test_find_city_with_umlauts(load: LoadConfig, text: str) -> None:
     config, _ = load()
+    assert config is not None
     city = config.cities.find(text)
     assert city is not None
     assert (city.name, city.slug, city.state) == (
@@ -292,13 +311,17 @@ def test_find_city_with_umlauts(load, text: str) -> None:
         ("Zahnarzt", None),
     ],
 )
-def test_suggest_names_the_canonical_role(load, text: str, suggestion: str | None) -> None:
+def test_suggest_names_the_canonical_role(
+    load: LoadConfig, text: str, suggestion: str | None
+) -> None:
     config, _ = load()
+    assert config is not None
     assert config.roles.suggest(text) == suggestion
 
 
-def test_suggest_a_city(load) -> None:
+def test_suggest_a_city(load: LoadConfig) -> None:
     config, _ = load()
+    assert config is not None
     assert config.cities.suggest("Bremn") == "Bremen"
     assert config.cities.suggest("Monchengladbach") == "Mönchengladbach"
 
@@ -348,7 +371,9 @@ WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
         ),
     ],
 )
-def test_url_words_that_meet_another_folder_are_errors(load, words: str, shown: str) -> None:
+def test_url_words_that_meet_another_folder_are_errors(
+    load: LoadConfig, words: str, shown: str
+) -> None:
     config, diagnostics = load({"data/site.yaml": f"title: T\nurl_words:\n{words}"})
     assert diagnostics == [shown]
     assert config is None  # no page is written where another one or nothing can be
@@ -371,7 +396,7 @@ def test_url_words_that_meet_another_folder_are_errors(load, words: str, shown: 
 )
 @pytest.mark.parametrize("kind", ["roles", "cities"])
 def test_a_role_or_city_too_long_for_a_file_name_is_an_error_at_its_entry(
-    load, entries: str, shown: str, kind: str
+    load: LoadConfig, entries: str, shown: str, kind: str
 ) -> None:
     _, diagnostics = load({f"data/{kind}.yaml": entries})
     assert diagnostics == [shown.format(kind)]
@@ -392,7 +417,7 @@ PATH_CHARACTERS = "may hold only the characters of a URL path (write others %-en
         ("https://example.org:99999/", "has a port that is not a number up to 65535"),
     ],
 )
-def test_base_url_in_site_yaml_is_a_plain_url(load, base_url: str, reason: str) -> None:
+def test_base_url_in_site_yaml_is_a_plain_url(load: LoadConfig, base_url: str, reason: str) -> None:
     config, diagnostics = load({"data/site.yaml": f"title: T\nbase_url: '{base_url}'\n"})
     assert config is None
     assert diagnostics == [
@@ -404,8 +429,9 @@ def test_base_url_in_site_yaml_is_a_plain_url(load, base_url: str, reason: str) 
 @pytest.mark.parametrize(
     "base_url", ["https://example.org/a&b/", "http://[::1]:8000/", "https://example.org/%C3%BC/"]
 )
-def test_unusual_but_valid_base_urls_are_accepted(load, base_url: str) -> None:
+def test_unusual_but_valid_base_urls_are_accepted(load: LoadConfig, base_url: str) -> None:
     config, diagnostics = load({"data/site.yaml": f"title: T\nbase_url: '{base_url}'\n"})
+    assert config is not None, diagnostics
     assert diagnostics == []
     assert config.base_url == base_url
 
@@ -413,7 +439,7 @@ def test_unusual_but_valid_base_urls_are_accepted(load, base_url: str) -> None:
 @pytest.mark.parametrize(
     "language", ["Deutsch", "deutsch", "de_DE", "de-", "x" * 9, "de-DE-" + "-".join(["abcde"] * 6)]
 )
-def test_language_must_be_a_bcp_47_tag(load, language: str) -> None:
+def test_language_must_be_a_bcp_47_tag(load: LoadConfig, language: str) -> None:
     config, diagnostics = load({"data/site.yaml": f"title: T\nlanguage: {language}\n"})
     assert config is None
     assert diagnostics == [
@@ -427,13 +453,14 @@ def test_language_must_be_a_bcp_47_tag(load, language: str) -> None:
 @pytest.mark.parametrize(
     "language", ["de", "de-AT", "gsw", "sr-Latn-RS", "de-CH-1996", "en-US-x-x"]
 )
-def test_well_formed_language_tags_are_accepted(load, language: str) -> None:
+def test_well_formed_language_tags_are_accepted(load: LoadConfig, language: str) -> None:
     config, diagnostics = load({"data/site.yaml": f"title: T\nlanguage: {language}\n"})
+    assert config is not None, diagnostics
     assert diagnostics == []
     assert config.language == language
 
 
-def test_an_unknown_site_currency_is_reported_once_in_site_yaml(load) -> None:
+def test_an_unknown_site_currency_is_reported_once_in_site_yaml(load: LoadConfig) -> None:
     config, diagnostics = load({"data/site.yaml": "title: T\ncurrency: EUX\n"})
     assert config is None
     assert diagnostics == [
@@ -441,7 +468,7 @@ def test_an_unknown_site_currency_is_reported_once_in_site_yaml(load) -> None:
     ]
 
 
-def test_bidi_controls_in_a_city_name_are_refused(load) -> None:
+def test_bidi_controls_in_a_city_name_are_refused(load: LoadConfig) -> None:
     _, diagnostics = load({"data/cities.yaml": '- name: "Bremen \\u202e"\n'})
     assert diagnostics == [
         "data/cities.yaml:1:9: error: bidirectional control U+202E is not allowed here\n"

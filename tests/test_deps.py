@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SiteFactory, copy_example_site, guide, many_guides
+from helpers import SiteFactory, copy_example_site, guide, many_guides
 
-from careersite import pipeline
+from careersite import article, pipeline
+from careersite import site as site_module
+from careersite.article import Article
+from careersite.config import Config
+from careersite.diagnostics import Diagnostic
 from careersite.pipeline import BuildResult, Options, build
-from careersite.site import SAME_ROLE_SHOWN
+from careersite.site import SAME_ROLE_SHOWN, Site
 
 
 @pytest.fixture
@@ -278,9 +282,9 @@ def told(previous: BuildResult, site: Path, *changed: Path) -> BuildResult:
 def discovers(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The content folders the build looked through for sources, in order."""
     looked: list[Path] = []
-    real = pipeline.discover
+    real = article.discover
 
-    def counted(content_dir: Path) -> Any:
+    def counted(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
         looked.append(content_dir)
         return real(content_dir)
 
@@ -311,9 +315,9 @@ def test_an_edit_links_the_site_again_only_when_what_links_it_changes(
     # URLs, hubs and redirects hold while title, role, city, slug, aliases and draft
     # do, whatever the text links to and whatever the salary.
     linked: list[int] = []
-    real = pipeline.link_site
+    real = site_module.link_site
 
-    def counted(articles: Any, config: Any) -> Any:
+    def counted(articles: list[Article], config: Config) -> tuple[Site, list[Diagnostic]]:
         linked.append(len(articles))
         return real(articles, config)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from careersite.diagnostics import (
+    Diagnostic,
     SourcePos,
     display_path,
     error,
@@ -102,7 +103,7 @@ def test_format_github_annotation() -> None:
         (error("e", None, "tu das"), "::error::e (hint: tu das)"),
     ],
 )
-def test_format_github_optional_parts(diagnostic, line: str) -> None:
+def test_format_github_optional_parts(diagnostic: Diagnostic, line: str) -> None:
     assert format_github(diagnostic) == line
 
 
@@ -207,5 +208,5 @@ def test_ordered_reports_each_diagnostic_once() -> None:
         ([warning("w"), error("e")], False, True),
     ],
 )
-def test_has_failures(diagnostics, strict: bool, fails: bool) -> None:
+def test_has_failures(diagnostics: list[Diagnostic], strict: bool, fails: bool) -> None:
     assert has_failures(diagnostics, strict) is fails

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_example_site, require, run_cli
+from helpers import REPO, copy_example_site, require, run_cli
 
 REMARK = REPO / ".cache" / "remark"
 REMARK_CLI = REMARK / "node_modules" / "remark-cli" / "cli.js"
@@ -102,8 +102,10 @@ class Report:
                 path = line
             elif match := REPORTED.fullmatch(line):
                 line_no, column, reason = match.groups()
-                position = (int(line_no), int(column)) if line_no else (None, None)
-                found.append(Message(path, *position, reason))
+                if line_no:
+                    found.append(Message(path, int(line_no), int(column), reason))
+                else:
+                    found.append(Message(path, None, None, reason))
         return found
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 
 BASE_URL = "https://example.org/"
 SUB_PATH_BASE_URL = "https://example.org/karriere/"
@@ -602,7 +602,9 @@ def test_the_gehalt_heading_is_a_link_target_apart_from_the_salary_box(
     page = pages[path]
     assert page.main().find("h2", id="gehalt").text == "Gehalt"
     city = GUIDES[path][1]
-    assert page.section("cs-gehaltsbox").find("h2", id="cs-gehaltsbox").text == f"Gehalt in {city}"
+    box = page.section("cs-gehaltsbox")
+    assert box is not None
+    assert box.find("h2", id="cs-gehaltsbox").text == f"Gehalt in {city}"
 
 
 def test_body_headings_get_german_slug_ids(pages: dict[str, Page]) -> None:

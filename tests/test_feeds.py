@@ -6,12 +6,25 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import REPO, guide
+from helpers import REPO, SiteFactory, guide
 
 from careersite.pipeline import Options, build
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def text(element: ET.Element, path: str) -> str:
+    """The text of the child at path, which must be there."""
+    found = element.findtext(path)
+    assert found is not None, f"no {path}"
+    return found
+
+
+def child(element: ET.Element, path: str) -> ET.Element:
+    found = element.find(path)
+    assert found is not None, f"no {path}"
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +34,9 @@ def files() -> dict[str, bytes]:
     return dict(result.files)
 
 
-def test_sitemap_lists_every_public_page_with_its_last_change(files) -> None:
+def test_sitemap_lists_every_public_page_with_its_last_change(files: dict[str, bytes]) -> None:
     root = ET.fromstring(files["sitemap.xml"])
-    entries = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root}
+    entries = {text(url, f"{SITEMAP}loc"): text(url, f"{SITEMAP}lastmod") for url in root}
     pages = sorted(
         "https://example.org/" + name.removesuffix("index.html")
         for name in files
@@ -39,7 +52,7 @@ def test_sitemap_lists_every_public_page_with_its_last_change(files) -> None:
     assert entries["https://example.org/"] == max(entries.values())
 
 
-def test_robots_names_the_sitemap(files) -> None:
+def test_robots_names_the_sitemap(files: dict[str, bytes]) -> None:
     assert files["robots.txt"].decode().splitlines() == [
         "User-agent: *",
         "Allow: /",
@@ -48,14 +61,14 @@ def test_robots_names_the_sitemap(files) -> None:
     ]
 
 
-def test_feed_is_atom_with_the_guides_newest_first(files) -> None:
+def test_feed_is_atom_with_the_guides_newest_first(files: dict[str, bytes]) -> None:
     feed = ET.fromstring(files["feed.xml"])
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}id") == "https://example.org/"
-    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/feed.xml"
+    assert child(feed, f"{ATOM}link[@rel='self']").get("href") == "https://example.org/feed.xml"
     entries = feed.findall(f"{ATOM}entry")
-    titles = [entry.findtext(f"{ATOM}title") for entry in entries]
-    published = [entry.findtext(f"{ATOM}published") for entry in entries]
+    titles = [text(entry, f"{ATOM}title") for entry in entries]
+    published = [text(entry, f"{ATOM}published") for entry in entries]
     assert sorted(titles) == sorted(
         [
             "Kundendienstleiter in Bremen",
@@ -67,11 +80,13 @@ def test_feed_is_atom_with_the_guides_newest_first(files) -> None:
     assert published == sorted(published, reverse=True)
     assert feed.findtext(f"{ATOM}updated") == "2026-11-20T00:00:00Z"
     first = entries[0]
-    assert first.findtext(f"{ATOM}id") == first.find(f"{ATOM}link").get("href")
+    assert first.findtext(f"{ATOM}id") == child(first, f"{ATOM}link").get("href")
     assert first.findtext(f"{ATOM}summary")
 
 
-def test_every_page_has_canonical_description_opengraph_and_language(files) -> None:
+def test_every_page_has_canonical_description_opengraph_and_language(
+    files: dict[str, bytes],
+) -> None:
     for name, content in files.items():
         if not name.endswith("index.html") or name.startswith("suche/"):
             continue
@@ -86,7 +101,7 @@ def test_every_page_has_canonical_description_opengraph_and_language(files) -> N
         assert 'type="application/atom+xml"' in html, name
 
 
-def test_404_is_not_indexed_and_links_from_any_depth(files) -> None:
+def test_404_is_not_indexed_and_links_from_any_depth(files: dict[str, bytes]) -> None:
     html = files["404.html"].decode()
     assert '<meta name="robots" content="noindex">' in html
     assert 'rel="canonical"' not in html
@@ -94,7 +109,7 @@ def test_404_is_not_indexed_and_links_from_any_depth(files) -> None:
     assert all(href.startswith(("/", "https://", "#")) for href in hrefs), hrefs
 
 
-def test_drafts_and_redirects_stay_out_of_sitemap_and_feed(site_factory) -> None:
+def test_drafts_and_redirects_stay_out_of_sitemap_and_feed(site_factory: SiteFactory) -> None:
     site = site_factory(
         {
             "content/kundendienstleiter/bremen.md": guide(extra="aliases: [/alt/bremen/]\n"),

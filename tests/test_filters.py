@@ -137,7 +137,9 @@ def test_chart_has_one_bar_per_row_in_order() -> None:
         [("A", "/a/", 1.0, 1_000_000.0)],
     ],
 )
-def test_chart_bars_and_ticks_stay_inside_the_plot(rows) -> None:
+def test_chart_bars_and_ticks_stay_inside_the_plot(
+    rows: list[tuple[str, str, float, float]],
+) -> None:
     chart = salary_chart(rows, "EUR", "de_DE")
     assert chart is not None
     right = CHART_WIDTH - 20

@@ -10,12 +10,12 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_example_site, run_cli
+from helpers import copy_example_site, run_cli
 
 from careersite import cache, fresh, search
 from careersite.assets import layout_dirs
@@ -300,7 +300,7 @@ def test_rebuilds_write_into_the_tree_swapped_out_before_and_never_into_an_old_f
     # The output before the last build is kept in the cache, not deleted.
     assert "Erste Änderung." not in (site / SPARE / PAGE).read_text(encoding="utf-8")
     new = site / "content/customer-service/bremen.md"
-    changes = [
+    changes: list[Callable[[], object]] = [
         lambda: edit(site, GUIDE, "Zweite Änderung."),
         lambda: edit(site, "content/kundendienstleiter/bremen.md", "Dritte Änderung."),
         lambda: new.write_text(
@@ -553,7 +553,8 @@ def test_a_planted_record_is_not_loaded(site: Path, tmp_path: Path) -> None:
 
 def _wrong(record: fresh.Record, wrong: str) -> fresh.Record:
     """record with one field of the wrong type, each a crash before it was checked."""
-    replace: Any = dataclasses.replace
+    # Any arguments: each field is given a value of the wrong type on purpose.
+    replace: Callable[..., fresh.Record] = dataclasses.replace
     if wrong == "known a list":
         return replace(record, known=["a", "list"])
     if wrong == "known stamps numbers":

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROLES_YAML, SITE_YAML, guide
+from helpers import ROLES_YAML, SITE_YAML, SiteFactory, guide
 
 BREMEN = "content/kundendienstleiter/bremen.md"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -391,7 +391,7 @@ RAW_HTML = (
 )
 
 
-def site_with_body(site_factory, body: str, site_yaml: str = SITE_YAML) -> Path:
+def site_with_body(site_factory: SiteFactory, body: str, site_yaml: str = SITE_YAML) -> Path:
     return site_factory({BREMEN: guide(body=body), "data/site.yaml": site_yaml})
 
 
@@ -399,7 +399,7 @@ def guide_html(output: Path) -> str:
     return (output / "berufe/kundendienstleiter/bremen/index.html").read_text(encoding="utf-8")
 
 
-def test_raw_html_in_markdown_is_shown_as_text(site_factory) -> None:
+def test_raw_html_in_markdown_is_shown_as_text(site_factory: SiteFactory) -> None:
     result, output = build(site_with_body(site_factory, RAW_HTML))
     assert result.returncode == 0, result.stderr
     page = read_html(guide_html(output))
@@ -410,7 +410,7 @@ def test_raw_html_in_markdown_is_shown_as_text(site_factory) -> None:
     assert '<img src=x onerror="alert(1)">' in text
 
 
-def test_raw_html_passes_only_when_the_site_turns_it_on(site_factory) -> None:
+def test_raw_html_passes_only_when_the_site_turns_it_on(site_factory: SiteFactory) -> None:
     site_yaml = SITE_YAML + "markdown:\n  unsafe_html: true\n"
     result, output = build(site_with_body(site_factory, RAW_HTML, site_yaml))
     assert result.returncode == 0, result.stderr
@@ -438,7 +438,7 @@ SCRIPT_LINKS = [
 ]
 
 
-def test_script_links_are_never_rendered_as_links(site_factory) -> None:
+def test_script_links_are_never_rendered_as_links(site_factory: SiteFactory) -> None:
     body = "".join(f"Absatz {n}: {link}\n\n" for n, link in enumerate(SCRIPT_LINKS))
     body += "Zum Vergleich ein [echter Link](https://example.org/echt).\n"
     result, output = build(site_with_body(site_factory, body))
@@ -476,7 +476,7 @@ TAG_CASES = [
 
 @pytest.mark.parametrize(("where", "text"), TAG_CASES)
 def test_yaml_tags_that_construct_objects_are_refused_and_nothing_runs(
-    site_factory, tmp_path: Path, where: str, text: str
+    site_factory: SiteFactory, tmp_path: Path, where: str, text: str
 ) -> None:
     marker = tmp_path / "ran"
     site = site_factory({BREMEN: guide(), where: text.replace("MARKER", str(marker))})
@@ -507,7 +507,9 @@ def billion_laughs(indent: str = "") -> str:
     ],
     ids=["front-matter", "site-yaml", "cities-yaml"],
 )
-def test_an_alias_bomb_is_refused_with_a_diagnostic(site_factory, where: str, text: str) -> None:
+def test_an_alias_bomb_is_refused_with_a_diagnostic(
+    site_factory: SiteFactory, where: str, text: str
+) -> None:
     site = site_factory({BREMEN: guide(), where: text})
     result, output = build(site, timeout=60)  # a bomb that expands never finishes in time
     assert result.returncode == 1
@@ -524,7 +526,7 @@ def test_an_alias_bomb_is_refused_with_a_diagnostic(site_factory, where: str, te
     ids=["front-matter-3000", "cities-yaml-3000", "front-matter-100000"],
 )
 def test_deeply_nested_yaml_is_a_diagnostic_not_a_crash(
-    site_factory, where: str, depth: int
+    site_factory: SiteFactory, where: str, depth: int
 ) -> None:
     nested = "[" * depth + "]" * depth
     text = guide(extra=f"x: {nested}\n") if where == BREMEN else f"- name: Bremen\n  x: {nested}\n"
@@ -550,7 +552,9 @@ def test_deeply_nested_yaml_is_a_diagnostic_not_a_crash(
     ],
     ids=["title-backspace", "title-nul", "summary-x01", "summary-fffe", "body-x01", "site-title"],
 )
-def test_control_characters_never_break_the_feed(site_factory, files: dict[str, str]) -> None:
+def test_control_characters_never_break_the_feed(
+    site_factory: SiteFactory, files: dict[str, str]
+) -> None:
     result, output = build(site_factory(files))
     assert "Traceback" not in result.stderr
     if result.returncode == 0:
@@ -565,7 +569,9 @@ def test_control_characters_never_break_the_feed(site_factory, files: dict[str, 
 SECRET = "Geheimnis-7f3a9c aus einer Datei ausserhalb der Website"
 
 
-def test_a_symlink_out_of_content_is_not_followed(site_factory, tmp_path: Path) -> None:
+def test_a_symlink_out_of_content_is_not_followed(
+    site_factory: SiteFactory, tmp_path: Path
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.md").write_text(
@@ -585,7 +591,7 @@ def test_a_symlink_out_of_content_is_not_followed(site_factory, tmp_path: Path) 
             assert SECRET.encode() not in path.read_bytes(), path
 
 
-def test_a_symlinked_data_file_is_read_like_its_target(site_factory) -> None:
+def test_a_symlinked_data_file_is_read_like_its_target(site_factory: SiteFactory) -> None:
     """data/*.yaml may link to a file elsewhere in the site folder (say, cities shared by
     its languages) and is read like it; a link out of the site is not (test_symlinks.py)."""
     site = site_factory({BREMEN: guide()})
@@ -602,7 +608,7 @@ def test_a_symlinked_data_file_is_read_like_its_target(site_factory) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_a_named_pipe_in_content_does_not_hang_the_build(site_factory) -> None:
+def test_a_named_pipe_in_content_does_not_hang_the_build(site_factory: SiteFactory) -> None:
     site = site_factory({BREMEN: guide()})
     os.mkfifo(site / "content/kundendienstleiter/potsdam.md")
     result, output = build(site, timeout=30)  # reading the pipe would block for ever

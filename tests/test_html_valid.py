@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, require, run_cli
+from helpers import REPO, require, run_cli
 
 VNU_JAR = Path(
     os.environ.get("CAREERSITE_VNU_JAR")

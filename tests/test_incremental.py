@@ -20,11 +20,12 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import copy_example_site
+from helpers import copy_example_site
 
 pytest.importorskip("hypothesis", reason="hypothesis is not installed (add it to the dev extras)")
 
@@ -33,7 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from careersite.cli import main
-from careersite.diagnostics import format_text, ordered
+from careersite.diagnostics import Diagnostic, format_text, ordered
 from careersite.pipeline import Options, build
 
 GUIDES = (
@@ -55,7 +56,7 @@ def tree(root: Path) -> dict[str, bytes | None]:
     }
 
 
-def report(diagnostics: tuple | list) -> list[str]:
+def report(diagnostics: Sequence[Diagnostic]) -> list[str]:
     return [format_text(d) for d in ordered(diagnostics)]
 
 

@@ -12,11 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import guide
+from helpers import SiteFactory, guide
 
 GUIDE = "content/kundendienstleiter/bremen.md"
 
@@ -59,7 +58,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def built_site(site_factory: Callable[..., Path], files: dict[str, str] | None = None) -> Path:
+def built_site(site_factory: SiteFactory, files: dict[str, str] | None = None) -> Path:
     site = site_factory({GUIDE: guide(), **(files or {})})
     result = careersite(site, "build", "--no-search")
     assert result.returncode == 0, result.stderr
@@ -81,7 +80,7 @@ UNREADABLE = [
 @pytest.mark.parametrize("options", [[], ["--no-cache"]], ids=["cache", "no-cache"])
 @pytest.mark.parametrize(("unreadable", "expected"), UNREADABLE)
 def test_an_unreadable_file_or_folder_is_an_error_and_the_output_stays(
-    site_factory, unreadable: str, expected: str, options: list[str]
+    site_factory: SiteFactory, unreadable: str, expected: str, options: list[str]
 ) -> None:
     site = built_site(
         site_factory,
@@ -103,7 +102,7 @@ def test_an_unreadable_file_or_folder_is_an_error_and_the_output_stays(
     assert tree(site / "public") == before
 
 
-def test_a_data_file_that_is_a_folder_is_an_error(site_factory) -> None:
+def test_a_data_file_that_is_a_folder_is_an_error(site_factory: SiteFactory) -> None:
     site = built_site(site_factory)
     before = tree(site / "public")
     (site / "data/cities.yaml").unlink()
@@ -118,7 +117,7 @@ def test_a_data_file_that_is_a_folder_is_an_error(site_factory) -> None:
     assert tree(site / "public") == before
 
 
-def test_a_layout_that_is_not_utf8_is_an_error_at_its_line(site_factory) -> None:
+def test_a_layout_that_is_not_utf8_is_an_error_at_its_line(site_factory: SiteFactory) -> None:
     site = built_site(site_factory)
     before = tree(site / "public")
     (site / "layouts").mkdir()
@@ -132,7 +131,7 @@ def test_a_layout_that_is_not_utf8_is_an_error_at_its_line(site_factory) -> None
     assert tree(site / "public") == before
 
 
-def test_a_static_file_whose_name_is_not_utf8_is_an_error(site_factory) -> None:
+def test_a_static_file_whose_name_is_not_utf8_is_an_error(site_factory: SiteFactory) -> None:
     site = built_site(site_factory)
     before = tree(site / "public")
     (site / "layouts/static").mkdir(parents=True)
@@ -148,7 +147,9 @@ def test_a_static_file_whose_name_is_not_utf8_is_an_error(site_factory) -> None:
 
 
 @pytest.mark.parametrize("options", [[], ["--no-cache"]], ids=["cache", "no-cache"])
-def test_a_fifo_among_the_layouts_is_skipped_with_a_warning(site_factory, options) -> None:
+def test_a_fifo_among_the_layouts_is_skipped_with_a_warning(
+    site_factory: SiteFactory, options: list[str]
+) -> None:
     site = site_factory({GUIDE: guide()})
     (site / "layouts/static").mkdir(parents=True)
     os.mkfifo(site / "layouts/guide.html")
@@ -166,7 +167,9 @@ def test_a_fifo_among_the_layouts_is_skipped_with_a_warning(site_factory, option
 
 
 @pytest.mark.parametrize("options", [[], ["--no-cache"]], ids=["cache", "no-cache"])
-def test_a_fifo_among_the_data_files_is_skipped_with_a_warning(site_factory, options) -> None:
+def test_a_fifo_among_the_data_files_is_skipped_with_a_warning(
+    site_factory: SiteFactory, options: list[str]
+) -> None:
     site = site_factory({GUIDE: guide()})
     (site / "data/cities.yaml").unlink()
     os.mkfifo(site / "data/cities.yaml")

@@ -249,7 +249,7 @@ def indexing(tree: Path) -> bool:
     return any(tree.glob(".careersite-index-*")) or (tree / "pagefind").is_dir()
 
 
-POINTS = {
+POINTS: dict[str, tuple[bool, Callable[[Path], bool]]] = {
     # where: (with the search index, what shows the build got there)
     "reading": (True, lambda tree: tree.is_dir() and not pages_in(tree)),
     "rendering": (False, pages_in),

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, copy_example_site, run_cli
+from helpers import REPO, copy_example_site, run_cli
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
@@ -52,7 +52,7 @@ def server_command() -> list[str]:
 
 
 def uri(path: Path) -> str:
-    found = from_fs_path(str(path))
+    found: str | None = from_fs_path(str(path))  # pygls leaves the result unannotated
     assert found is not None
     return found
 
@@ -73,11 +73,12 @@ class Editor:
 
         self.watching: list[types.Registration] = []
 
-        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        # pygls's LanguageClient.feature has no annotations: an untyped decorator.
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.published[params.uri].append(list(params.diagnostics))
 
-        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)  # type: ignore[untyped-decorator]
         def on_register(params: types.RegistrationParams) -> None:
             self.watching.extend(params.registrations)
 
@@ -114,7 +115,7 @@ class Editor:
     def close(self) -> None:
         self.run(self.client.shutdown_async(None))
         self.call(self.client.exit, None)
-        self.run(self.client.stop())
+        self.run(self.client.stop())  # type: ignore[no-untyped-call]  # not annotated in pygls
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(TIMEOUT)
         self.loop.close()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from careersite import markdown
-from careersite.diagnostics import Severity, SourcePos
+from careersite.diagnostics import Diagnostic, Severity, SourcePos
 from careersite.markdown import finish, make_parser, parse, prepare, summary
 
 CONTENT = Path("/site/content")
@@ -32,7 +32,7 @@ def html(body: str, unsafe_html: bool = False) -> str:
     return prepared.html.decode()
 
 
-def resolved(body: str) -> tuple[str, list]:
+def resolved(body: str) -> tuple[str, list[Diagnostic]]:
     """The body rendered with its links resolved, and the link diagnostics."""
     prepared = prepare(make_parser(), body, SOURCE, BODY_FIRST_LINE)
     return finish(prepared, PAGES, lambda path: "/karriere/" + path)

@@ -15,7 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from helpers import REPO
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -58,7 +58,7 @@ LOCK = REPO / "requirements.lock"
 
 def locked() -> dict[str, tuple[str, Marker | None]]:
     """requirements.lock as name -> (version, marker); the hashes are pip's to check."""
-    pins = {}
+    pins: dict[str, tuple[str, Marker | None]] = {}
     for line in LOCK.read_text(encoding="utf-8").splitlines():
         if not line or line[0] in " #":
             continue

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
-from conftest import guide, many_guides
+from helpers import SiteFactory, guide, many_guides
 
 from careersite import children, render
 from careersite.cache import digest
@@ -32,7 +34,7 @@ def messages(result: BuildResult) -> list[str]:
 
 
 @pytest.fixture
-def site_with_draft(site_factory) -> Path:
+def site_with_draft(site_factory: SiteFactory) -> Path:
     return site_factory(
         {
             BREMEN: guide(body="Siehe [Potsdam](potsdam.md) bitte.\n"),
@@ -83,7 +85,7 @@ def test_drafts_build_with_drafts_true(site_with_draft: Path) -> None:
 
 
 @pytest.mark.parametrize("strict", [False, True])
-def test_strict_turns_a_warning_into_a_failure(site_factory, strict: bool) -> None:
+def test_strict_turns_a_warning_into_a_failure(site_factory: SiteFactory, strict: bool) -> None:
     site = site_factory({BREMEN: guide(role="Kundendienstleitr")})
 
     result = build(Options(site, strict=strict))
@@ -97,14 +99,14 @@ def test_strict_turns_a_warning_into_a_failure(site_factory, strict: bool) -> No
     assert f": {shown}: unknown role 'Kundendienstleitr'" in line
 
 
-def test_an_unknown_role_still_builds_its_pages_without_strict(site_factory) -> None:
+def test_an_unknown_role_still_builds_its_pages_without_strict(site_factory: SiteFactory) -> None:
     site = site_factory({BREMEN: guide(role="Qualitätsmanager")})
     result = build(Options(site))
     assert not result.failed
     assert "berufe/qualitaetsmanager/bremen/index.html" in result.files
 
 
-def test_a_clean_site_has_no_diagnostics_even_in_strict(site_factory) -> None:
+def test_a_clean_site_has_no_diagnostics_even_in_strict(site_factory: SiteFactory) -> None:
     site = site_factory({BREMEN: guide()})
     result = build(Options(site, strict=True))
     assert result.diagnostics == ()
@@ -128,7 +130,11 @@ KOELN = guide(title="Kundendienstleiter in Köln", city="Köln")
     ],
 )
 def test_a_broken_data_file_makes_no_name_unknown(
-    site_factory, monkeypatch: pytest.MonkeyPatch, data_file: str, broken: str, unlisted: str
+    site_factory: SiteFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    data_file: str,
+    broken: str,
+    unlisted: str,
 ) -> None:
     """Only the data file's own errors: no guide is to blame, not even one naming an unlisted
     role or city, and --strict does not turn such guesses into errors."""
@@ -151,7 +157,7 @@ def ids_of(html: str) -> list[str]:
     return re.findall(r'\sid="([^"]*)"', html)
 
 
-def test_an_in_text_link_with_a_fragment_lands_on_the_heading(site_factory) -> None:
+def test_an_in_text_link_with_a_fragment_lands_on_the_heading(site_factory: SiteFactory) -> None:
     site = site_factory(
         {
             BREMEN: guide(body="Mehr als in [Dortmund](../customer-service/dortmund.md#gehalt).\n"),
@@ -177,7 +183,7 @@ def test_an_in_text_link_with_a_fragment_lands_on_the_heading(site_factory) -> N
         assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
-def test_headings_h2_to_h4_get_german_slug_ids(site_factory) -> None:
+def test_headings_h2_to_h4_get_german_slug_ids(site_factory: SiteFactory) -> None:
     body = (
         "# Titel\n\n## Führen mit Augenmaß\n\n### Straße & Größe\n\n#### Vier\n\n"
         "##### Fünf\n\n## Gehalt\n\n## Gehalt\n"
@@ -196,7 +202,7 @@ def test_headings_h2_to_h4_get_german_slug_ids(site_factory) -> None:
         assert heading in html
 
 
-def test_a_body_heading_never_repeats_an_id_of_the_layout(site_factory) -> None:
+def test_a_body_heading_never_repeats_an_id_of_the_layout(site_factory: SiteFactory) -> None:
     site = site_factory(
         {
             BREMEN: guide(body="## Verwandte Berufe\n\nSiehe unten.\n"),
@@ -214,7 +220,7 @@ def test_a_body_heading_never_repeats_an_id_of_the_layout(site_factory) -> None:
 # layouts ------------------------------------------------------------------------
 
 
-def test_a_site_without_layouts_uses_the_built_in_layouts(site_factory) -> None:
+def test_a_site_without_layouts_uses_the_built_in_layouts(site_factory: SiteFactory) -> None:
     site = site_factory({BREMEN: guide()})
     assert not (site / "layouts").exists()
 
@@ -227,7 +233,7 @@ def test_a_site_without_layouts_uses_the_built_in_layouts(site_factory) -> None:
     assert {"index.html", "berufe/index.html", "staedte/bremen/index.html"} <= set(result.files)
 
 
-def test_a_site_layout_overrides_only_that_template(site_factory) -> None:
+def test_a_site_layout_overrides_only_that_template(site_factory: SiteFactory) -> None:
     own_guide = (
         "{% extends 'base.html' %}\n"
         "{% block content %}<p class='own'>Eigenes Layout: {{ page.title }}</p>{% endblock %}\n"
@@ -248,7 +254,7 @@ def test_a_site_layout_overrides_only_that_template(site_factory) -> None:
 
 
 def test_an_undefined_variable_in_a_site_layout_names_file_and_line(
-    site_factory, monkeypatch: pytest.MonkeyPatch
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = site_factory(
         {
@@ -273,7 +279,7 @@ def test_an_undefined_variable_in_a_site_layout_names_file_and_line(
 
 
 def test_a_template_syntax_error_names_file_and_line(
-    site_factory, monkeypatch: pytest.MonkeyPatch
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = site_factory(
         {
@@ -294,7 +300,7 @@ def test_a_template_syntax_error_names_file_and_line(
     ]
 
 
-def test_a_missing_include_names_the_including_layout(site_factory) -> None:
+def test_a_missing_include_names_the_including_layout(site_factory: SiteFactory) -> None:
     site = site_factory(
         {
             BREMEN: guide(),
@@ -330,7 +336,7 @@ def stylesheet_hrefs(result: BuildResult) -> set[str]:
     return found
 
 
-def test_static_files_get_a_content_fingerprint(site_factory) -> None:
+def test_static_files_get_a_content_fingerprint(site_factory: SiteFactory) -> None:
     result = build(Options(site_factory({BREMEN: guide()})))
 
     [css] = [name for name in result.files if name.startswith("static/style.")]
@@ -340,7 +346,7 @@ def test_static_files_get_a_content_fingerprint(site_factory) -> None:
     assert stylesheet_hrefs(result) == {f"/{css}"}
 
 
-def test_a_site_static_file_overrides_the_built_in_one(site_factory) -> None:
+def test_a_site_static_file_overrides_the_built_in_one(site_factory: SiteFactory) -> None:
     own_css = "body { color: teal; }\n"
     site = site_factory(
         {
@@ -360,7 +366,7 @@ def test_a_site_static_file_overrides_the_built_in_one(site_factory) -> None:
     assert stylesheet_hrefs(result) == {f"/static/style.{digest}.css"}
 
 
-def test_static_hrefs_follow_a_sub_path_base_url(site_factory) -> None:
+def test_static_hrefs_follow_a_sub_path_base_url(site_factory: SiteFactory) -> None:
     site = site_factory({BREMEN: guide()})
 
     result = build(Options(site, base_url="https://example.org/karriere/"))
@@ -374,7 +380,7 @@ def test_static_hrefs_follow_a_sub_path_base_url(site_factory) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_pages_written_into_a_folder_are_the_pages_a_build_holds(
-    site_factory, tmp_path: Path, jobs: int
+    site_factory: SiteFactory, tmp_path: Path, jobs: int
 ) -> None:
     guides = many_guides(140, body="Siehe [Bremen](bremen.md) bitte.\n")
     site = site_factory({BREMEN: guide(), **guides})
@@ -399,7 +405,7 @@ def test_pages_written_into_a_folder_are_the_pages_a_build_holds(
 
 
 def test_pages_workers_send_back_are_the_pages_rendered_in_process(
-    site_factory, monkeypatch: pytest.MonkeyPatch
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without a tree to write into (the dev server, check), workers return each
     # page's bytes; that pays only for many pages, so here the bar is lowered.
@@ -408,7 +414,7 @@ def test_pages_workers_send_back_are_the_pages_rendered_in_process(
     pools: list[int] = []  # each pool's workers
     forked = children.pool
 
-    def counted(workers: int):  # type: ignore[no-untyped-def]
+    def counted(workers: int) -> AbstractContextManager[ProcessPoolExecutor]:
         pools.append(workers)
         return forked(workers)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CITIES_YAML, ROLES_YAML, SITE_YAML, guide
+from helpers import CITIES_YAML, ROLES_YAML, SITE_YAML, guide
 
 pytest.importorskip("hypothesis", reason="hypothesis is not installed (add it to the dev extras)")
 
@@ -137,7 +137,7 @@ VALID: dict[str, Any] = {
 @st.composite
 def perturbed(draw: st.DrawFn) -> dict[str, Any]:
     """The valid front matter with a few keys dropped, replaced or added, at any depth."""
-    front = yaml.safe_load(yaml.safe_dump(VALID))  # a deep copy
+    front: dict[str, Any] = yaml.safe_load(yaml.safe_dump(VALID))  # a deep copy
     for _ in range(draw(st.integers(1, 4))):
         target = front
         path = draw(st.sampled_from([(), ("salary",), ("salary", "levels")]))
@@ -181,13 +181,15 @@ def loader(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @FAST
 @given(front_matters)
-def test_any_front_matter_mapping_loads_or_is_diagnosed(loader: Any, front: dict) -> None:
+def test_any_front_matter_mapping_loads_or_is_diagnosed(loader: Any, front: dict[str, Any]) -> None:
     loader(dumped(front))
 
 
 @FAST
 @given(perturbed())
-def test_any_perturbed_valid_guide_loads_or_is_diagnosed(loader: Any, front: dict) -> None:
+def test_any_perturbed_valid_guide_loads_or_is_diagnosed(
+    loader: Any, front: dict[str, Any]
+) -> None:
     article, _ = loader(dumped(front))
     if article is not None:
         assert article.title.strip() and article.role.name

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SiteFactory, guide, run_cli
+from helpers import SiteFactory, guide, run_cli
 
 BREMEN = "content/kundendienstleiter/bremen.md"
 BREMEN_PAGE = "public/berufe/kundendienstleiter/bremen/index.html"
@@ -104,7 +104,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def test_a_layout_that_runs_out_of_memory_is_an_error_naming_it(site_factory) -> None:
+def test_a_layout_that_runs_out_of_memory_is_an_error_naming_it(site_factory: SiteFactory) -> None:
     site = site_factory(
         {
             GUIDE: guide(),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from careersite.diagnostics import SourcePos, format_text
 from careersite.frontmatter import load_yaml
@@ -15,11 +17,12 @@ MD = Path("content/kundendienstleiter/bremen.md")
 
 
 @pytest.fixture(scope="module")
-def schema() -> dict:
-    return json.loads(json_schema())
+def schema() -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(json_schema())
+    return parsed
 
 
-def test_schema_is_draft_07(schema: dict) -> None:
+def test_schema_is_draft_07(schema: dict[str, Any]) -> None:
     # The dialect ajv runs by default (remark's front matter linter, see test_editor.py).
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert schema["title"] == "careersite guide front matter"
@@ -31,16 +34,16 @@ def test_schema_output_is_stable() -> None:
     assert json_schema().startswith("{\n")
 
 
-def test_required_keys(schema: dict) -> None:
+def test_required_keys(schema: dict[str, Any]) -> None:
     assert sorted(schema["required"]) == ["date", "role", "title"]
 
 
-def test_unknown_keys_are_not_allowed(schema: dict) -> None:
+def test_unknown_keys_are_not_allowed(schema: dict[str, Any]) -> None:
     assert schema["additionalProperties"] is False
     assert schema["$defs"]["SalaryModel"]["additionalProperties"] is False
 
 
-def test_every_documented_key_is_a_property(schema: dict) -> None:
+def test_every_documented_key_is_a_property(schema: dict[str, Any]) -> None:
     assert set(schema["properties"]) == {
         "title",
         "role",
@@ -55,7 +58,7 @@ def test_every_documented_key_is_a_property(schema: dict) -> None:
     }
 
 
-def test_salary_shape(schema: dict) -> None:
+def test_salary_shape(schema: dict[str, Any]) -> None:
     salary = schema["$defs"]["SalaryModel"]
     assert {"$ref": "#/$defs/SalaryModel"} in schema["properties"]["salary"]["anyOf"]
     assert sorted(salary["required"]) == ["max", "min"]
@@ -71,17 +74,17 @@ def test_salary_shape(schema: dict) -> None:
     assert "prefixItems" not in level
 
 
-def test_dates_are_strings_with_date_format(schema: dict) -> None:
+def test_dates_are_strings_with_date_format(schema: dict[str, Any]) -> None:
     date = schema["properties"]["date"]
     assert (date["type"], date["format"]) == ("string", "date")
 
 
-def test_slug_pattern(schema: dict) -> None:
+def test_slug_pattern(schema: dict[str, Any]) -> None:
     patterns = [s.get("pattern") for s in schema["properties"]["slug"]["anyOf"]]
     assert "^[a-z0-9]+(?:-[a-z0-9]+)*$" in patterns
 
 
-def test_every_property_is_described(schema: dict) -> None:
+def test_every_property_is_described(schema: dict[str, Any]) -> None:
     for name, prop in schema["properties"].items():
         assert prop.get("description"), name
 
@@ -93,9 +96,10 @@ def test_unknown_keys() -> None:
     ]
 
 
-def problems(text: str, model=FrontMatterModel) -> list[str]:
+def problems(text: str, model: type[BaseModel] = FrontMatterModel) -> list[str]:
     doc, diagnostics = load_yaml(text, MD, first_line=2)
     assert diagnostics == []
+    assert doc is not None
     value, found = validate(model, doc, SourcePos(MD, 1, 1))
     assert (value is None) == bool(found)
     return [format_text(d) for d in found]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 from playwright.sync_api import Page, Route, expect
 from test_browser import StaticHandler, base_url, browser_type_launch_args  # noqa: F401
 
@@ -65,10 +65,12 @@ def bundles(output: Path) -> list[Path]:
 def indexed(bundle: Path) -> int:
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["de"]
-    return entry["languages"]["de"]["page_count"]
+    count = entry["languages"]["de"]["page_count"]
+    assert isinstance(count, int)
+    return count
 
 
-def test_the_index_covers_guides_and_hubs_in_german(sites) -> None:
+def test_the_index_covers_guides_and_hubs_in_german(sites: dict[str, str]) -> None:
     [bundle] = bundles(Path(sites["output"]))  # a small site is one bundle
     # four guides, two role hubs, three city hubs; not home, lists, search or 404
     assert indexed(bundle) == 9
@@ -76,7 +78,7 @@ def test_the_index_covers_guides_and_hubs_in_german(sites) -> None:
     assert sorted(p.name for p in bundle.parent.iterdir()) == [bundle.name, "bundles.json"]
 
 
-def test_a_bundle_leaves_out_pagefinds_own_search_interfaces(sites) -> None:
+def test_a_bundle_leaves_out_pagefinds_own_search_interfaces(sites: dict[str, str]) -> None:
     [bundle] = bundles(Path(sites["output"]))
     shipped = {p.name for p in bundle.iterdir()}
     # what search.js and Pagefind's API load; the rest (index/, fragment/) by its meta
@@ -148,7 +150,9 @@ def test_a_bundle_holds_only_pages_marked_for_the_index(tmp_path: Path) -> None:
     assert not list(output.glob(".careersite-index*"))
 
 
-def test_search_over_bundles_finds_what_one_index_finds(page: Page, sites, split: str) -> None:
+def test_search_over_bundles_finds_what_one_index_finds(
+    page: Page, sites: dict[str, str], split: str
+) -> None:
     found = {}
     for start in (sites["root"], split):
         page.goto(start + "suche/?q=Gehalt")
@@ -187,7 +191,9 @@ def test_unchanged_bundles_are_linked_from_the_previous_output(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("where", ["root", "subpath"])
-def test_search_from_the_header_and_open_a_result(page: Page, sites, where: str) -> None:
+def test_search_from_the_header_and_open_a_result(
+    page: Page, sites: dict[str, str], where: str
+) -> None:
     start = sites[where]
     errors: list[str] = []
     page.on(
@@ -209,13 +215,15 @@ def test_search_from_the_header_and_open_a_result(page: Page, sites, where: str)
     assert errors == []
 
 
-def test_german_stemming_finds_inflected_words(page: Page, sites) -> None:
+def test_german_stemming_finds_inflected_words(page: Page, sites: dict[str, str]) -> None:
     page.goto(sites["root"] + "suche/?q=Gehälter")
     expect(page.locator("#cs-treffer li").first).to_be_visible(timeout=15_000)
     expect(page.locator("#cs-treffer mark").first).to_contain_text("Gehalt")
 
 
-def test_the_search_field_is_labelled_and_typing_searches(page: Page, sites) -> None:
+def test_the_search_field_is_labelled_and_typing_searches(
+    page: Page, sites: dict[str, str]
+) -> None:
     page.goto(sites["root"] + "suche/")
     field = page.get_by_label("Suchbegriff")
     field.fill("Dortmund")
@@ -223,7 +231,7 @@ def test_the_search_field_is_labelled_and_typing_searches(page: Page, sites) -> 
     expect(page.locator("#cs-treffer")).to_contain_text("Dortmund")
 
 
-def test_what_is_typed_while_the_index_loads_is_searched(page: Page, sites) -> None:
+def test_what_is_typed_while_the_index_loads_is_searched(page: Page, sites: dict[str, str]) -> None:
     held: list[Route] = []
     page.route("**/pagefind/bundles.json", lambda route: held.append(route))  # held back
     page.goto(sites["root"] + "suche/")

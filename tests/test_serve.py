@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, copy_example_site, free_port, start_server, stop_server
+import watchfiles
+from helpers import Server, copy_example_site, free_port, start_server, stop_server
 from tornado.websocket import websocket_connect
 
 WAIT = 20.0  # seconds a change may take to show before the test gives up
@@ -31,7 +32,9 @@ def fetch(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8", errors="replace")
 
 
-def wait_for(url: str, predicate, timeout: float = WAIT) -> tuple[int, str]:
+def wait_for(
+    url: str, predicate: Callable[[int, str], bool], timeout: float = WAIT
+) -> tuple[int, str]:
     deadline = time.monotonic() + timeout
     last: tuple[int, str] = (0, "")
     while time.monotonic() < deadline:
@@ -61,7 +64,7 @@ def server(site: Path, tmp_path: Path) -> Iterator[Server]:
         stop_server(running)
 
 
-def test_pages_are_served_with_the_livereload_script(server, site: Path) -> None:
+def test_pages_are_served_with_the_livereload_script(server: Server, site: Path) -> None:
     base = server.base
     status, page = fetch(base + "/berufe/kundendienstleiter/bremen/")
     assert status == 200
@@ -71,7 +74,7 @@ def test_pages_are_served_with_the_livereload_script(server, site: Path) -> None
     assert not (site / "public").exists(), "serve must not write the output folder"
 
 
-def test_a_folder_without_slash_redirects_and_unknown_paths_are_404(server) -> None:
+def test_a_folder_without_slash_redirects_and_unknown_paths_are_404(server: Server) -> None:
     base = server.base
     request = urllib.request.Request(base + "/berufe")
     opener = urllib.request.build_opener(NoRedirect)
@@ -85,7 +88,7 @@ def test_a_folder_without_slash_redirects_and_unknown_paths_are_404(server) -> N
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
@@ -98,14 +101,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         "//etc/passwd",
     ],
 )
-def test_nothing_outside_the_build_is_served(server, path: str) -> None:
+def test_nothing_outside_the_build_is_served(server: Server, path: str) -> None:
     base = server.base
     status, page = fetch(base + path)
     assert status == 404
     assert "title:" not in page
 
 
-def test_an_edit_shows_after_a_rebuild(server, site: Path) -> None:
+def test_an_edit_shows_after_a_rebuild(server: Server, site: Path) -> None:
     base = server.base
     guide = site / "content/kundendienstleiter/bremen.md"
     guide.write_text(
@@ -118,7 +121,7 @@ def test_an_edit_shows_after_a_rebuild(server, site: Path) -> None:
 
 
 def test_guides_added_in_a_folder_moved_in_and_out_come_and_go(
-    server, site: Path, tmp_path: Path
+    server: Server, site: Path, tmp_path: Path
 ) -> None:
     # The watcher reports a moved folder, not the files in it: the server must
     # look for sources again rather than trust the list it has.
@@ -137,7 +140,9 @@ def test_guides_added_in_a_folder_moved_in_and_out_come_and_go(
     wait_for(base + "/berufe/kundendienstleiter/kiel/", lambda s, _: s == 404)
 
 
-def test_broken_content_shows_an_error_page_and_the_server_recovers(server, site: Path) -> None:
+def test_broken_content_shows_an_error_page_and_the_server_recovers(
+    server: Server, site: Path
+) -> None:
     base, process = server.base, server.process
     guide = site / "content/kundendienstleiter/bremen.md"
     good = guide.read_text(encoding="utf-8")
@@ -199,7 +204,9 @@ class Browser:
         self.thread.join(WAIT)
 
 
-def test_every_save_reloads_the_browser_even_in_quick_succession(server, site: Path) -> None:
+def test_every_save_reloads_the_browser_even_in_quick_succession(
+    server: Server, site: Path
+) -> None:
     """livereload alone ignores a change within 3 s of the last reload: the page went stale."""
     browser = Browser(server.base)
     try:
@@ -224,14 +231,14 @@ def test_when_the_os_cannot_watch_serve_polls_instead(
 
     from careersite import serve
 
-    real = serve.watchfiles.watch
+    real = watchfiles.watch
 
     def limited(*paths: Any, **options: Any) -> Any:
         if not options.get("force_polling"):
             raise OSError("OS file watch limit reached")
         return real(*paths, **{**options, "poll_delay_ms": 50})
 
-    monkeypatch.setattr(serve.watchfiles, "watch", limited)
+    monkeypatch.setattr(watchfiles, "watch", limited)
     folder = tmp_path / "content"
     folder.mkdir()
     rebuilt = threading.Event()
@@ -245,9 +252,12 @@ def test_when_the_os_cannot_watch_serve_polls_instead(
         loop = IOLoop.current()
         loop.add_callback(watcher.start, watcher.examine)
         loop.call_later(WAIT, loop.stop)
-        stopper = threading.Thread(
-            target=lambda: (rebuilt.wait(WAIT), loop.add_callback(loop.stop))
-        )
+
+        def stop_once_rebuilt() -> None:
+            rebuilt.wait(WAIT)
+            loop.add_callback(loop.stop)
+
+        stopper = threading.Thread(target=stop_once_rebuilt)
         stopper.start()
         loop.start()
         loop.close()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Server, start_server, stop_server
+from helpers import REPO, Server, start_server, stop_server
 
 WAIT = 30.0
 SECRET = b"Geheimnis-5d21 neben der Website"

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import guide
+from helpers import SiteFactory, guide
 
 from careersite.article import discover, load_article
 from careersite.config import load_config
 from careersite.diagnostics import format_text
 from careersite.markdown import make_parser
-from careersite.site import Redirect, RoleHub, link_site
+from careersite.site import CityHub, Redirect, RoleHub, Site, link_site
 
 KD = "content/kundendienstleiter"
 CS = "content/customer-service"
 
+Linked = Callable[[dict[str, str]], tuple[Site, list[str]]]
+"""What `linked` gives: linked(files) -> (site, diagnostics of linking as text)."""
+
 
 @pytest.fixture
-def linked(site_factory, monkeypatch: pytest.MonkeyPatch):
+def linked(site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> Linked:
     """linked(files) -> (site, diagnostics of linking as the user reads them)."""
 
-    def run(files: dict[str, str]):
+    def run(files: dict[str, str]) -> tuple[Site, list[str]]:
         root: Path = site_factory(files)
         monkeypatch.chdir(root)
         config, problems = load_config(root)
+        assert config is not None, problems
         assert problems == []
         md = make_parser()
         articles = []
@@ -39,7 +44,7 @@ def linked(site_factory, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
-def guides_of(hub) -> list[str]:
+def guides_of(hub: RoleHub | CityHub) -> list[str]:
     return [a.source.as_posix() for a in hub.guides]
 
 
@@ -52,7 +57,7 @@ EXAMPLE = {
 }
 
 
-def test_page_paths(linked) -> None:
+def test_page_paths(linked: Linked) -> None:
     site, shown = linked(EXAMPLE)
     assert shown == []
     assert {path.as_posix(): url for path, url in site.paths.items()} == {
@@ -64,7 +69,7 @@ def test_page_paths(linked) -> None:
     }
 
 
-def test_role_hubs_sorted_with_guides_by_city(linked) -> None:
+def test_role_hubs_sorted_with_guides_by_city(linked: Linked) -> None:
     site, _ = linked(EXAMPLE)
     assert [(hub.role.name, hub.path) for hub in site.roles] == [
         ("Customer Service", "berufe/customer-service/"),
@@ -76,11 +81,13 @@ def test_role_hubs_sorted_with_guides_by_city(linked) -> None:
     assert kd.overview.source.as_posix() == f"{KD}/index.md"
     # Mönchengladbach sorts as "moenchengladbach", between Bremen and Potsdam.
     assert guides_of(kd) == [f"{KD}/bremen.md", f"{KD}/mg.md", f"{KD}/potsdam.md"]
-    assert site.role_hub("customer-service").overview is None
+    cs = site.role_hub("customer-service")
+    assert cs is not None
+    assert cs.overview is None
     assert site.role_hub("zahnarzt") is None
 
 
-def test_city_hubs_list_every_role_in_the_city(linked) -> None:
+def test_city_hubs_list_every_role_in_the_city(linked: Linked) -> None:
     site, _ = linked(EXAMPLE)
     assert [(hub.city.name, hub.path) for hub in site.cities] == [
         ("Bremen", "staedte/bremen/"),
@@ -90,25 +97,25 @@ def test_city_hubs_list_every_role_in_the_city(linked) -> None:
     assert guides_of(site.cities[2]) == [f"{CS}/potsdam.md", f"{KD}/potsdam.md"]
 
 
-def test_role_overview_alone_makes_a_hub_but_no_city(linked) -> None:
+def test_role_overview_alone_makes_a_hub_but_no_city(linked: Linked) -> None:
     site, _ = linked({f"{KD}/index.md": guide(city=None, salary="")})
     assert [hub.path for hub in site.roles] == ["berufe/kundendienstleiter/"]
     assert site.roles[0].guides == ()
     assert site.cities == ()
 
 
-def test_unknown_role_still_gets_a_hub(linked) -> None:
+def test_unknown_role_still_gets_a_hub(linked: Linked) -> None:
     site, _ = linked({"content/z/bremen.md": guide(role="Zahnärztin")})
     assert [hub.path for hub in site.roles] == ["berufe/zahnaerztin/"]
     assert site.paths[Path("content/z/bremen.md")] == "berufe/zahnaerztin/bremen/"
 
 
-def test_folder_layout_does_not_decide_the_url(linked) -> None:
+def test_folder_layout_does_not_decide_the_url(linked: Linked) -> None:
     site, _ = linked({"content/irgendwo/datei.md": guide(city="Potsdam")})
     assert list(site.paths.values()) == ["berufe/kundendienstleiter/potsdam/"]
 
 
-def test_url_collision_names_both_files(linked) -> None:
+def test_url_collision_names_both_files(linked: Linked) -> None:
     _, shown = linked({f"{KD}/a.md": guide(title="Erster"), f"{KD}/b.md": guide(title="Zweiter")})
     hint = "\n  hint: change 'role', 'city' or 'slug' in one of them"
     assert shown == [
@@ -119,13 +126,13 @@ def test_url_collision_names_both_files(linked) -> None:
     ]
 
 
-def test_role_alias_and_name_collide(linked) -> None:
+def test_role_alias_and_name_collide(linked: Linked) -> None:
     _, shown = linked({f"{KD}/a.md": guide(), f"{KD}/b.md": guide(role="Leiter Customer Service")})
     assert len(shown) == 2
     assert all("has the same URL /berufe/kundendienstleiter/bremen/" in line for line in shown)
 
 
-def test_slug_override_sets_the_last_url_part(linked) -> None:
+def test_slug_override_sets_the_last_url_part(linked: Linked) -> None:
     site, shown = linked(
         {
             f"{KD}/nord.md": guide(extra="slug: bremen-nord\n"),
@@ -140,7 +147,7 @@ def test_slug_override_sets_the_last_url_part(linked) -> None:
 SECOND_GUIDE_HINT = "\n  hint: merge the two guides or correct 'role' or 'city'"
 
 
-def test_a_second_guide_for_one_role_and_city_is_an_error(linked) -> None:
+def test_a_second_guide_for_one_role_and_city_is_an_error(linked: Linked) -> None:
     """A slug override gives it its own URL, but hubs and lists allow one guide per city."""
     _, shown = linked(
         {f"{KD}/nord.md": guide(extra="slug: bremen-nord\n"), f"{KD}/bremen.md": guide()}
@@ -151,7 +158,7 @@ def test_a_second_guide_for_one_role_and_city_is_an_error(linked) -> None:
     ]
 
 
-def test_a_second_guide_under_a_role_alias_is_an_error(linked) -> None:
+def test_a_second_guide_under_a_role_alias_is_an_error(linked: Linked) -> None:
     _, shown = linked(
         {
             f"{KD}/a.md": guide(title="Erster"),
@@ -164,7 +171,7 @@ def test_a_second_guide_under_a_role_alias_is_an_error(linked) -> None:
     ]
 
 
-def test_a_second_overview_of_a_role_is_only_a_url_collision(linked) -> None:
+def test_a_second_overview_of_a_role_is_only_a_url_collision(linked: Linked) -> None:
     """An overview's URL is its role hub's, whatever its slug: the collision says it all."""
     overview = guide(title="Kundendienstleiter", city=None, salary="")
     _, shown = linked(
@@ -182,14 +189,14 @@ def test_a_second_overview_of_a_role_is_only_a_url_collision(linked) -> None:
     ]
 
 
-def test_same_city_for_two_roles_is_no_second_guide(linked) -> None:
+def test_same_city_for_two_roles_is_no_second_guide(linked: Linked) -> None:
     _, shown = linked(
         {f"{KD}/bremen.md": guide(), f"{CS}/bremen.md": guide(role="Customer Service")}
     )
     assert shown == []
 
 
-def test_aliases_become_redirects_to_the_page(linked) -> None:
+def test_aliases_become_redirects_to_the_page(linked: Linked) -> None:
     site, shown = linked(
         {f"{KD}/bremen.md": guide(extra="aliases: [/alt/kundendienst-bremen/, /alt/b]\n")}
     )
@@ -201,7 +208,7 @@ def test_aliases_become_redirects_to_the_page(linked) -> None:
     )
 
 
-def test_alias_used_by_two_pages_is_an_error(linked) -> None:
+def test_alias_used_by_two_pages_is_an_error(linked: Linked) -> None:
     site, shown = linked(
         {
             f"{KD}/bremen.md": guide(extra="aliases: [/alt/x/]\n"),
@@ -228,7 +235,7 @@ def test_alias_used_by_two_pages_is_an_error(linked) -> None:
         ("/staedte/potsdam/", "the city hub of Potsdam"),
     ],
 )
-def test_alias_onto_a_page_is_an_error(linked, alias: str, owner: str) -> None:
+def test_alias_onto_a_page_is_an_error(linked: Linked, alias: str, owner: str) -> None:
     site, shown = linked(
         {
             f"{KD}/bremen.md": guide(title="KD Bremen", extra=f"aliases: ['{alias}']\n"),
@@ -253,7 +260,7 @@ def test_alias_onto_a_page_is_an_error(linked, alias: str, owner: str) -> None:
     ],
 )
 def test_alias_onto_the_home_page_or_a_generated_file_is_an_error(
-    linked, alias: str, owner: str
+    linked: Linked, alias: str, owner: str
 ) -> None:
     site, shown = linked({f"{KD}/bremen.md": guide(extra=f"aliases: ['{alias}']\n")})
     assert shown == [f"{KD}/bremen.md:9:11: error: alias '{alias}' is already the URL of {owner}"]
@@ -261,20 +268,22 @@ def test_alias_onto_the_home_page_or_a_generated_file_is_an_error(
 
 
 @pytest.mark.parametrize("alias", ["/statisch/", "/feed/", "/alt/static/", "/robots/"])
-def test_alias_that_only_resembles_a_generated_file_is_a_redirect(linked, alias: str) -> None:
+def test_alias_that_only_resembles_a_generated_file_is_a_redirect(
+    linked: Linked, alias: str
+) -> None:
     site, shown = linked({f"{KD}/bremen.md": guide(extra=f"aliases: ['{alias}']\n")})
     assert shown == []
     assert [r.path for r in site.redirects] == [alias.strip("/") + "/"]
 
 
-def test_a_percent_encoded_alias_is_written_as_the_host_decodes_it(linked) -> None:
+def test_a_percent_encoded_alias_is_written_as_the_host_decodes_it(linked: Linked) -> None:
     # As copied from an address bar; the host looks for the file 'straße' when asked for it.
     site, shown = linked({f"{KD}/bremen.md": guide(extra="aliases: ['/alt/stra%C3%9Fe/']\n")})
     assert shown == []
     assert [r.path for r in site.redirects] == ["alt/straße/"]
 
 
-def test_aliases_meet_as_a_case_insensitive_host_compares_names(linked) -> None:
+def test_aliases_meet_as_a_case_insensitive_host_compares_names(linked: Linked) -> None:
     # APFS and NTFS fold one character to one: STRASSE is strasse, straße stays itself.
     site, shown = linked(
         {
@@ -290,7 +299,7 @@ def test_aliases_meet_as_a_case_insensitive_host_compares_names(linked) -> None:
     assert sorted(r.path for r in site.redirects) == ["alt/strasse/", "alt/straße/"]
 
 
-def test_each_refused_alias_is_reported_at_its_own_line(linked) -> None:
+def test_each_refused_alias_is_reported_at_its_own_line(linked: Linked) -> None:
     _, shown = linked(
         {f"{KD}/bremen.md": guide(extra="aliases:\n  - /alt/ok/\n  - /\n  - /feed.xml\n")}
     )
@@ -301,15 +310,16 @@ def test_each_refused_alias_is_reported_at_its_own_line(linked) -> None:
     ]
 
 
-def test_related_hubs(linked) -> None:
+def test_related_hubs(linked: Linked) -> None:
     site, _ = linked(EXAMPLE)
     kd = site.role_hub("kundendienstleiter")
     cs = site.role_hub("customer-service")
+    assert kd is not None and cs is not None
     assert site.related_hubs(kd.role) == (cs,)
     assert site.related_hubs(cs.role) == (kd,)
 
 
-def test_related_role_without_guides_has_no_hub(linked) -> None:
+def test_related_role_without_guides_has_no_hub(linked: Linked) -> None:
     site, _ = linked({f"{KD}/bremen.md": guide()})
     assert site.related_hubs(site.roles[0].role) == ()
 
@@ -363,7 +373,7 @@ def test_the_guides_listing_one_are_those_it_is_listed_beside(count: int) -> Non
     ],
 )
 def test_alias_that_needs_a_file_of_the_output_as_a_folder_is_an_error(
-    linked, alias: str, shown: str
+    linked: Linked, alias: str, shown: str
 ) -> None:
     site, problems = linked(
         {
@@ -390,7 +400,7 @@ SAME_FILE = "\n  hint: a host that ignores case or Unicode normalisation serves 
     ],
 )
 def test_alias_that_differs_from_a_page_only_by_case_is_an_error(
-    linked, alias: str, owner: str, same: str
+    linked: Linked, alias: str, owner: str, same: str
 ) -> None:
     site, problems = linked(
         {
@@ -405,7 +415,7 @@ def test_alias_that_differs_from_a_page_only_by_case_is_an_error(
     assert site.redirects == ()
 
 
-def test_two_aliases_that_differ_only_by_case_or_normalisation_are_an_error(linked) -> None:
+def test_two_aliases_that_differ_only_by_case_or_normalisation_are_an_error(linked: Linked) -> None:
     nfd = "/alt/mu\u0308nchen/"  # ü as u and a combining diaeresis (14 characters): read as ü
     site, problems = linked(
         {
@@ -426,7 +436,7 @@ def test_two_aliases_that_differ_only_by_case_or_normalisation_are_an_error(link
     assert [r.path for r in site.redirects] == ["alt/Seite/", "alt/köln/", "alt/münchen/"]
 
 
-def test_alias_whose_file_another_alias_needs_as_a_folder_is_an_error(linked) -> None:
+def test_alias_whose_file_another_alias_needs_as_a_folder_is_an_error(linked: Linked) -> None:
     site, problems = linked(
         {
             f"{KD}/bremen.md": guide(extra="aliases: [/alt/index.html/]\n"),

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import REPO, guide
+from helpers import REPO, Cli, SiteFactory, guide
 
 from careersite.pipeline import Options, build
 
 SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
-def blocks(html: str) -> list[dict]:
+def blocks(html: str) -> list[dict[str, Any]]:
     return [json.loads(text) for text in SCRIPT.findall(html)]
 
 
@@ -25,11 +26,13 @@ def example() -> dict[str, str]:
     return {name: data.decode() for name, data in result.files.items() if name.endswith(".html")}
 
 
-def of_type(html: str, kind: str) -> list[dict]:
+def of_type(html: str, kind: str) -> list[dict[str, Any]]:
     return [b for b in blocks(html) if b["@type"] == kind]
 
 
-def test_each_guide_has_exactly_one_occupation_matching_its_salary_box(example) -> None:
+def test_each_guide_has_exactly_one_occupation_matching_its_salary_box(
+    example: dict[str, str],
+) -> None:
     html = example["berufe/kundendienstleiter/bremen/index.html"]
     (occupation,) = of_type(html, "Occupation")
     assert occupation["name"] == "Kundendienstleiter"
@@ -68,11 +71,13 @@ def test_each_guide_has_exactly_one_occupation_matching_its_salary_box(example) 
         "404.html",
     ],
 )
-def test_listing_pages_carry_no_occupation(example, page: str) -> None:
+def test_listing_pages_carry_no_occupation(example: dict[str, str], page: str) -> None:
     assert of_type(example[page], "Occupation") == []
 
 
-def test_every_page_with_a_breadcrumb_has_a_matching_breadcrumb_list(example) -> None:
+def test_every_page_with_a_breadcrumb_has_a_matching_breadcrumb_list(
+    example: dict[str, str],
+) -> None:
     checked = 0
     for name, html in example.items():
         shown = re.findall(r'<nav class="breadcrumb[^"]*"[^>]*>(.*?)</nav>', html, re.S)
@@ -93,7 +98,7 @@ def test_every_page_with_a_breadcrumb_has_a_matching_breadcrumb_list(example) ->
     assert checked >= 9  # guides, hubs and the two lists
 
 
-def test_yearly_and_hourly_periods_become_iso_durations(site_factory) -> None:
+def test_yearly_and_hourly_periods_become_iso_durations(site_factory: SiteFactory) -> None:
     site = site_factory(
         {
             "content/kundendienstleiter/bremen.md": guide(
@@ -119,7 +124,7 @@ def test_yearly_and_hourly_periods_become_iso_durations(site_factory) -> None:
     assert hourly["estimatedSalary"][0]["percentile10"] == 18.5
 
 
-def test_no_content_can_break_out_of_the_script_element(site_factory) -> None:
+def test_no_content_can_break_out_of_the_script_element(site_factory: SiteFactory) -> None:
     hostile = "</script><script>alert(1)</script><!--"
     site = site_factory(
         {
@@ -138,7 +143,7 @@ def test_no_content_can_break_out_of_the_script_element(site_factory) -> None:
     assert "<script>alert(1)" not in html
 
 
-def test_structured_data_follows_the_base_url(site_factory) -> None:
+def test_structured_data_follows_the_base_url(site_factory: SiteFactory) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
     result = build(Options(site, base_url="https://example.org/karriere/"))
     html = result.files["berufe/kundendienstleiter/bremen/index.html"].decode()
@@ -149,7 +154,7 @@ def test_structured_data_follows_the_base_url(site_factory) -> None:
     )
 
 
-def test_the_built_site_is_unchanged_on_disk(tmp_path: Path, cli) -> None:
+def test_the_built_site_is_unchanged_on_disk(tmp_path: Path, cli: Cli) -> None:
     """The in-memory result is what the command line writes."""
     output = tmp_path / "out"
     assert cli("build", "--source", REPO, "--output", output).returncode == 0

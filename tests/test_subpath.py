@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from conftest import REPO, run_cli
+from helpers import REPO, run_cli
 
 SUB_PATH = "/karriere/"
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -236,7 +236,9 @@ def pages_on_disk(host: Host) -> set[str]:
 
 @pytest.fixture(params=["karriere", "root_host"], ids=["under-karriere", "at-the-root"])
 def host(request: pytest.FixtureRequest) -> Host:
-    return request.getfixturevalue(request.param)
+    found = request.getfixturevalue(request.param)
+    assert isinstance(found, Host)
+    return found
 
 
 def test_every_link_and_asset_from_home_answers_200(host: Host) -> None:

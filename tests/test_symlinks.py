@@ -7,10 +7,10 @@ link that stays inside the site folder works as before.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import Cli, SiteFactory
 
 GUIDE = """---
 title: Kundendienstleiter in Bremen
@@ -25,8 +25,6 @@ Ein kurzer Text.
 """
 SECRET = "GEHEIMNIS-DER-BAUMASCHINE"
 WARNING = "warning: symbolic link out of the site folder is not followed"
-
-Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
@@ -53,7 +51,7 @@ def _build(cli: Cli, site: Path, *args: str) -> subprocess.CompletedProcess[str]
 
 
 def test_a_static_file_linked_out_of_the_site_is_not_copied(
-    site_factory: Callable[..., Path], secret: Path, cli: Cli
+    site_factory: SiteFactory, secret: Path, cli: Cli
 ) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": GUIDE})
     static = site / "layouts" / "static"
@@ -74,7 +72,7 @@ def test_a_static_file_linked_out_of_the_site_is_not_copied(
 
 
 def test_a_layout_linked_out_of_the_site_is_not_rendered(
-    site_factory: Callable[..., Path], secret: Path, cli: Cli
+    site_factory: SiteFactory, secret: Path, cli: Cli
 ) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": GUIDE})
     (site / "layouts").mkdir()
@@ -88,7 +86,7 @@ def test_a_layout_linked_out_of_the_site_is_not_rendered(
 
 
 def test_a_layouts_folder_linked_out_of_the_site_is_not_read(
-    site_factory: Callable[..., Path], secret: Path, cli: Cli
+    site_factory: SiteFactory, secret: Path, cli: Cli
 ) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": GUIDE})
     (secret / "static").mkdir()
@@ -102,7 +100,7 @@ def test_a_layouts_folder_linked_out_of_the_site_is_not_read(
 
 
 def test_a_data_file_linked_out_of_the_site_is_not_read(
-    site_factory: Callable[..., Path], secret: Path, cli: Cli
+    site_factory: SiteFactory, secret: Path, cli: Cli
 ) -> None:
     site = site_factory({"content/kundendienstleiter/bremen.md": GUIDE})
     (site / "data" / "roles.yaml").unlink()
@@ -121,9 +119,7 @@ def test_a_data_file_linked_out_of_the_site_is_not_read(
     )
 
 
-def test_links_inside_the_site_folder_still_work(
-    site_factory: Callable[..., Path], cli: Cli
-) -> None:
+def test_links_inside_the_site_folder_still_work(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory(
         {
             "content/kundendienstleiter/bremen.md": GUIDE,

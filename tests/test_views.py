@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from conftest import guide
+from helpers import SiteFactory, guide
 
 from careersite import markdown
 from careersite.article import discover, load_article
@@ -108,7 +109,10 @@ def build_views(root: Path) -> tuple[SiteView, dict[str, View]]:
     return site_view, {page.path: page.view for page in pages}
 
 
-def view_of(views: dict[str, View], path: str, kind: type) -> View:
+V = TypeVar("V")
+
+
+def view_of(views: dict[str, View], path: str, kind: type[V]) -> V:
     view = views[path]
     assert isinstance(view, kind), f"/{path} is a {type(view).__name__}"
     return view
@@ -117,7 +121,7 @@ def view_of(views: dict[str, View], path: str, kind: type) -> View:
 # --- guides -----------------------------------------------------------------------
 
 
-def test_guide_view_carries_breadcrumb_salary_and_neighbours(site_factory) -> None:
+def test_guide_view_carries_breadcrumb_salary_and_neighbours(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     bremen = view_of(views, "berufe/kundendienstleiter/bremen/", GuideView)
     assert bremen.breadcrumb == (
@@ -139,7 +143,7 @@ def test_guide_view_carries_breadcrumb_salary_and_neighbours(site_factory) -> No
     assert bremen.meta.canonical == "https://example.org/berufe/kundendienstleiter/bremen/"
 
 
-def test_same_role_lists_the_other_cities_sorted_by_name(site_factory) -> None:
+def test_same_role_lists_the_other_cities_sorted_by_name(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     potsdam = view_of(views, "berufe/kundendienstleiter/potsdam/", GuideView)
     assert potsdam.same_role == (
@@ -155,7 +159,7 @@ def test_same_role_lists_the_other_cities_sorted_by_name(site_factory) -> None:
     )
 
 
-def test_same_city_lists_the_other_roles_there(site_factory) -> None:
+def test_same_city_lists_the_other_roles_there(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     leader = view_of(views, "berufe/kundendienstleiter/potsdam/", GuideView)
     service = view_of(views, "berufe/customer-service/potsdam/", GuideView)
@@ -180,7 +184,7 @@ def test_same_city_lists_the_other_roles_there(site_factory) -> None:
 
 
 def test_two_guides_of_one_role_in_one_city_fail_the_build(
-    site_factory, monkeypatch: pytest.MonkeyPatch
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Otherwise 'Kundendienstleiter in anderen Städten' on one lists the other as Bremen."""
     site = site_factory(
@@ -201,13 +205,15 @@ def test_two_guides_of_one_role_in_one_city_fail_the_build(
     ]
 
 
-def test_same_role_in_other_cities_never_lists_the_guides_own_city(site_factory) -> None:
+def test_same_role_in_other_cities_never_lists_the_guides_own_city(
+    site_factory: SiteFactory,
+) -> None:
     _, views = build_views(site_factory(SITE))
     bremen = view_of(views, "berufe/kundendienstleiter/bremen/", GuideView)
     assert [link.title for link in bremen.same_role] == ["Mönchengladbach", "Potsdam"]
 
 
-def test_related_role_without_any_page_is_not_linked(site_factory) -> None:
+def test_related_role_without_any_page_is_not_linked(site_factory: SiteFactory) -> None:
     # Kundendienstleiter is related to Customer Service and to Teamleiter Service,
     # which data/roles.yaml knows but no guide is written for.
     _, views = build_views(site_factory(SITE))
@@ -219,7 +225,7 @@ def test_related_role_without_any_page_is_not_linked(site_factory) -> None:
     assert service.related == (Link("Kundendienstleiter", "/berufe/kundendienstleiter/"),)
 
 
-def test_role_given_by_alias_and_slug_override_shape_the_url(site_factory) -> None:
+def test_role_given_by_alias_and_slug_override_shape_the_url(site_factory: SiteFactory) -> None:
     nord = guide(
         title="Kundendienstleiter in Bremen-Nord",
         role="Leiter Customer Service",
@@ -238,7 +244,7 @@ def test_role_given_by_alias_and_slug_override_shape_the_url(site_factory) -> No
     assert redirect.meta.canonical == "https://example.org/berufe/kundendienstleiter/bremen-nord/"
 
 
-def test_level_labels_come_from_site_yaml(site_factory) -> None:
+def test_level_labels_come_from_site_yaml(site_factory: SiteFactory) -> None:
     site_yaml = "title: T\nbase_url: https://example.org/\nlevel_labels:\n  entry: Berufsstart\n"
     site = site_factory(
         {"data/site.yaml": site_yaml, "content/kundendienstleiter/bremen.md": guide(salary=LEVELS)}
@@ -254,7 +260,7 @@ def test_level_labels_come_from_site_yaml(site_factory) -> None:
 # --- hubs -------------------------------------------------------------------------
 
 
-def test_role_hub_lists_every_city_sorted_by_name_with_its_range(site_factory) -> None:
+def test_role_hub_lists_every_city_sorted_by_name_with_its_range(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     hub = view_of(views, "berufe/kundendienstleiter/", RoleHubView)
     assert [(row.title, row.href, row.range_text) for row in hub.cities] == [
@@ -272,7 +278,7 @@ def test_role_hub_lists_every_city_sorted_by_name_with_its_range(site_factory) -
     ]
 
 
-def test_role_hub_takes_title_and_text_from_the_overview(site_factory) -> None:
+def test_role_hub_takes_title_and_text_from_the_overview(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     hub = view_of(views, "berufe/kundendienstleiter/", RoleHubView)
     assert hub.title == "Kundendienstleiter im Überblick"
@@ -286,13 +292,13 @@ def test_role_hub_takes_title_and_text_from_the_overview(site_factory) -> None:
     )
 
 
-def test_role_hub_without_overview_is_titled_by_the_role(site_factory) -> None:
+def test_role_hub_without_overview_is_titled_by_the_role(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     hub = view_of(views, "berufe/customer-service/", RoleHubView)
     assert (hub.title, hub.overview) == ("Customer Service", None)
 
 
-def test_city_hub_lists_every_role_sorted_by_name(site_factory) -> None:
+def test_city_hub_lists_every_role_sorted_by_name(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     hub = view_of(views, "staedte/potsdam/", CityHubView)
     assert (hub.title, hub.state) == ("Potsdam", "Brandenburg")
@@ -308,7 +314,7 @@ def test_city_hub_lists_every_role_sorted_by_name(site_factory) -> None:
     )
 
 
-def test_ranges_in_different_periods_share_no_chart(site_factory) -> None:
+def test_ranges_in_different_periods_share_no_chart(site_factory: SiteFactory) -> None:
     yearly = "salary:\n  min: 30000\n  max: 42000\n  period: year\n"
     site = site_factory(
         {
@@ -333,7 +339,7 @@ def test_ranges_in_different_periods_share_no_chart(site_factory) -> None:
 # --- home and indexes -------------------------------------------------------------
 
 
-def test_home_lists_the_newest_guides_first(site_factory) -> None:
+def test_home_lists_the_newest_guides_first(site_factory: SiteFactory) -> None:
     # Same date: the title decides. The overview (2026-12-01) is no guide.
     _, views = build_views(site_factory(SITE))
     home = view_of(views, "", HomeView)
@@ -350,7 +356,7 @@ def test_home_lists_the_newest_guides_first(site_factory) -> None:
     assert home.newest[0].published == "20. November 2026"
 
 
-def test_home_shows_at_most_the_newest_few(site_factory) -> None:
+def test_home_shows_at_most_the_newest_few(site_factory: SiteFactory) -> None:
     cities = [f"Stadt {number:02}" for number in range(1, NEWEST_ON_HOME + 3)]
     files = {"data/cities.yaml": "".join(f"- name: {city}\n" for city in cities)}
     for day, city in enumerate(cities, start=1):
@@ -364,7 +370,7 @@ def test_home_shows_at_most_the_newest_few(site_factory) -> None:
     ]
 
 
-def test_home_and_indexes_list_roles_and_cities_by_name(site_factory) -> None:
+def test_home_and_indexes_list_roles_and_cities_by_name(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     home = view_of(views, "", HomeView)
     roles = (
@@ -384,7 +390,7 @@ def test_home_and_indexes_list_roles_and_cities_by_name(site_factory) -> None:
 # --- under a sub-path -------------------------------------------------------------
 
 
-def test_views_under_a_sub_path_link_below_it(site_factory) -> None:
+def test_views_under_a_sub_path_link_below_it(site_factory: SiteFactory) -> None:
     site_yaml = "title: T\nbase_url: https://example.org/karriere\n"
     site_view, views = build_views(site_factory({**SITE, "data/site.yaml": site_yaml}))
     assert (site_view.home, site_view.roles, site_view.cities) == (
@@ -408,7 +414,9 @@ def test_views_under_a_sub_path_link_below_it(site_factory) -> None:
     assert home.newest[0].href == "/karriere/berufe/kundendienstleiter/moenchengladbach/"
 
 
-def test_a_role_in_many_cities_shows_its_neighbours_and_links_to_the_hub(site_factory) -> None:
+def test_a_role_in_many_cities_shows_its_neighbours_and_links_to_the_hub(
+    site_factory: SiteFactory,
+) -> None:
     from careersite.site import SAME_ROLE_SHOWN
 
     cities = [f"Stadt {n:02d}" for n in range(30)]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, guide, many_guides
+from helpers import REPO, Cli, SiteFactory, guide, many_guides
 
 from careersite import write
 from careersite.write import MARKER, MARKER_TEXT, OutputError, recover, refusal, write_output
@@ -70,7 +70,9 @@ def test_rebuilding_into_the_same_folder_gives_the_same_bytes(tmp_path: Path) ->
 # atomic ---------------------------------------------------------------------------
 
 
-def test_a_failed_build_leaves_the_previous_output_untouched(site_factory, cli) -> None:
+def test_a_failed_build_leaves_the_previous_output_untouched(
+    site_factory: SiteFactory, cli: Cli
+) -> None:
     site = site_factory({BREMEN: guide()})
     output = site.parent / "out"
     assert cli("build", "--source", site, "--output", output).returncode == 0
@@ -90,7 +92,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(site_factory, cli) 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_layout_error_after_pages_were_written_leaves_the_previous_output_untouched(
-    site_factory, cli, jobs: str
+    site_factory: SiteFactory, cli: Cli, jobs: str
 ) -> None:
     # Pages are written into the new tree as they are rendered; guides come
     # before the city hubs, so they are on disk when the city layout fails.
@@ -109,7 +111,9 @@ def test_a_layout_error_after_pages_were_written_leaves_the_previous_output_unto
     assert sorted(p.name for p in site.parent.iterdir()) == ["out", "site"]
 
 
-def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(site_factory, cli) -> None:
+def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(
+    site_factory: SiteFactory, cli: Cli
+) -> None:
     # With the search index to build, the pages are rendered in a child
     # process: its error comes back to be reported as one, not a traceback.
     site = site_factory({BREMEN: guide()})
@@ -135,7 +139,7 @@ def test_a_page_that_cannot_be_written_is_an_error_and_the_output_stays(site_fac
 
 
 def test_an_output_folder_that_cannot_be_made_is_an_error_not_a_traceback(
-    site_factory, cli, tmp_path: Path
+    site_factory: SiteFactory, cli: Cli, tmp_path: Path
 ) -> None:
     site = site_factory({BREMEN: guide()})
     (tmp_path / "eine-datei").write_text("kein Ordner", encoding="utf-8")
@@ -377,7 +381,7 @@ def test_refusal_names_the_real_home_folder(tmp_path: Path) -> None:
     ],
 )
 def test_refuses_the_source_its_parents_and_its_folders(
-    site_factory, output: str, reason: str
+    site_factory: SiteFactory, output: str, reason: str
 ) -> None:
     site = site_factory({BREMEN: guide(), f"{MARKER}": "", "content/public/" + MARKER: ""})
     before = snapshot(site.parent)
@@ -389,7 +393,7 @@ def test_refuses_the_source_its_parents_and_its_folders(
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
 
 
-def test_refuses_a_symbolic_link_to_the_source(site_factory) -> None:
+def test_refuses_a_symbolic_link_to_the_source(site_factory: SiteFactory) -> None:
     site = site_factory({BREMEN: guide()})
     link = site.parent / "public"
     link.symlink_to(site, target_is_directory=True)
@@ -425,7 +429,9 @@ def test_refuses_a_file_as_output(tmp_path: Path) -> None:
     assert output.read_text() == "eine Datei"
 
 
-def test_the_command_line_refuses_the_source_and_keeps_it(site_factory, cli) -> None:
+def test_the_command_line_refuses_the_source_and_keeps_it(
+    site_factory: SiteFactory, cli: Cli
+) -> None:
     site = site_factory({BREMEN: guide()})
     before = snapshot(site)
 
@@ -438,7 +444,7 @@ def test_the_command_line_refuses_the_source_and_keeps_it(site_factory, cli) -> 
     assert sorted(p.name for p in site.parent.iterdir()) == ["site"]
 
 
-def test_the_command_line_refuses_a_full_folder(site_factory, cli) -> None:
+def test_the_command_line_refuses_a_full_folder(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({BREMEN: guide()})
     output = site.parent / "docs"
     output.mkdir()
@@ -523,7 +529,7 @@ def test_recover_leaves_a_clean_folder_alone(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-def test_a_build_after_an_interruption_cleans_up(site_factory, cli) -> None:
+def test_a_build_after_an_interruption_cleans_up(site_factory: SiteFactory, cli: Cli) -> None:
     site = site_factory({BREMEN: guide()})
     output = site.parent / "out"
     retired = site.parent / ".out.careersite-old"
