@@ -306,7 +306,7 @@ def append_sentence(guide: Path, number: int) -> None:
         handle.write(f"\n{ADDENDA[number % len(ADDENDA)]} (Änderung {number + 1})\n")
 
 
-def bench_size(
+def bench_size(  # noqa: PLR0913 - the command line's options, passed on
     n: int,
     runs: int,
     cli: list[str],
@@ -554,7 +554,7 @@ def _bench_dir(explicit: str | None) -> Path:
     return Path(tempfile.gettempdir())
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - options, then one case per size
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated guide counts")
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported)")
