@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import SiteFactory, copy_example_site, guide, many_guides
 
-from careersite import pipeline
+from careersite import feeds, pipeline
 from careersite.pipeline import BuildResult, Options, build
 from careersite.site import SAME_ROLE_SHOWN
 
@@ -112,6 +112,21 @@ def test_a_salary_in_a_large_role_renders_only_the_guides_that_list_it(
     assert listing == list(range(10)) + list(range(10 - SAME_ROLE_SHOWN + 40, 40))
     # those, the guide itself, its two hubs, home, two lists, sitemap and feed
     assert second.rendered == SAME_ROLE_SHOWN + 1 + 2 + 3 + 2
+
+
+def test_a_new_date_renders_the_sitemap_index_and_every_file_it_indexes(
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "SITEMAP_MAX_URLS", 4)
+    site = site_factory(many_guides(9))
+    first = fresh(site)
+    assert "sitemap-6.xml" in first.files
+    edited = site / "content/kundendienstleiter/stadt-004.md"
+    touch_later(edited, edited.read_text(encoding="utf-8").replace("2026-11-01", "2026-11-07"))
+    second = rebuilt(first, site)  # equal to a clean build: each file's lastmod is right
+    assert b"<lastmod>2026-11-07</lastmod>" in second.files["sitemap.xml"]
+    # the guide, 8 guides beside it, its hubs, home, two lists, the index, 6 files, the feed
+    assert second.rendered == 1 + 8 + 2 + 3 + 1 + 6 + 1
 
 
 def test_a_layout_change_renders_the_pages_that_use_it(site: Path) -> None:

@@ -33,6 +33,17 @@ def is_stale(path: str, stale: set[str] | None) -> bool:
 SITE_WIDE = ("sitemap.xml", "feed.xml")
 
 
+def with_sitemap_parts(stale: set[str], template_of: Mapping[str, str]) -> set[str]:
+    """stale, and when it holds sitemap.xml, the numbered files it may index.
+
+    A change moves URLs from one file to the next, and each file's lastmod
+    is in the index.
+    """
+    if "sitemap.xml" in stale:
+        stale |= {path for path, name in template_of.items() if name == "sitemap.xml"}
+    return stale
+
+
 def template_users(env: jinja2.Environment, changed: Iterable[str]) -> set[str]:
     """Every template that is, or uses, one of the changed templates."""
     uses: dict[str, set[str]] = {}
@@ -125,4 +136,4 @@ def stale_pages(
     if changed_templates:
         stale |= {path for path, name in template_of.items() if name in changed_templates}
     stale |= {after.paths[source] for source in rewritten}
-    return stale
+    return with_sitemap_parts(stale, template_of)

@@ -426,7 +426,7 @@ def _stale_since(
     if layouts:
         users = deps.template_users(env, layouts)
         stale |= {path for path, name in template_of.items() if name in users}
-    return stale
+    return deps.with_sitemap_parts(stale, template_of)
 
 
 def _settled(

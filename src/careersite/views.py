@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from markupsafe import Markup
 
 from . import feeds, structured
 from .article import Article, Salary
-from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
+from .feeds import FeedView, NotFoundView, RobotsView, SitemapIndexView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
 from .site import CityHub, Redirect, RoleHub, Site
 from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
@@ -177,6 +177,7 @@ View = (
     | RedirectView
     | SearchView
     | SitemapView
+    | SitemapIndexView
     | FeedView
     | RobotsView
     | NotFoundView
@@ -234,14 +235,11 @@ def build_pages(
     listed = [page.path for page in pages]
     for redirect in site.redirects:
         pages.append(Page(redirect.path, "redirect.html", partial(views.redirect, redirect)))
+    dates = cache(partial(feeds.page_dates, site))  # one pass over the articles per process
+    pages += [Page(*sitemap) for sitemap in feeds.sitemap_pages(listed, dates, views.link)]
     pages += [
         Page(SEARCH_PATH, "search.html", views.search),
         Page("404.html", "404.html", lambda: NotFoundView("Seite nicht gefunden")),
-        Page(
-            "sitemap.xml",
-            "sitemap.xml",
-            lambda: feeds.sitemap(listed, feeds.page_dates(site), views.link),
-        ),
         Page("feed.xml", "feed.xml", lambda: feeds.feed(site, views.link)),
         Page("robots.txt", "robots.txt", lambda: RobotsView(views.link.absolute("sitemap.xml"))),
     ]
