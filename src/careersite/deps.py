@@ -74,18 +74,18 @@ def touched_by(article: Article, site: Site, same_guides: bool) -> set[str]:
     them show it (RoleHub.listing), else every guide of the role may show
     another list or count.
     """
-    words = site.config.url_words
-    paths = {site.paths[article.source], "", words.roles_index(), words.cities_index(), *SITE_WIDE}
+    paths = {site.paths[article.source], "", *SITE_WIDE}
+    paths |= {*site.roles_index_pages(), *site.cities_index_pages()}
     paths |= {alias_site_path(alias) for alias in article.aliases}
     for hub in site.roles:
         if hub.role.slug == article.role.slug:
-            paths.add(hub.path)
+            paths |= set(site.hub_pages(hub))  # each page links every other
             shown = hub.listing(article) if same_guides and article.city else hub.guides
             paths |= {site.paths[g.source] for g in shown}
     if article.city is not None:
         for city_hub in site.cities:
             if city_hub.city.slug == article.city.slug:
-                paths.add(city_hub.path)
+                paths |= set(site.hub_pages(city_hub))
                 paths |= {site.paths[g.source] for g in city_hub.guides}
     return paths
 

@@ -84,14 +84,15 @@ def page_dates(site: Site) -> dict[str, dt.date]:
         dates[site.paths[article.source]] = article.last_changed
     for role_hub in site.roles:
         members = [*role_hub.guides, *([role_hub.overview] if role_hub.overview else [])]
-        dates[role_hub.path] = max(a.last_changed for a in members)
+        newest_member = max(a.last_changed for a in members)
+        dates |= dict.fromkeys(site.hub_pages(role_hub), newest_member)
     for city_hub in site.cities:
-        dates[city_hub.path] = max(a.last_changed for a in city_hub.guides)
+        newest_member = max(a.last_changed for a in city_hub.guides)
+        dates |= dict.fromkeys(site.hub_pages(city_hub), newest_member)
     newest = max(dates.values(), default=None)
     if newest is not None:
-        words = site.config.url_words
-        for path in ("", words.roles_index(), words.cities_index()):
-            dates[path] = newest
+        lists = ["", *site.roles_index_pages(), *site.cities_index_pages()]
+        dates |= dict.fromkeys(lists, newest)
     return dates
 
 

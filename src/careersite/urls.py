@@ -104,6 +104,7 @@ class UrlWords:
 
     roles: str = "berufe"
     cities: str = "staedte"
+    page: str = "seite"  # further pages of a hub or list, inside its folder
 
     def roles_index(self) -> str:
         return f"{self.roles}/"
@@ -119,6 +120,10 @@ class UrlWords:
 
     def city(self, city_slug: str) -> str:
         return f"{self.cities}/{city_slug}/"
+
+    def paged(self, first: str, number: int) -> str:
+        """Page number of the hub or list whose first page is at first: 'berufe/seite/2/'."""
+        return first if number == 1 else f"{first}{self.page}/{number}/"
 
 
 def output_file(site_path: str) -> str:

@@ -17,6 +17,7 @@ from . import feeds, structured
 from .article import Article, Salary
 from .feeds import FeedView, NotFoundView, RobotsView, SitemapIndexView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
+from .paging import Pagination, page_entries, page_title, pagination
 from .site import CityHub, Redirect, RoleHub, Site
 from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
 
@@ -109,9 +110,10 @@ class RoleHubView:
     summary: str | None
     aliases: tuple[str, ...]
     overview: Markup | None
-    cities: tuple[RangeLink, ...]
+    cities: tuple[RangeLink, ...]  # those on this page
     chart: Chart | None
     related: tuple[Link, ...]
+    pagination: Pagination | None  # None: the hub has one page
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,9 @@ class CityHubView:
     title: str
     state: str | None
     summary: str | None
-    roles: tuple[RangeLink, ...]
+    roles: tuple[RangeLink, ...]  # those on this page
     chart: Chart | None
+    pagination: Pagination | None
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ class IndexView:
     meta: Meta
     breadcrumb: tuple[Link, ...]
     title: str
-    entries: tuple[IndexEntry, ...]
+    entries: tuple[IndexEntry, ...]  # those on this page
+    pagination: Pagination | None
 
 
 @dataclass(frozen=True)
@@ -220,18 +224,19 @@ def build_pages(
         locale=config.locale,
         assets=assets,
     )
-    words = config.url_words
-    pages = [
-        Page("", "home.html", views.home),
-        Page(words.roles_index(), "roles.html", views.roles_index),
-        Page(words.cities_index(), "cities.html", views.cities_index),
-    ]
+    pages = [Page("", "home.html", views.home)]
+    for number, path in enumerate(site.roles_index_pages(), 1):
+        pages.append(Page(path, "roles.html", partial(views.roles_index, number)))
+    for number, path in enumerate(site.cities_index_pages(), 1):
+        pages.append(Page(path, "cities.html", partial(views.cities_index, number)))
     for role_hub in site.roles:
-        pages.append(Page(role_hub.path, "role.html", partial(views.role_hub, role_hub)))
+        for number, path in enumerate(site.hub_pages(role_hub), 1):
+            pages.append(Page(path, "role.html", partial(views.role_hub, role_hub, number)))
         for guide in role_hub.guides:
             pages.append(Page(site.paths[guide.source], "guide.html", partial(views.guide, guide)))
     for city_hub in site.cities:
-        pages.append(Page(city_hub.path, "city.html", partial(views.city_hub, city_hub)))
+        for number, path in enumerate(site.hub_pages(city_hub), 1):
+            pages.append(Page(path, "city.html", partial(views.city_hub, city_hub, number)))
     listed = [page.path for page in pages]
     for redirect in site.redirects:
         pages.append(Page(redirect.path, "redirect.html", partial(views.redirect, redirect)))
@@ -380,41 +385,65 @@ class _ViewBuilder:
             ),
         )
 
-    def role_hub(self, hub: RoleHub) -> RoleHubView:
+    def paged(
+        self, paths: list[str], number: int, title: str, description: str, trail: Trail
+    ) -> tuple[Meta, tuple[Link, ...], Pagination | None]:
+        """Head, breadcrumb and page links of page number of a hub or list at paths.
+
+        Each page is its own canonical URL, with a title and description of its own.
+        """
+        path = paths[number - 1]
+        if number > 1:
+            trail = (*trail, (f"Seite {number}", path))
+        meta = self.meta(page_title(title, number), page_title(description, number), path, trail)
+        return meta, self.crumbs(trail), pagination(paths, number, self.link)
+
+    def role_hub(self, hub: RoleHub, number: int = 1) -> RoleHubView:
+        """Page number of a role hub: the overview on the first, cities on each."""
         role = hub.role
-        overview = hub.overview
-        cities = [(g.city.name, g) for g in hub.guides if g.city is not None]
-        title = overview.title if overview else role.name
-        summary = role.summary or (overview.summary if overview else None)
+        overview = hub.overview if number == 1 else None
+        shown = page_entries(hub.guides, number, self.config.per_page)
+        cities = [(g.city.name, g) for g in shown if g.city is not None]
+        title = hub.overview.title if hub.overview else role.name
+        summary = role.summary or (hub.overview.summary if hub.overview else None)
         trail = (("Berufe", self.config.url_words.roles_index()), (role.name, hub.path))
         description = summary or f"{role.name}: Gehälter und Ratgeber nach Stadt"
+        meta, breadcrumb, pages = self.paged(
+            self.site.hub_pages(hub), number, title, description, trail
+        )
         return RoleHubView(
-            meta=self.meta(title, description, hub.path, trail),
-            breadcrumb=self.crumbs(trail),
+            meta=meta,
+            breadcrumb=breadcrumb,
             title=title,
-            summary=summary,
-            aliases=role.aliases,
+            summary=summary if number == 1 else None,
+            aliases=role.aliases if number == 1 else (),
             overview=Markup(self.bodies[hub.path]) if overview else None,
             cities=tuple(self.range_link(name, g) for name, g in cities),
             chart=self.chart(cities),
             related=tuple(
                 Link(h.role.name, self.link.href(h.path)) for h in self.site.related_hubs(role)
             ),
+            pagination=pages,
         )
 
-    def city_hub(self, hub: CityHub) -> CityHubView:
+    def city_hub(self, hub: CityHub, number: int = 1) -> CityHubView:
         city = hub.city
-        roles = [(g.role.name, g) for g in hub.guides]
+        shown = page_entries(hub.guides, number, self.config.per_page)
+        roles = [(g.role.name, g) for g in shown]
         trail = (("Städte", self.config.url_words.cities_index()), (city.name, hub.path))
         description = city.summary or f"Berufe und Gehälter in {city.name}"
+        meta, breadcrumb, pages = self.paged(
+            self.site.hub_pages(hub), number, city.name, description, trail
+        )
         return CityHubView(
-            meta=self.meta(city.name, description, hub.path, trail),
-            breadcrumb=self.crumbs(trail),
+            meta=meta,
+            breadcrumb=breadcrumb,
             title=city.name,
             state=city.state,
-            summary=city.summary,
+            summary=city.summary if number == 1 else None,
             roles=tuple(self.range_link(name, g) for name, g in roles),
             chart=self.chart(roles),
+            pagination=pages,
         )
 
     def role_entries(self) -> tuple[IndexEntry, ...]:
@@ -433,23 +462,25 @@ class _ViewBuilder:
             for hub in self.site.cities
         )
 
-    def roles_index(self) -> IndexView:
+    def roles_index(self, number: int = 1) -> IndexView:
         path = self.config.url_words.roles_index()
-        return IndexView(
-            self.meta("Berufe", f"Alle Berufe auf {self.config.title}", path, (("Berufe", path),)),
-            self.crumbs((("Berufe", path),)),
-            "Berufe",
-            self.role_entries(),
+        description = f"Alle Berufe auf {self.config.title}"
+        paths = self.site.roles_index_pages()
+        meta, breadcrumb, pages = self.paged(
+            paths, number, "Berufe", description, (("Berufe", path),)
         )
+        entries = page_entries(self.role_entries(), number, self.config.per_page)
+        return IndexView(meta, breadcrumb, "Berufe", tuple(entries), pages)
 
-    def cities_index(self) -> IndexView:
+    def cities_index(self, number: int = 1) -> IndexView:
         path = self.config.url_words.cities_index()
-        return IndexView(
-            self.meta("Städte", f"Alle Städte auf {self.config.title}", path, (("Städte", path),)),
-            self.crumbs((("Städte", path),)),
-            "Städte",
-            self.city_entries(),
+        description = f"Alle Städte auf {self.config.title}"
+        paths = self.site.cities_index_pages()
+        meta, breadcrumb, pages = self.paged(
+            paths, number, "Städte", description, (("Städte", path),)
         )
+        entries = page_entries(self.city_entries(), number, self.config.per_page)
+        return IndexView(meta, breadcrumb, "Städte", tuple(entries), pages)
 
     def home(self) -> HomeView:
         guides = [a for a in self.site.articles if a.city is not None]
