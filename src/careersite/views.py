@@ -6,10 +6,11 @@ the site model. All of them are built here, in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 from markupsafe import Markup
 
@@ -22,6 +23,9 @@ from .site import CityHub, Redirect, RoleHub, Site
 from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
 
 NEWEST_ON_HOME = 10
+# Roles and cities the home page lists, those with the most guides: with all
+# of them it was 129 KB at 50,000 guides; the lists /berufe/ and /staedte/ have all.
+ON_HOME = 24
 Trail = tuple[tuple[str, str], ...]  # (title, site path) after "Start"
 
 
@@ -156,9 +160,11 @@ class NewGuide:
 @dataclass(frozen=True)
 class HomeView:
     meta: Meta
-    roles: tuple[IndexEntry, ...]
+    roles: tuple[IndexEntry, ...]  # up to ON_HOME, in the order of the list of roles
     cities: tuple[IndexEntry, ...]
     newest: tuple[NewGuide, ...]
+    roles_total: int
+    cities_total: int
 
 
 @dataclass(frozen=True)
@@ -446,20 +452,20 @@ class _ViewBuilder:
             pagination=pages,
         )
 
-    def role_entries(self) -> tuple[IndexEntry, ...]:
+    def role_entries(self, hubs: Sequence[RoleHub] | None = None) -> tuple[IndexEntry, ...]:
         return tuple(
             IndexEntry(
                 hub.role.name, self.link.href(hub.path), _count(len(hub.guides), "Stadt", "Städte")
             )
-            for hub in self.site.roles
+            for hub in (self.site.roles if hubs is None else hubs)
         )
 
-    def city_entries(self) -> tuple[IndexEntry, ...]:
+    def city_entries(self, hubs: Sequence[CityHub] | None = None) -> tuple[IndexEntry, ...]:
         return tuple(
             IndexEntry(
                 hub.city.name, self.link.href(hub.path), _count(len(hub.guides), "Beruf", "Berufe")
             )
-            for hub in self.site.cities
+            for hub in (self.site.cities if hubs is None else hubs)
         )
 
     def roles_index(self, number: int = 1) -> IndexView:
@@ -487,8 +493,8 @@ class _ViewBuilder:
         newest = sorted(guides, key=lambda a: (-a.date.toordinal(), a.title))[:NEWEST_ON_HOME]
         return HomeView(
             meta=self.meta(self.config.title, self.config.description or self.config.title, ""),
-            roles=self.role_entries(),
-            cities=self.city_entries(),
+            roles=self.role_entries(_most_guides(self.site.roles, ON_HOME)),
+            cities=self.city_entries(_most_guides(self.site.cities, ON_HOME)),
             newest=tuple(
                 NewGuide(
                     a.title,
@@ -499,7 +505,20 @@ class _ViewBuilder:
                 )
                 for a in newest
             ),
+            roles_total=len(self.site.roles),
+            cities_total=len(self.site.cities),
         )
+
+
+HubT = TypeVar("HubT", RoleHub, CityHub)
+
+
+def _most_guides(hubs: Sequence[HubT], shown: int) -> list[HubT]:
+    """The shown hubs with the most guides (the first of equals), in their order."""
+    if len(hubs) <= shown:
+        return list(hubs)
+    ranked = sorted(range(len(hubs)), key=lambda at: (-len(hubs[at].guides), at))
+    return [hubs[at] for at in sorted(ranked[:shown])]
 
 
 def _count(number: int, one: str, many: str) -> str:
