@@ -52,6 +52,8 @@ def test_defaults_when_only_a_title_is_given(load: LoadConfig) -> None:
     assert config.locale == "de_DE"
     assert config.currency == "EUR"
     assert config.url_words == UrlWords()
+    assert config.url_words.page == "seite"
+    assert config.per_page == 50
     assert config.level_labels == {"entry": "Einstieg", "experienced": "Mit Berufserfahrung"}
     assert config.unsafe_html is False
 
@@ -60,7 +62,8 @@ def test_site_settings_override_defaults(load: LoadConfig) -> None:
     config, shown = load(
         {
             "data/site.yaml": "title: T\nbase_url: https://example.org/karriere\n"
-            "url_words:\n  roles: jobs\n  cities: orte\n"
+            "url_words:\n  roles: jobs\n  cities: orte\n  page: page\n"
+            "per_page: 20\n"
             "level_labels:\n  entry: Start\n  senior: Senior\n"
             "markdown:\n  unsafe_html: true\n"
         }
@@ -68,7 +71,9 @@ def test_site_settings_override_defaults(load: LoadConfig) -> None:
     assert config is not None, shown
     assert shown == []
     assert config.base_url == "https://example.org/karriere/"
-    assert config.url_words == UrlWords("jobs", "orte")
+    assert config.url_words == UrlWords("jobs", "orte", "page")
+    assert config.url_words.paged("jobs/", 2) == "jobs/page/2/"
+    assert config.per_page == 20
     assert config.level_labels == {
         "entry": "Start",
         "experienced": "Mit Berufserfahrung",
@@ -97,8 +102,8 @@ def test_base_url_option_wins_over_site_yaml(load: LoadConfig) -> None:
         (
             "title: T\nfoo: 1\n",
             "data/site.yaml:2:1: warning: unknown key 'foo'\n  hint: known keys: title, "
-            "description, base_url, language, locale, currency, url_words, level_labels, "
-            "markdown",
+            "description, base_url, language, locale, currency, url_words, per_page, "
+            "level_labels, markdown",
         ),
     ],
 )
@@ -127,6 +132,38 @@ def test_unknown_site_key_is_a_warning_with_did_you_mean(
 )
 def test_invalid_site_yaml_is_an_error(load: LoadConfig, site_yaml: str, shown: str) -> None:
     config, diagnostics = load({"data/site.yaml": site_yaml})
+    assert config is None
+    assert diagnostics == [shown]
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ("per_page: 0\n", "data/site.yaml:2:11: error: 'per_page' must be greater than 0, not 0"),
+        ("per_page: -5\n", "data/site.yaml:2:11: error: 'per_page' must be greater than 0, not -5"),
+        (
+            "per_page: 2.5\n",
+            "data/site.yaml:2:11: error: 'per_page' must be a whole number, not 2.5",
+        ),
+        (
+            "per_page: zehn\n",
+            "data/site.yaml:2:11: error: 'per_page' must be a whole number, not the text 'zehn'",
+        ),
+        (
+            "per_page: true\n",
+            "data/site.yaml:2:11: error: 'per_page' must be a whole number, not true",
+        ),
+        (
+            "url_words:\n  page: Seite 2\n",
+            "data/site.yaml:3:9: error: 'url_words.page' has the wrong form: the text 'Seite 2'\n"
+            "  hint: use lower-case letters, digits and hyphens only",
+        ),
+    ],
+)
+def test_per_page_and_the_page_word_are_checked_at_their_line(
+    load: LoadConfig, setting: str, shown: str
+) -> None:
+    config, diagnostics = load({"data/site.yaml": f"title: T\n{setting}"})
     assert config is None
     assert diagnostics == [shown]
 
@@ -367,6 +404,11 @@ WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
         (
             f"  roles: {'a' * 256}\n",
             "data/site.yaml:3:10: error: 'url_words.roles' is 256 bytes long: "
+            "a file name can have at most 255",
+        ),
+        (
+            f"  page: {'s' * 256}\n",
+            "data/site.yaml:3:9: error: 'url_words.page' is 256 bytes long: "
             "a file name can have at most 255",
         ),
     ],

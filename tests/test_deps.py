@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SiteFactory, copy_example_site, guide, many_guides
+from helpers import SITE_YAML, SiteFactory, copy_example_site, guide, many_guides
 
-from careersite import article, pipeline
+from careersite import article, feeds, pipeline
 from careersite import site as site_module
 from careersite.article import Article
 from careersite.config import Config
@@ -118,6 +118,41 @@ def test_a_salary_in_a_large_role_renders_only_the_guides_that_list_it(
     assert listing == list(range(10)) + list(range(10 - SAME_ROLE_SHOWN + 40, 40))
     # those, the guide itself, its two hubs, home, two lists, sitemap and feed
     assert second.rendered == SAME_ROLE_SHOWN + 1 + 2 + 3 + 2
+
+
+def test_a_guide_that_adds_or_removes_a_page_of_its_hubs(site_factory: SiteFactory) -> None:
+    site = site_factory(
+        {"data/site.yaml": SITE_YAML + "per_page: 3\n", **many_guides(6)}  # two full pages
+    )
+    first = fresh(site)
+    assert "berufe/kundendienstleiter/seite/2/index.html" in first.files
+    added = site / "content/kundendienstleiter/stadt-006.md"
+    added.write_text(many_guides(7)["content/kundendienstleiter/stadt-006.md"], encoding="utf-8")
+    second = rebuilt(first, site)  # equal to a clean build
+    assert "berufe/kundendienstleiter/seite/3/index.html" in second.files
+    assert "staedte/seite/3/index.html" in second.files
+    added.unlink()
+    third = rebuilt(second, site)
+    assert "berufe/kundendienstleiter/seite/3/index.html" not in third.files
+    edited = site / "content/kundendienstleiter/stadt-004.md"
+    touch_later(edited, edited.read_text(encoding="utf-8").replace("max: 3800", "max: 3950"))
+    fourth = rebuilt(third, site)
+    assert "3.950" in fourth.files["berufe/kundendienstleiter/seite/2/index.html"].decode()
+
+
+def test_a_new_date_renders_the_sitemap_index_and_every_file_it_indexes(
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "SITEMAP_MAX_URLS", 4)
+    site = site_factory(many_guides(9))
+    first = fresh(site)
+    assert "sitemap-6.xml" in first.files
+    edited = site / "content/kundendienstleiter/stadt-004.md"
+    touch_later(edited, edited.read_text(encoding="utf-8").replace("2026-11-01", "2026-11-07"))
+    second = rebuilt(first, site)  # equal to a clean build: each file's lastmod is right
+    assert b"<lastmod>2026-11-07</lastmod>" in second.files["sitemap.xml"]
+    # the guide, 8 guides beside it, its hubs, home, two lists, the index, 6 files, the feed
+    assert second.rendered == 1 + 8 + 2 + 3 + 1 + 6 + 1
 
 
 def test_a_layout_change_renders_the_pages_that_use_it(site: Path) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from helpers import REPO, SiteFactory, guide
+from helpers import REPO, SiteFactory, guide, many_guides
 
+from careersite import feeds
+from careersite.assets import BUILTIN_LAYOUTS
 from careersite.pipeline import Options, build
+from careersite.render import make_environment
+from careersite.urls import Linker
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -124,3 +129,98 @@ def test_drafts_and_redirects_stay_out_of_sitemap_and_feed(site_factory: SiteFac
     assert "alt/bremen" not in sitemap and "potsdam" not in sitemap
     assert "Entwurf" not in feed
     assert "alt/bremen/index.html" in result.files
+
+
+def _urls(xml: bytes, tag: str) -> list[str]:
+    root = ET.fromstring(xml)
+    assert root.tag == f"{SITEMAP}{tag}"
+    return [loc.text or "" for loc in root.iter(f"{SITEMAP}loc")]
+
+
+def _sitemap_files(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """The numbered sitemap files that sitemap.xml indexes, each with its URLs."""
+    parts = {}
+    for url in _urls(files["sitemap.xml"], "sitemapindex"):
+        name = url.rsplit("/", 1)[1]
+        parts[url] = _urls(files[name], "urlset")
+    return parts
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.org/karriere/"])
+def test_past_the_url_limit_sitemap_xml_indexes_numbered_files(
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch, base_url: str
+) -> None:
+    monkeypatch.setattr(feeds, "SITEMAP_MAX_URLS", 4)
+    site = site_factory(many_guides(9))
+    result = build(Options(site, base_url=base_url))
+    assert not result.failed, result.diagnostics
+    files = dict(result.files)
+    parts = _sitemap_files(files)
+    # 9 guides, their role hub and 9 city hubs, home, two lists: 22 pages, 4 a file
+    assert list(parts) == [f"{base_url}sitemap-{n}.xml" for n in range(1, 7)]
+    assert [len(urls) for urls in parts.values()] == [4, 4, 4, 4, 4, 2]
+    listed = [url for urls in parts.values() for url in urls]
+    pages = sorted(
+        base_url + name.removesuffix("index.html")
+        for name in files
+        if name.endswith("index.html") and not name.startswith("suche/")
+    )
+    assert sorted(listed) == pages  # each page once
+    assert files["robots.txt"].decode().endswith(f"\nSitemap: {base_url}sitemap.xml\n")
+    index = ET.fromstring(files["sitemap.xml"])
+    lastmods = [entry.findtext(f"{SITEMAP}lastmod") for entry in index]
+    assert lastmods == ["2026-11-01"] * 6
+
+
+def test_past_the_byte_limit_each_sitemap_file_stays_below_it(
+    site_factory: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds, "SITEMAP_MAX_BYTES", 2000)
+    site = site_factory(many_guides(9))
+    result = build(Options(site))
+    assert not result.failed, result.diagnostics
+    files = dict(result.files)
+    parts = _sitemap_files(files)
+    assert len(parts) > 1
+    assert all(len(files[url.rsplit("/", 1)[1]]) <= 2000 for url in parts)
+    assert sum(len(urls) for urls in parts.values()) == 22
+
+
+def _render_sitemaps(paths: list[str], base_url: str) -> dict[str, bytes]:
+    """The sitemap files of a site with these pages, rendered by the built-in layouts."""
+    env = make_environment([BUILTIN_LAYOUTS])
+    link = Linker.for_base_url(base_url)
+    dates = dict.fromkeys(paths, dt.date(2026, 11, 1))
+    return {
+        name: env.get_template(layout).render(page=make(), site=None).encode()
+        for name, layout, make in feeds.sitemap_pages(paths, lambda: dates, link)
+    }
+
+
+def _check_sitemap_files(files: dict[str, bytes], paths: list[str], base_url: str) -> int:
+    """Every path listed once, in files within both limits: how many files sitemap.xml indexes."""
+    if ET.fromstring(files["sitemap.xml"]).tag == f"{SITEMAP}urlset":
+        parts = {base_url + "sitemap.xml": _urls(files["sitemap.xml"], "urlset")}
+    else:
+        parts = _sitemap_files(files)
+    for url, urls in parts.items():
+        assert url.startswith(base_url)
+        assert len(urls) <= 50_000
+        assert len(files[url.rsplit("/", 1)[1]]) <= 50 * 1024 * 1024
+        assert all(u.startswith(base_url) for u in urls)
+    listed = [url for urls in parts.values() for url in urls]
+    assert len(listed) == len(set(listed)) == len(paths)
+    assert set(listed) == {base_url + path for path in paths}
+    return len(files) - 1
+
+
+def test_at_the_real_limits_sitemap_files_take_50000_urls_and_50_mb() -> None:
+    base_url = "https://example.org/karriere/"
+    paths = [f"berufe/beruf-{n // 1000}/stadt-{n}/" for n in range(50_001)]
+    below = paths[:50_000]
+    assert _check_sitemap_files(_render_sitemaps(below, base_url), below, base_url) == 0
+    assert _check_sitemap_files(_render_sitemaps(paths, base_url), paths, base_url) == 2
+    # Long URLs: 20,000 of about 2,900 bytes pass 50 MB before 50,000 URLs.
+    long_paths = [f"berufe/{'x' * 2880}/{n}/" for n in range(20_000)]
+    files = _render_sitemaps(long_paths, base_url)
+    assert _check_sitemap_files(files, long_paths, base_url) == 2

@@ -39,9 +39,18 @@ def vnu() -> list[str]:
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("valid") / "public"
-    result = run_cli("build", "--source", REPO, "--output", output)
+    """The example site as it is (public/), and in pages of one entry (paged/)."""
+    output = tmp_path_factory.mktemp("valid")
+    result = run_cli("build", "--source", REPO, "--output", output / "public")
     assert result.returncode == 0, result.stderr
+    paged = output / "site"
+    for part in ("content", "data", "layouts"):
+        shutil.copytree(REPO / part, paged / part)
+    with (paged / "data" / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("per_page: 1\n")
+    result = run_cli("build", "--source", paged, "--output", output / "paged", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert (output / "paged" / "staedte" / "seite" / "2" / "index.html").is_file()
     return output
 
 
@@ -57,7 +66,7 @@ def describe(message: dict[str, Any], output: Path) -> str:
 
 
 def test_every_page_is_valid_html(vnu: list[str], output: Path) -> None:
-    pages = sorted(output.rglob("*.html"))
+    pages = sorted((output / "public").rglob("*.html")) + sorted((output / "paged").rglob("*.html"))
     assert len(pages) >= 10, f"the example site built too few pages: {pages}"
     result = subprocess.run(
         [*vnu, "--errors-only", "--format", "json", "--stdout", *map(str, pages)],

@@ -252,6 +252,8 @@ def test_alias_onto_a_page_is_an_error(linked: Linked, alias: str, owner: str) -
         ("/", "the home page"),
         ("/feed.xml", "a file careersite writes itself"),
         ("/sitemap.xml", "a file careersite writes itself"),
+        ("/sitemap-2.xml", "a file careersite writes itself"),  # a file sitemap.xml may index
+        ("/Sitemap-17.XML/", "a file careersite writes itself"),
         ("/robots.txt", "a file careersite writes itself"),
         ("/404.html", "a file careersite writes itself"),
         ("/404.html/", "a file careersite writes itself"),
@@ -267,7 +269,9 @@ def test_alias_onto_the_home_page_or_a_generated_file_is_an_error(
     assert site.redirects == ()
 
 
-@pytest.mark.parametrize("alias", ["/statisch/", "/feed/", "/alt/static/", "/robots/"])
+@pytest.mark.parametrize(
+    "alias", ["/statisch/", "/feed/", "/alt/static/", "/robots/", "/sitemap-x.xml/"]
+)
 def test_alias_that_only_resembles_a_generated_file_is_a_redirect(
     linked: Linked, alias: str
 ) -> None:

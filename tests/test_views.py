@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from helpers import SiteFactory, guide
+from helpers import SiteFactory, guide, many_guides
 
 from careersite import markdown
 from careersite.article import discover, load_article
@@ -440,3 +440,27 @@ def test_a_role_in_many_cities_shows_its_neighbours_and_links_to_the_hub(
         for target in shown:
             linked_from[target] = linked_from.get(target, 0) + 1
     assert set(linked_from.values()) == {SAME_ROLE_SHOWN}  # every guide equally linked
+
+
+def test_home_lists_the_roles_and_cities_with_most_guides_and_links_to_all(
+    site_factory: SiteFactory,
+) -> None:
+    files = {
+        **many_guides(30),  # Kundendienstleiter in Stadt 000 ... Stadt 029
+        # Stadt 027 and 028 have two guides: both are among the 24 shown
+        "content/customer-service/stadt-027.md": guide(
+            title="CS 27", role="Customer Service", city="Stadt 027"
+        ),
+        "content/customer-service/stadt-028.md": guide(
+            title="CS 28", role="Customer Service", city="Stadt 028"
+        ),
+    }
+    result = build(Options(site_factory(files)))
+    assert not result.failed, result.diagnostics
+    home = result.files["index.html"].decode()
+    cities = home.split('id="cs-staedte"', 1)[1]
+    shown = re.findall(r'<a href="/staedte/(stadt-\d+)/">', cities)
+    assert shown == [f"stadt-{n:03d}" for n in [*range(22), 27, 28]]  # in the list's order
+    assert '<a href="/staedte/">Alle 30 Städte</a>' in cities
+    assert "Alle 2 Berufe" not in home  # both roles are shown
+    assert len(result.files["index.html"]) < 60_000

@@ -133,6 +133,7 @@ class Config:
     locale: str
     currency: str
     url_words: UrlWords
+    per_page: int  # entries on one page of a hub or list
     level_labels: dict[str, str]
     unsafe_html: bool
     roles: Lookup[Role]
@@ -179,6 +180,8 @@ def load_config(
     problems = _site_problems(site, site_doc)
     # url words that clash: pages would be written where others are, or could not be
     problems += _check_url_words(site.url_words.roles, site.url_words.cities, site_doc)
+    if (reason := too_long(site.url_words.page)) is not None:
+        problems.append(error(f"'url_words.page' {reason}", site_doc.pos(("url_words", "page"))))
     if problems:
         return None, diagnostics + problems
     role_entries = tuple(
@@ -202,7 +205,8 @@ def load_config(
         language=site.language,
         locale=site.locale,
         currency=site.currency,
-        url_words=UrlWords(site.url_words.roles, site.url_words.cities),
+        url_words=UrlWords(site.url_words.roles, site.url_words.cities, site.url_words.page),
+        per_page=site.per_page,
         level_labels={**DEFAULT_LEVEL_LABELS, **site.level_labels},
         unsafe_html=site.markdown.unsafe_html,
         roles=role_lookup,

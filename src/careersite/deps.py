@@ -93,18 +93,18 @@ def touched_by(article: Article, site: Site, same_guides: bool) -> set[str]:
     them show it (RoleHub.listing), else every guide of the role may show
     another list or count.
     """
-    words = site.config.url_words
-    paths = {site.paths[article.source], "", words.roles_index(), words.cities_index(), *SITE_WIDE}
+    paths = {site.paths[article.source], "", *SITE_WIDE}
+    paths |= {*site.roles_index_pages(), *site.cities_index_pages()}
     paths |= {alias_site_path(alias) for alias in article.aliases}
     for hub in site.roles:
         if hub.role.slug == article.role.slug:
-            paths.add(hub.path)
+            paths |= set(site.hub_pages(hub))  # each page links every other
             shown = hub.listing(article) if same_guides and article.city else hub.guides
             paths |= {site.paths[g.source] for g in shown}
     if article.city is not None:
         for city_hub in site.cities:
             if city_hub.city.slug == article.city.slug:
-                paths.add(city_hub.path)
+                paths |= set(site.hub_pages(city_hub))
                 paths |= {site.paths[g.source] for g in city_hub.guides}
     return paths
 
@@ -153,7 +153,20 @@ def stale(
                 why = f"links to {display_path(source)}, which moved, came or went"
                 reasons.setdefault(after.paths[linking], why)
     _uses(reasons, change.layouts, env, template_of)
+    _sitemap_parts(reasons, template_of)
     return Stale(reasons)
+
+
+def _sitemap_parts(reasons: dict[str, str], template_of: Mapping[str, str]) -> None:
+    """When sitemap.xml is drawn again, so are the numbered files it may index.
+
+    A change moves URLs from one file to the next, and each file's lastmod
+    is in the index.
+    """
+    if "sitemap.xml" in reasons:
+        for path, name in template_of.items():
+            if name == "sitemap.xml":
+                reasons.setdefault(path, "sitemap.xml is drawn again, and with it its parts")
 
 
 def _uses(

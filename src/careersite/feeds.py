@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from markupsafe import escape
 
 from .site import Site
 from .urls import Linker
 
 FEED_SIZE = 50
+
+# What search engines take in one sitemap file (sitemaps.org): past either,
+# sitemap.xml becomes a sitemap index of files SITEMAP_PART.format(n), n = 1, 2, ...
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # uncompressed: 52,428,800
+SITEMAP_PART = "sitemap-{}.xml"
+# The markup of layouts/sitemap.xml around one URL (56 bytes with its lastmod)
+# and around them all (110 bytes), with room to spare: a file is cut before
+# its URLs and this markup could pass SITEMAP_MAX_BYTES.
+URL_MARKUP_BYTES = 80
+FRAME_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -19,6 +33,13 @@ class SitemapEntry:
 
 @dataclass(frozen=True)
 class SitemapView:
+    entries: tuple[SitemapEntry, ...]
+
+
+@dataclass(frozen=True)
+class SitemapIndexView:
+    """sitemap.xml past the limits: one entry per numbered sitemap file."""
+
     entries: tuple[SitemapEntry, ...]
 
 
@@ -63,23 +84,77 @@ def page_dates(site: Site) -> dict[str, dt.date]:
         dates[site.paths[article.source]] = article.last_changed
     for role_hub in site.roles:
         members = [*role_hub.guides, *([role_hub.overview] if role_hub.overview else [])]
-        dates[role_hub.path] = max(a.last_changed for a in members)
+        newest_member = max(a.last_changed for a in members)
+        dates |= dict.fromkeys(site.hub_pages(role_hub), newest_member)
     for city_hub in site.cities:
-        dates[city_hub.path] = max(a.last_changed for a in city_hub.guides)
+        newest_member = max(a.last_changed for a in city_hub.guides)
+        dates |= dict.fromkeys(site.hub_pages(city_hub), newest_member)
     newest = max(dates.values(), default=None)
     if newest is not None:
-        words = site.config.url_words
-        for path in ("", words.roles_index(), words.cities_index()):
-            dates[path] = newest
+        lists = ["", *site.roles_index_pages(), *site.cities_index_pages()]
+        dates |= dict.fromkeys(lists, newest)
     return dates
 
 
-def sitemap(paths: list[str], dates: dict[str, dt.date], link: Linker) -> SitemapView:
-    entries = tuple(
+def _entries(paths: list[str], dates: dict[str, dt.date], link: Linker) -> tuple[SitemapEntry, ...]:
+    return tuple(
         SitemapEntry(link.absolute(path), dates[path].isoformat() if path in dates else None)
-        for path in sorted(paths)
+        for path in paths
     )
-    return SitemapView(entries)
+
+
+def sitemap_parts(paths: list[str], link: Linker) -> list[list[str]]:
+    """The site paths of each sitemap file, in order: one part while all fit in one file.
+
+    A part holds at most SITEMAP_MAX_URLS URLs, and its file (each URL as
+    written in XML, with its lastmod and markup) at most SITEMAP_MAX_BYTES.
+    """
+    parts: list[list[str]] = [[]]
+    size = FRAME_BYTES
+    for path in sorted(paths):
+        loc = str(escape(link.absolute(path)))  # as written in XML: & is &amp;
+        entry = len(loc.encode()) + len("2026-11-20") + URL_MARKUP_BYTES
+        if parts[-1] and (len(parts[-1]) >= SITEMAP_MAX_URLS or size + entry > SITEMAP_MAX_BYTES):
+            parts.append([])
+            size = FRAME_BYTES
+        parts[-1].append(path)
+        size += entry
+    return parts
+
+
+SitemapPage = tuple[str, str, Callable[[], "SitemapView | SitemapIndexView"]]
+
+
+def sitemap_pages(
+    paths: list[str], dates: Callable[[], dict[str, dt.date]], link: Linker
+) -> list[SitemapPage]:
+    """sitemap.xml, and past the limits the numbered files it indexes: path, layout, view.
+
+    dates is called when a view is made (page_dates reads every article).
+    """
+    parts = sitemap_parts(paths, link)
+
+    def part_view(part: list[str]) -> Callable[[], SitemapView]:
+        return lambda: SitemapView(_entries(part, dates(), link))
+
+    if len(parts) == 1:
+        return [("sitemap.xml", "sitemap.xml", part_view(parts[0]))]
+    names = [SITEMAP_PART.format(number) for number in range(1, len(parts) + 1)]
+
+    def index() -> SitemapIndexView:
+        known = dates()
+        newest = [max((known[p] for p in part if p in known), default=None) for part in parts]
+        return SitemapIndexView(
+            tuple(
+                SitemapEntry(link.absolute(name), day.isoformat() if day else None)
+                for name, day in zip(names, newest, strict=True)
+            )
+        )
+
+    return [
+        ("sitemap.xml", "sitemap-index.xml", index),
+        *((name, "sitemap.xml", part_view(part)) for name, part in zip(names, parts, strict=True)),
+    ]
 
 
 def feed(site: Site, link: Linker) -> FeedView:

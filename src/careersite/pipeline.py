@@ -4,7 +4,7 @@ Nothing here writes to disk; the result holds every output file as bytes,
 so the command line can write it atomically and the dev server can serve it.
 A build may be handed what the previous one in the same process learned
 (Reuse): then only changed sources are parsed again and only the pages that
-deps.stale_pages names are rendered again. A build in a new process may be
+deps.stale names are rendered again. A build in a new process may be
 handed what the last one left on disk (Previous, found by fresh.py): then
 only the pages that changed are rendered and the result names the rest as
 kept, for the writer to take from the output as it is.

@@ -127,6 +127,8 @@ class CityModel(_Strict):
 class UrlWordsModel(_Strict):
     roles: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] = "berufe"
     cities: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] = "staedte"
+    # further pages of a hub or list: /berufe/<role>/seite/2/
+    page: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] = "seite"
 
 
 class MarkdownModel(_Strict):
@@ -141,6 +143,8 @@ class SiteModel(_Strict):
     locale: Text = "de_DE"
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
     url_words: UrlWordsModel = Field(default_factory=UrlWordsModel)
+    # entries on one page of a hub or list; the rest on further pages
+    per_page: Annotated[int, StrictMarker(), Field(gt=0)] = 50
     level_labels: dict[str, Text] = Field(default_factory=dict)
     markdown: MarkdownModel = Field(default_factory=MarkdownModel)
 
@@ -224,6 +228,8 @@ def _describe(item: Any, name: str) -> tuple[str, str | None]:  # noqa: C901 - a
             else None
         )
         return f"'{name}' must be a number, not {_shown(given)}", hint
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"'{name}' must be a whole number, not {_shown(given)}", None
     if kind == "finite_number":
         return f"'{name}' must be a finite number, not {given}", None
     if kind == "less_than_equal":
@@ -261,4 +267,5 @@ _PATTERN_HINTS = {
     "base_url": "a URL such as https://example.org/ or https://example.org/karriere/",
     "roles": "use lower-case letters, digits and hyphens only",
     "cities": "use lower-case letters, digits and hyphens only",
+    "page": "use lower-case letters, digits and hyphens only",
 }

@@ -120,6 +120,16 @@ class Site:
             ),
         )
 
+    def hub_pages(self, hub: RoleHub | CityHub) -> list[str]:
+        """The site paths of a hub's pages: its own, then its further pages."""
+        return pages_of(hub.path, len(hub.guides), self.config)
+
+    def roles_index_pages(self) -> list[str]:
+        return pages_of(self.config.url_words.roles_index(), len(self.roles), self.config)
+
+    def cities_index_pages(self) -> list[str]:
+        return pages_of(self.config.url_words.cities_index(), len(self.cities), self.config)
+
     def role_hub(self, role_slug: str) -> RoleHub | None:
         return next((hub for hub in self.roles if hub.role.slug == role_slug), None)
 
@@ -140,6 +150,17 @@ def linked_as(article: Article) -> tuple[object, ...]:
         article.aliases,
         article.alias_positions,
     )
+
+
+def page_count(entries: int, per_page: int) -> int:
+    """The pages a hub or list of so many entries fills: one at least."""
+    return max(1, -(-entries // per_page))
+
+
+def pages_of(first: str, entries: int, config: Config) -> list[str]:
+    """A hub's or list's pages: the first where it always was, then first/seite/2/, ..."""
+    count = page_count(entries, config.per_page)
+    return [config.url_words.paged(first, number) for number in range(1, count + 1)]
 
 
 def page_path(article: Article, config: Config) -> str:
@@ -183,6 +204,9 @@ def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagn
     taken[words.cities_index()] = "the list of cities"
     taken |= {hub.path: f"the role hub of {hub.role.name}" for hub in role_hubs}
     taken |= {hub.path: f"the city hub of {hub.city.name}" for hub in city_hubs}
+    further = _further_pages(role_hubs, city_hubs, config)
+    diagnostics += _on_further_pages(articles, paths, further, config)
+    taken |= further
     taken |= zip(paths.values(), articles, strict=True)
     redirects, problems = _redirects(articles, paths, taken)
     diagnostics += problems
@@ -191,6 +215,44 @@ def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagn
         config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects, positions
     )
     return site, diagnostics
+
+
+def _further_pages(
+    role_hubs: list[RoleHub], city_hubs: list[CityHub], config: Config
+) -> dict[str, str]:
+    """Page 2 and on of every hub and list, each with what it is."""
+    words = config.url_words
+    lists = [
+        (words.roles_index(), len(role_hubs), "the list of roles"),
+        (words.cities_index(), len(city_hubs), "the list of cities"),
+        *((h.path, len(h.guides), f"the role hub of {h.role.name}") for h in role_hubs),
+        *((h.path, len(h.guides), f"the city hub of {h.city.name}") for h in city_hubs),
+    ]
+    further = {}
+    for first, entries, what in lists:
+        for number, path in enumerate(pages_of(first, entries, config)[1:], 2):
+            further[path] = f"page {number} of {what}"
+    return further
+
+
+def _on_further_pages(
+    articles: list[Article], paths: dict[Path, str], further: dict[str, str], config: Config
+) -> list[Diagnostic]:
+    """A guide whose URL is a further page's: a role whose slug is the page word
+    ('seite') has its guides where the list of roles has its further pages."""
+    problems = []
+    for article in articles:
+        path = paths[article.source]
+        if path in further:
+            problems.append(
+                error(
+                    f"'{article.title}' has the URL /{path}, which is {further[path]}",
+                    SourcePos(article.source, 1, 1),
+                    f"change the 'slug' of the guide or of its role, or 'url_words.page' "
+                    f"('{config.url_words.page}') in data/site.yaml",
+                )
+            )
+    return problems
 
 
 def _city_name(article: Article) -> str:

@@ -39,6 +39,8 @@ MARKER = ".careersite-output"  # in an output folder: careersite made it (write.
 # starts with ".careersite": the search index works in such folders of the tree.
 RESERVED = frozenset({STATIC_DIR, SEARCH_BUNDLE, SEARCH_PATH.strip("/"), *SPECIAL_FILES, MARKER})
 OWN_PREFIX = ".careersite"
+# The numbered sitemap files that sitemap.xml indexes past 50,000 URLs (feeds.SITEMAP_PART).
+SITEMAP_PARTS = re.compile(r"sitemap-[0-9]+\.xml")
 # The longest file name, in bytes of UTF-8, that ext4, APFS and NTFS (255
 # UTF-16 units, never more than as many UTF-8 bytes) all take.
 MAX_NAME_BYTES = 255
@@ -63,7 +65,9 @@ def is_slug(text: str) -> bool:
 def is_reserved(segment: str) -> bool:
     """Whether a first URL segment names a file or folder of careersite's own."""
     folded = fold(segment)
-    return folded in RESERVED or folded.startswith(OWN_PREFIX)
+    return (
+        folded in RESERVED or folded.startswith(OWN_PREFIX) or bool(SITEMAP_PARTS.fullmatch(folded))
+    )
 
 
 def fold(name: str) -> str:
@@ -100,6 +104,7 @@ class UrlWords:
 
     roles: str = "berufe"
     cities: str = "staedte"
+    page: str = "seite"  # further pages of a hub or list, inside its folder
 
     def roles_index(self) -> str:
         return f"{self.roles}/"
@@ -115,6 +120,10 @@ class UrlWords:
 
     def city(self, city_slug: str) -> str:
         return f"{self.cities}/{city_slug}/"
+
+    def paged(self, first: str, number: int) -> str:
+        """Page number of the hub or list whose first page is at first: 'berufe/seite/2/'."""
+        return first if number == 1 else f"{first}{self.page}/{number}/"
 
 
 def output_file(site_path: str) -> str:

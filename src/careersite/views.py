@@ -6,21 +6,26 @@ the site model. All of them are built here, in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 from markupsafe import Markup
 
 from . import feeds, structured
 from .article import Article, Salary
-from .feeds import FeedView, NotFoundView, RobotsView, SitemapView
+from .feeds import FeedView, NotFoundView, RobotsView, SitemapIndexView, SitemapView
 from .filters import Chart, long_date, money, money_range, salary_chart
+from .paging import Pagination, page_entries, page_title, pagination
 from .site import CityHub, Redirect, RoleHub, Site
 from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
 
 NEWEST_ON_HOME = 10
+# Roles and cities the home page lists, those with the most guides: with all
+# of them it was 129 KB at 50,000 guides; the lists /berufe/ and /staedte/ have all.
+ON_HOME = 24
 Trail = tuple[tuple[str, str], ...]  # (title, site path) after "Start"
 
 
@@ -109,9 +114,10 @@ class RoleHubView:
     summary: str | None
     aliases: tuple[str, ...]
     overview: Markup | None
-    cities: tuple[RangeLink, ...]
+    cities: tuple[RangeLink, ...]  # those on this page
     chart: Chart | None
     related: tuple[Link, ...]
+    pagination: Pagination | None  # None: the hub has one page
 
 
 @dataclass(frozen=True)
@@ -121,8 +127,9 @@ class CityHubView:
     title: str
     state: str | None
     summary: str | None
-    roles: tuple[RangeLink, ...]
+    roles: tuple[RangeLink, ...]  # those on this page
     chart: Chart | None
+    pagination: Pagination | None
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,8 @@ class IndexView:
     meta: Meta
     breadcrumb: tuple[Link, ...]
     title: str
-    entries: tuple[IndexEntry, ...]
+    entries: tuple[IndexEntry, ...]  # those on this page
+    pagination: Pagination | None
 
 
 @dataclass(frozen=True)
@@ -152,9 +160,11 @@ class NewGuide:
 @dataclass(frozen=True)
 class HomeView:
     meta: Meta
-    roles: tuple[IndexEntry, ...]
+    roles: tuple[IndexEntry, ...]  # up to ON_HOME, in the order of the list of roles
     cities: tuple[IndexEntry, ...]
     newest: tuple[NewGuide, ...]
+    roles_total: int
+    cities_total: int
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,7 @@ View = (
     | RedirectView
     | SearchView
     | SitemapView
+    | SitemapIndexView
     | FeedView
     | RobotsView
     | NotFoundView
@@ -219,29 +230,27 @@ def build_pages(
         locale=config.locale,
         assets=assets,
     )
-    words = config.url_words
-    pages = [
-        Page("", "home.html", views.home),
-        Page(words.roles_index(), "roles.html", views.roles_index),
-        Page(words.cities_index(), "cities.html", views.cities_index),
-    ]
+    pages = [Page("", "home.html", views.home)]
+    for number, path in enumerate(site.roles_index_pages(), 1):
+        pages.append(Page(path, "roles.html", partial(views.roles_index, number)))
+    for number, path in enumerate(site.cities_index_pages(), 1):
+        pages.append(Page(path, "cities.html", partial(views.cities_index, number)))
     for role_hub in site.roles:
-        pages.append(Page(role_hub.path, "role.html", partial(views.role_hub, role_hub)))
+        for number, path in enumerate(site.hub_pages(role_hub), 1):
+            pages.append(Page(path, "role.html", partial(views.role_hub, role_hub, number)))
         for guide in role_hub.guides:
             pages.append(Page(site.paths[guide.source], "guide.html", partial(views.guide, guide)))
     for city_hub in site.cities:
-        pages.append(Page(city_hub.path, "city.html", partial(views.city_hub, city_hub)))
+        for number, path in enumerate(site.hub_pages(city_hub), 1):
+            pages.append(Page(path, "city.html", partial(views.city_hub, city_hub, number)))
     listed = [page.path for page in pages]
     for redirect in site.redirects:
         pages.append(Page(redirect.path, "redirect.html", partial(views.redirect, redirect)))
+    dates = cache(partial(feeds.page_dates, site))  # one pass over the articles per process
+    pages += [Page(*sitemap) for sitemap in feeds.sitemap_pages(listed, dates, views.link)]
     pages += [
         Page(SEARCH_PATH, "search.html", views.search),
         Page("404.html", "404.html", lambda: NotFoundView("Seite nicht gefunden")),
-        Page(
-            "sitemap.xml",
-            "sitemap.xml",
-            lambda: feeds.sitemap(listed, feeds.page_dates(site), views.link),
-        ),
         Page("feed.xml", "feed.xml", lambda: feeds.feed(site, views.link)),
         Page("robots.txt", "robots.txt", lambda: RobotsView(views.link.absolute("sitemap.xml"))),
     ]
@@ -382,84 +391,110 @@ class _ViewBuilder:
             ),
         )
 
-    def role_hub(self, hub: RoleHub) -> RoleHubView:
+    def paged(
+        self, paths: list[str], number: int, title: str, description: str, trail: Trail
+    ) -> tuple[Meta, tuple[Link, ...], Pagination | None]:
+        """Head, breadcrumb and page links of page number of a hub or list at paths.
+
+        Each page is its own canonical URL, with a title and description of its own.
+        """
+        path = paths[number - 1]
+        if number > 1:
+            trail = (*trail, (f"Seite {number}", path))
+        meta = self.meta(page_title(title, number), page_title(description, number), path, trail)
+        return meta, self.crumbs(trail), pagination(paths, number, self.link)
+
+    def role_hub(self, hub: RoleHub, number: int = 1) -> RoleHubView:
+        """Page number of a role hub: the overview on the first, cities on each."""
         role = hub.role
-        overview = hub.overview
-        cities = [(g.city.name, g) for g in hub.guides if g.city is not None]
-        title = overview.title if overview else role.name
-        summary = role.summary or (overview.summary if overview else None)
+        overview = hub.overview if number == 1 else None
+        shown = page_entries(hub.guides, number, self.config.per_page)
+        cities = [(g.city.name, g) for g in shown if g.city is not None]
+        title = hub.overview.title if hub.overview else role.name
+        summary = role.summary or (hub.overview.summary if hub.overview else None)
         trail = (("Berufe", self.config.url_words.roles_index()), (role.name, hub.path))
         description = summary or f"{role.name}: Gehälter und Ratgeber nach Stadt"
+        meta, breadcrumb, pages = self.paged(
+            self.site.hub_pages(hub), number, title, description, trail
+        )
         return RoleHubView(
-            meta=self.meta(title, description, hub.path, trail),
-            breadcrumb=self.crumbs(trail),
+            meta=meta,
+            breadcrumb=breadcrumb,
             title=title,
-            summary=summary,
-            aliases=role.aliases,
+            summary=summary if number == 1 else None,
+            aliases=role.aliases if number == 1 else (),
             overview=Markup(self.bodies[hub.path]) if overview else None,
             cities=tuple(self.range_link(name, g) for name, g in cities),
             chart=self.chart(cities),
             related=tuple(
                 Link(h.role.name, self.link.href(h.path)) for h in self.site.related_hubs(role)
             ),
+            pagination=pages,
         )
 
-    def city_hub(self, hub: CityHub) -> CityHubView:
+    def city_hub(self, hub: CityHub, number: int = 1) -> CityHubView:
         city = hub.city
-        roles = [(g.role.name, g) for g in hub.guides]
+        shown = page_entries(hub.guides, number, self.config.per_page)
+        roles = [(g.role.name, g) for g in shown]
         trail = (("Städte", self.config.url_words.cities_index()), (city.name, hub.path))
         description = city.summary or f"Berufe und Gehälter in {city.name}"
+        meta, breadcrumb, pages = self.paged(
+            self.site.hub_pages(hub), number, city.name, description, trail
+        )
         return CityHubView(
-            meta=self.meta(city.name, description, hub.path, trail),
-            breadcrumb=self.crumbs(trail),
+            meta=meta,
+            breadcrumb=breadcrumb,
             title=city.name,
             state=city.state,
-            summary=city.summary,
+            summary=city.summary if number == 1 else None,
             roles=tuple(self.range_link(name, g) for name, g in roles),
             chart=self.chart(roles),
+            pagination=pages,
         )
 
-    def role_entries(self) -> tuple[IndexEntry, ...]:
+    def role_entries(self, hubs: Sequence[RoleHub] | None = None) -> tuple[IndexEntry, ...]:
         return tuple(
             IndexEntry(
                 hub.role.name, self.link.href(hub.path), _count(len(hub.guides), "Stadt", "Städte")
             )
-            for hub in self.site.roles
+            for hub in (self.site.roles if hubs is None else hubs)
         )
 
-    def city_entries(self) -> tuple[IndexEntry, ...]:
+    def city_entries(self, hubs: Sequence[CityHub] | None = None) -> tuple[IndexEntry, ...]:
         return tuple(
             IndexEntry(
                 hub.city.name, self.link.href(hub.path), _count(len(hub.guides), "Beruf", "Berufe")
             )
-            for hub in self.site.cities
+            for hub in (self.site.cities if hubs is None else hubs)
         )
 
-    def roles_index(self) -> IndexView:
+    def roles_index(self, number: int = 1) -> IndexView:
         path = self.config.url_words.roles_index()
-        return IndexView(
-            self.meta("Berufe", f"Alle Berufe auf {self.config.title}", path, (("Berufe", path),)),
-            self.crumbs((("Berufe", path),)),
-            "Berufe",
-            self.role_entries(),
+        description = f"Alle Berufe auf {self.config.title}"
+        paths = self.site.roles_index_pages()
+        meta, breadcrumb, pages = self.paged(
+            paths, number, "Berufe", description, (("Berufe", path),)
         )
+        entries = page_entries(self.role_entries(), number, self.config.per_page)
+        return IndexView(meta, breadcrumb, "Berufe", tuple(entries), pages)
 
-    def cities_index(self) -> IndexView:
+    def cities_index(self, number: int = 1) -> IndexView:
         path = self.config.url_words.cities_index()
-        return IndexView(
-            self.meta("Städte", f"Alle Städte auf {self.config.title}", path, (("Städte", path),)),
-            self.crumbs((("Städte", path),)),
-            "Städte",
-            self.city_entries(),
+        description = f"Alle Städte auf {self.config.title}"
+        paths = self.site.cities_index_pages()
+        meta, breadcrumb, pages = self.paged(
+            paths, number, "Städte", description, (("Städte", path),)
         )
+        entries = page_entries(self.city_entries(), number, self.config.per_page)
+        return IndexView(meta, breadcrumb, "Städte", tuple(entries), pages)
 
     def home(self) -> HomeView:
         guides = [a for a in self.site.articles if a.city is not None]
         newest = sorted(guides, key=lambda a: (-a.date.toordinal(), a.title))[:NEWEST_ON_HOME]
         return HomeView(
             meta=self.meta(self.config.title, self.config.description or self.config.title, ""),
-            roles=self.role_entries(),
-            cities=self.city_entries(),
+            roles=self.role_entries(_most_guides(self.site.roles, ON_HOME)),
+            cities=self.city_entries(_most_guides(self.site.cities, ON_HOME)),
             newest=tuple(
                 NewGuide(
                     a.title,
@@ -470,7 +505,20 @@ class _ViewBuilder:
                 )
                 for a in newest
             ),
+            roles_total=len(self.site.roles),
+            cities_total=len(self.site.cities),
         )
+
+
+HubT = TypeVar("HubT", RoleHub, CityHub)
+
+
+def _most_guides(hubs: Sequence[HubT], shown: int) -> list[HubT]:
+    """The shown hubs with the most guides (the first of equals), in their order."""
+    if len(hubs) <= shown:
+        return list(hubs)
+    ranked = sorted(range(len(hubs)), key=lambda at: (-len(hubs[at].guides), at))
+    return [hubs[at] for at in sorted(ranked[:shown])]
 
 
 def _count(number: int, one: str, many: str) -> str:
