@@ -12,15 +12,24 @@ import pytest
 
 from careersite import markdown
 from careersite.diagnostics import Diagnostic, Severity, SourcePos
-from careersite.markdown import finish, make_parser, parse, prepare, summary
+from careersite.markdown import (
+    Page,
+    Target,
+    Unbuilt,
+    finish,
+    make_parser,
+    parse,
+    prepare,
+    summary,
+)
 
 CONTENT = Path("/site/content")
 SOURCE = CONTENT / "kundendienstleiter" / "bremen.md"
-PAGES: dict[Path, str | None] = {
-    SOURCE: "berufe/kundendienstleiter/bremen/",
-    CONTENT / "kundendienstleiter" / "potsdam.md": "berufe/kundendienstleiter/potsdam/",
-    CONTENT / "kundendienstleiter" / "index.md": "berufe/kundendienstleiter/",
-    CONTENT / "customer-service" / "dortmund.md": None,  # a draft
+PAGES: dict[Path, Target] = {
+    SOURCE: Page("berufe/kundendienstleiter/bremen/"),
+    CONTENT / "kundendienstleiter" / "potsdam.md": Page("berufe/kundendienstleiter/potsdam/"),
+    CONTENT / "kundendienstleiter" / "index.md": Page("berufe/kundendienstleiter/"),
+    CONTENT / "customer-service" / "dortmund.md": Unbuilt.DRAFT,
 }
 BODY_FIRST_LINE = 8
 

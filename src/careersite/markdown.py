@@ -11,6 +11,7 @@ and both prepare and resolve can run in worker processes.
 from __future__ import annotations
 
 import difflib
+import enum
 import os
 import re
 from collections import deque
@@ -176,18 +177,37 @@ def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
     return Body(html.encode(), tuple(links), summary(tokens))
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A link target that is built: the site path its links go to."""
+
+    path: str
+
+
+class Unbuilt(enum.Enum):
+    """A link target that is not built (a source file that is no page)."""
+
+    DRAFT = "a draft"  # it exists and is not built: the link is left out, with a warning
+    FAILED = "failed"  # it did not load: its own error fails the build
+    MISSING = "missing"  # no such source file: an error at the link
+
+
+# What a link to a source file finds; a file not in a Targets mapping is Unbuilt.MISSING.
+Target = Page | Unbuilt
+Targets = Mapping[Path, Target]
+
+
 def finish(
-    body: Body, pages: Mapping[Path, str | None], href_for: Callable[[str], str]
+    body: Body, pages: Targets, href_for: Callable[[str], str]
 ) -> tuple[str, list[Diagnostic]]:
     """The body's HTML with its source links in place, and its broken links (see below)."""
     return resolve(body, pages, href_for), link_problems(body, pages)
 
 
-def link_problems(body: Body, pages: Mapping[Path, str | None]) -> list[Diagnostic]:
+def link_problems(body: Body, pages: Targets) -> list[Diagnostic]:
     """The body's broken source links, at their line and column; its HTML is not needed.
 
-    pages maps every source file's normalised path to its site path, or to
-    None when it exists but is not built (a draft).
+    pages maps every source file's normalised path to what links to it find.
     """
     diagnostics: list[Diagnostic] = []
     for link in body.links:
@@ -203,7 +223,7 @@ def link_problems(body: Body, pages: Mapping[Path, str | None]) -> list[Diagnost
             diagnostics.append(
                 error(f"link to missing file '{link.written}'", link.pos, _near(link.target, pages))
             )
-        elif pages[link.target] is None:
+        elif pages[link.target] is Unbuilt.DRAFT:
             diagnostics.append(
                 warning(
                     f"link to '{link.written}', a draft that is not built; the link is left out",
@@ -214,7 +234,7 @@ def link_problems(body: Body, pages: Mapping[Path, str | None]) -> list[Diagnost
     return diagnostics
 
 
-def resolve(body: Body, pages: Mapping[Path, str | None], href_for: Callable[[str], str]) -> str:
+def resolve(body: Body, pages: Targets, href_for: Callable[[str], str]) -> str:
     """The body's HTML with each source link's href in place; a broken link keeps its text.
 
     href_for turns a site path into an href. This is the part of finishing a
@@ -225,11 +245,11 @@ def resolve(body: Body, pages: Mapping[Path, str | None], href_for: Callable[[st
         return body.html.decode()
     opening: list[bytes] = []
     for link in body.links:
-        site_path = pages.get(link.target) if link.target is not None else None
-        if site_path is None:  # broken, or a draft: link_problems tells
+        found = pages.get(link.target) if link.target is not None else None
+        if not isinstance(found, Page):  # broken, or a draft: link_problems tells
             opening.append(b"")
         else:
-            href = href_for(site_path) + (f"#{link.fragment}" if link.fragment else "")
+            href = href_for(found.path) + (f"#{link.fragment}" if link.fragment else "")
             attrs = (("href", href), *link.attrs)
             tag = "<a" + "".join(f' {k}="{_escape(v)}"' for k, v in attrs) + ">"
             opening.append(tag.encode())
@@ -243,7 +263,7 @@ def resolve(body: Body, pages: Mapping[Path, str | None], href_for: Callable[[st
     return _MARKER.sub(replace, body.html).decode()
 
 
-def _near(target: Path, pages: Mapping[Path, str | None]) -> str | None:
+def _near(target: Path, pages: Targets) -> str | None:
     """A did-you-mean among the files in the folder the link points into."""
     siblings = [p.name for p in pages if p.parent == target.parent]
     close = difflib.get_close_matches(target.name, siblings, n=1, cutoff=0.7)

@@ -91,7 +91,7 @@ class _Linked:
 
     site: Site
     problems: tuple[Diagnostic, ...]  # what link_site found
-    targets: Mapping[Path, str | None]  # see _link_targets
+    targets: markdown.Targets  # see _link_targets
     changed: set[Path]  # sources loaded anew since the build that lent Reuse, or gone
     came_or_went: bool  # since that build
     # the changed sources' articles when each is linked as before (_rewritten)
@@ -365,7 +365,8 @@ def _change_in_process(
     }
     relinked = linked.changed - text_only
     # Links to a source that moved, came, went, or turned draft or broken read otherwise.
-    moved = {p for p in relinked if before.targets.get(p, _GONE) != linked.targets.get(p, _GONE)}
+    gone = markdown.Unbuilt.MISSING
+    moved = {p for p in relinked if before.targets.get(p, gone) != linked.targets.get(p, gone)}
     names = set(layout_stamps) | set(reuse.layouts.stamps)
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layouts.stamps.get(n)}
     return deps.Change(
@@ -421,9 +422,6 @@ def _files(folder: Path) -> Iterator[tuple[str, Path]]:
                 path = Path(root, name)
                 if path.is_file():  # a pipe would block (and is skipped with a warning)
                     yield path.relative_to(folder).as_posix(), path
-
-
-_GONE = "\0gone"  # no source there: not a site path, a draft (None) or a failed one ("")
 
 
 def _changed_sources(
@@ -539,7 +537,7 @@ class _Bodies(Mapping[str, str]):
     process holds every finished body at once.
     """
 
-    def __init__(self, targets: Mapping[Path, str | None], href_for: Callable[[str], str]) -> None:
+    def __init__(self, targets: markdown.Targets, href_for: Callable[[str], str]) -> None:
         self.marked: dict[str, markdown.Body] = {}  # with their links as markers
         self.targets = targets
         self.href_for = href_for
@@ -619,15 +617,15 @@ def _prepare_rewritten(
     return problems
 
 
-def _link_targets(
-    site: Site, articles: list[Article], failed: list[Path]
-) -> dict[Path, str | None]:
-    """Every source file a link may name: built pages, drafts (None), and files
-    that failed to load (their own error already fails the build)."""
-    pages: dict[Path, str | None] = {a.source: None for a in articles}
-    pages.update({path: "" for path in failed})
-    pages.update(site.paths)
-    return pages
+def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
+    """What a link to each source file finds: its page, or that it is a draft or failed.
+
+    A failed one's own error already fails the build.
+    """
+    targets: dict[Path, markdown.Target] = {a.source: markdown.Unbuilt.DRAFT for a in articles}
+    targets.update({path: markdown.Unbuilt.FAILED for path in failed})
+    targets.update({source: markdown.Page(path) for source, path in site.paths.items()})
+    return targets
 
 
 def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:

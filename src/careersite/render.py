@@ -153,9 +153,11 @@ def _template_frame(exc: BaseException) -> SourcePos | None:
     return found
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class Output:
     """Where rendered pages go, and where the pages not rendered again come from.
+
+    Not frozen: render_pages fills files, kept, written and problems.
 
     A rendered page goes to files, or into the folder into as it is rendered
     (its digest to written); a page not rendered again is taken from the
@@ -224,7 +226,7 @@ R = TypeVar("R")
 Rendered = tuple[bytes | str | None, Diagnostic | None]
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: made grows as folders are made
 class _Writing:
     """What rendering a page takes, inherited by forked workers as it is."""
 
