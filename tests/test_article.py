@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import Cli, SiteFactory, guide
 
-from careersite import cache
 from careersite.article import Article, Level, Salary, discover, load_article
 from careersite.config import load_config
 from careersite.diagnostics import SourcePos, format_text
+from careersite.incremental import cache
 from careersite.markdown import make_parser
 
 BREMEN = "content/kundendienstleiter/bremen.md"

@@ -17,8 +17,8 @@ from helpers import SiteFactory, copy_example_site, many_guides, run_cli
 from markdown_it import MarkdownIt
 
 import careersite.article as article
-import careersite.cache as cache
-import careersite.fresh as fresh
+import careersite.incremental.cache as cache
+import careersite.incremental.fresh as fresh
 import careersite.sources as sources
 from careersite.article import Article
 from careersite.config import Config

@@ -17,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 from helpers import copy_example_site, run_cli
 
-from careersite import cache, fresh, search
+from careersite import search
 from careersite.assets import layout_dirs
 from careersite.cli import main
-from careersite.write import one_build_at_a_time
+from careersite.incremental import cache, fresh
+from careersite.output import one_build_at_a_time
 
 GUIDE = "content/customer-service/dortmund.md"
 PAGE = "berufe/customer-service/dortmund/index.html"

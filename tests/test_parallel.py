@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, run_cli
 
-from careersite.render import spread
+from careersite.parallel import spread
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 from corpus import generate

@@ -12,8 +12,8 @@ import pytest
 from helpers import SiteFactory, guide, many_guides
 
 from careersite import children, render
-from careersite.cache import digest
 from careersite.diagnostics import Severity, format_text
+from careersite.incremental.cache import digest
 from careersite.pipeline import BuildResult, Into, Options, build
 
 BREMEN = "content/kundendienstleiter/bremen.md"

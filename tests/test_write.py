@@ -1,4 +1,4 @@
-"""Atomic, contained and deterministic output (write.py and `careersite build`)."""
+"""Atomic, contained and deterministic output (careersite.output and `careersite build`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 from helpers import REPO, Cli, SiteFactory, guide, many_guides
 
-from careersite import write
-from careersite.write import MARKER, MARKER_TEXT, OutputError, recover, refusal, write_output
+from careersite.output import (
+    MARKER,
+    MARKER_TEXT,
+    OutputError,
+    recover,
+    refusal,
+    write,
+    write_output,
+)
 
 BREMEN = "content/kundendienstleiter/bremen.md"
 POTSDAM = "content/kundendienstleiter/potsdam.md"

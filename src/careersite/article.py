@@ -13,10 +13,10 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from . import markdown
-from .cache import shared_path
 from .config import City, Config, Lookup, Role, T, currencies_in_use, currency_hint
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
+from .incremental.cache import shared_path
 from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
 from .urls import alias_problem, slug, too_long
 

@@ -12,12 +12,13 @@ from typing import Any
 
 import click
 
-from . import children, fresh, publish
-from .cache import KEY_VARIABLE, NoKey, signing_key
+from . import children, publish
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
+from .incremental import fresh
+from .incremental.cache import KEY_VARIABLE, NoKey, signing_key
 from .options import Options
+from .output import OutputError, cache_refusal, check_places, one_build_at_a_time
 from .urls import base_url_problem
-from .write import OutputError, cache_refusal, check_places, one_build_at_a_time
 
 # The pipeline (Jinja, Markdown, the front matter schema) is imported by the
 # commands that build: a build with nothing to do, or --help, is spared a

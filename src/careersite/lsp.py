@@ -47,9 +47,9 @@ from pygls.workspace import TextDocument
 from pygls.workspace.position_codec import PositionCodec, ServerTextPosition, ServerTextRange
 
 from . import editor
-from .cache import release
 from .config import Config, load_config
 from .diagnostics import Diagnostic, SourcePos
+from .incremental.cache import release
 from .pipeline import Options, Reuse, build, check_text
 
 _TOKEN = re.compile(r"[^\s:,\[\]{}]+")

@@ -5,7 +5,7 @@ so the command line can write it atomically and the dev server can serve it.
 A build may be handed what the previous one in the same process learned
 (Reuse): then only changed sources are parsed again and only the pages that
 deps.stale names are rendered again. A build in a new process may be
-handed what the last one left on disk (Previous, found by fresh.py): then
+handed what the last one left on disk (Previous, found by incremental/fresh.py): then
 only the pages that changed are rendered and the result names the rest as
 kept, for the writer to take from the output as it is.
 """
@@ -23,30 +23,29 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import cache, deps, markdown
+from . import markdown
 from .article import Article, discover, load_article
-from .assets import check_layouts, collect, layout_dirs
+from .assets import Assets, check_layouts, collect, layout_dirs
 from .config import Config, load_config
 from .diagnostics import Diagnostic, display_path, has_failures, ordered
-from .fresh import Inputs, Previous
+from .incremental import cache, deps
+from .incremental.fresh import Inputs, Previous
+from .incremental.stamps import Stamp, file_stamp, same_file
 from .options import Options as Options
+from .parallel import Progress
 from .render import Output, Rendering, make_environment, render_pages
 from .site import Site, link_site, linked_as
 from .sources import (
     Loaded,
-    Progress,
-    Stamp,
-    file_stamp,
     fits_body,
     linked_part,
     load_one,
     load_sources,
     parser,
-    same_file,
     touched_sources,
 )
 from .urls import Linker, output_file
-from .views import build_pages
+from .views import Page, SiteView, build_pages
 
 # A body's HTML and links as the build cache keeps them apart from its article.
 _Stored = tuple[bytes, tuple[markdown.SourceLink, ...]]
@@ -202,10 +201,7 @@ def build(
         return BuildResult(diagnostics=tuple(ordered(diagnostics)), strict=options.strict)
     inputs = _inputs(read, layouts.dirs) if options.cache else None
     assets = collect([d / "static" for d in layouts.dirs])
-    linker = Linker.for_base_url(config.base_url)
-    hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
-    bodies = _Bodies(linked.targets, linker.href)  # filled by _prepare_bodies
-    site_view, pages = build_pages(linked.site, bodies, hrefs)
+    bodies, site_view, pages = _views(config, linked, assets)
     template_of = {page.path: page.template for page in pages}
     change, before = _change(reuse, previous, inputs, read, linked, layouts.stamps)
     links_to = _links_to(read.loaded) if change.moved else {}
@@ -215,14 +211,8 @@ def build(
     diagnostics += [*assets.problems, *chain.from_iterable(body_problems.values())]
     # A build that has failed already renders only to find more problems, and
     # writes nothing: its pages may meet (two guides with one URL, say).
-    written_into = None if has_failures(diagnostics, options.strict) or into is None else into
-    output = Output(
-        files=dict(assets.files),
-        into=written_into.folder if written_into is not None else None,
-        replaceable=written_into.replaceable if written_into is not None else {},
-        lent=reuse.files if reuse is not None else {},
-        earlier=previous.files if previous is not None else frozenset(),
-    )
+    writing = into if not has_failures(diagnostics, options.strict) else None
+    output = _output(assets.files, writing, reuse, previous)
     rendering = Rendering(layouts.env, site_view)
     reasons = render_pages(pages, rendering, stale, output, progress, options.jobs)
     return BuildResult(
@@ -243,6 +233,28 @@ def build(
         kept=frozenset(output.kept),
         inputs=dataclasses.replace(inputs, problems=body_problems) if inputs is not None else None,
         written=output.written,
+    )
+
+
+def _views(config: Config, linked: _Linked, assets: Assets) -> tuple[_Bodies, SiteView, list[Page]]:
+    """Stage 5: a view of every page, with links by the site's base URL; bodies come later."""
+    linker = Linker.for_base_url(config.base_url)
+    hrefs = {name: linker.href(path) for name, path in assets.hrefs.items()}
+    bodies = _Bodies(linked.targets, linker.href)  # filled by _prepare_bodies
+    site_view, pages = build_pages(linked.site, bodies, hrefs)
+    return bodies, site_view, pages
+
+
+def _output(
+    files: Mapping[str, bytes], into: Into | None, reuse: Reuse | None, previous: Previous | None
+) -> Output:
+    """Where this build's pages go (files, or into) and where unchanged ones come from."""
+    return Output(
+        files=dict(files),
+        into=into.folder if into is not None else None,
+        replaceable=into.replaceable if into is not None else {},
+        lent=reuse.files if reuse is not None else {},
+        earlier=previous.files if previous is not None else frozenset(),
     )
 
 

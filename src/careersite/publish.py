@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
-from . import children, fresh
+from . import children
 from .assets import layout_dirs
-from .cache import digest, dumps
 from .diagnostics import Diagnostic
+from .incremental import fresh
+from .incremental.cache import digest, dumps
 from .options import Options
+from .output import MARKER, SPARE, recover, staging, take_spare, write_output
 from .urls import SEARCH_BUNDLE
-from .write import MARKER, SPARE, recover, staging, take_spare, write_output
 
 if TYPE_CHECKING:  # the pipeline is imported only by a build that renders
     from .pipeline import BuildResult

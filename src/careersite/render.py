@@ -17,7 +17,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,14 +25,13 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import children
 from .assets import out_of_site, site_of
-from .deps import Stale
 from .diagnostics import Diagnostic, SourcePos, error
-from .sources import PARALLEL_FROM, Progress, report, workers
+from .incremental.deps import Stale
+from .output import put
+from .parallel import PARALLEL_FROM, Progress, report, spread, workers
 from .urls import output_file
 from .views import Page, SiteView
-from .write import put
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -280,51 +278,3 @@ def _render_chunk(numbers: Sequence[int]) -> list[Rendered]:
     assert _rendering is not None, "chunks are rendered only within _render_all"
     pages, rendering = _rendering
     return [rendering.render(pages[n]) for n in numbers]
-
-
-def spread(
-    run: Callable[[Sequence[T]], list[R]],
-    items: Sequence[T],
-    count: int,
-    stage: str,
-    progress: Progress,
-) -> list[R]:
-    """run over items in chunks, by this process and count - 1 workers; results in order.
-
-    The workers take chunks from the front and this process from the back,
-    each a share of what is left, so that the chunks shrink and both ends
-    finish together. A forked worker holds, copy on write, all this process
-    holds: at 10,000 guides, rendering in two workers while this process only
-    waited made the build's peak memory 570 MB, and one worker beside it 390 MB.
-    (Reading sources stays with workers alone: their results are large, and
-    taking them in while this process parsed too made reading slower.)
-    """
-    front, back = 0, len(items)  # items[front:back] are left
-    done: dict[int, list[R]] = {}  # by the index of a chunk's first item
-    total = 0
-
-    def share() -> int:
-        return max(1, (back - front) // (count * 8))
-
-    def finished(first: int, results: list[R]) -> None:
-        nonlocal total
-        done[first] = results
-        total += len(results)
-        progress(stage, total, len(items))
-
-    with children.pool(count - 1) as pool:  # forked: the workers inherit what run needs
-        running: dict[Future[list[R]], int] = {}
-        while front < back or running:
-            for future in [future for future in running if future.done()]:
-                finished(running.pop(future), future.result())
-            while front < back and len(running) < 2 * (count - 1):  # one at work, one waiting
-                size = share()
-                running[pool.submit(run, items[front : front + size])] = front
-                front += size
-            if front < back:
-                size = share()
-                back -= size
-                finished(back, run(items[back : back + size]))
-            elif running:
-                wait(running, return_when=FIRST_COMPLETED)
-    return [result for first in sorted(done) for result in done[first]]

@@ -30,8 +30,8 @@ from pathlib import Path
 
 from . import children
 from .errors import CareersiteError
+from .output import link_or_copy
 from .urls import SEARCH_BUNDLE
-from .write import link_or_copy
 
 PAGES_PER_BUNDLE = 1000  # about 300 MB and 2 s of Pagefind here; see README
 LISTING = "bundles.json"  # the bundles' folder names, read by search.js

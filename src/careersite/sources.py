@@ -1,7 +1,7 @@
 """Read every source into a Loaded, doing no more than the last build allows.
 
 In the dev server a file whose stamp is unchanged (same_file) keeps what the
-last build loaded; across runs the build cache (cache.py) holds each
+last build loaded; across runs the build cache (incremental/cache.py) holds each
 source's Loaded by the digest of its bytes, its rendered body apart; the
 rest is parsed, in worker processes when there are many.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache as memoize
 from functools import partial
@@ -19,17 +19,14 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from . import cache, children, markdown
+from . import children, markdown
 from .article import Article, load_article
 from .config import Config
 from .diagnostics import Diagnostic
-from .fresh import RACY_NS
+from .incremental import cache
+from .incremental.stamps import Stamp, digest_of, file_stamp, same_file
+from .parallel import Progress, report, workers
 from .site import linked_as
-
-# A file's modification and change times (ns) and size; for a file changed
-# within RACY_NS of being looked at, also the digest of its content (see same_file).
-Stamp = tuple[int, int, int] | tuple[int, int, int, str]
-Progress = Callable[[str, int, int], None]  # (stage, done, total), for a terminal display
 
 
 @dataclass(frozen=True)
@@ -41,10 +38,6 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...]
     links: frozenset[Path]  # source files its text links to
     card: str  # card(article): a digest of what pages other than its own show of it
-
-
-# Below this many changed sources, starting worker processes costs more than it saves.
-PARALLEL_FROM = 64
 
 
 def load_sources(  # noqa: PLR0913 - keyword-only, each named at its one call (pipeline._read)
@@ -89,7 +82,7 @@ def load_sources(  # noqa: PLR0913 - keyword-only, each named at its one call (p
         return _in_order(loaded, sources, only), {}
     stored = cache.load(cache_folder, cache_key, fits_loaded)
     digests = (
-        {path: known.get(str(path)) or _digest(path, stamps[path]) for path in todo}
+        {path: known.get(str(path)) or digest_of(path, stamps[path]) for path in todo}
         if cache_folder
         else {}
     )
@@ -241,54 +234,3 @@ def card(article: Article | None) -> str:
 def linked_part(card_digest: str) -> str:
     """The part of a card (see card) that digests how its article is linked into the site."""
     return card_digest.partition(".")[0]
-
-
-def file_stamp(path: Path, since: int) -> Stamp:
-    """path's stamp; since is time.time_ns() from before the look at it."""
-    info = os.stat(path)  # Path.stat costs a third more, for every source on each rebuild
-    stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size)
-    if max(info.st_mtime_ns, info.st_ctime_ns) < since - RACY_NS:
-        return stamp
-    try:
-        with open(path, "rb") as handle:  # before it is read for the build: see same_file
-            return (*stamp, cache.digest(handle.read()))
-    except OSError:  # reading it for the build reports why; "" matches no content
-        return (*stamp, "")
-
-
-def _digest(path: Path, stamp: Stamp) -> str:
-    """cache.digest of the file's content: from its stamp when that holds it; "" if unreadable."""
-    if len(stamp) == 4:
-        return stamp[3]
-    try:
-        return cache.digest(path.read_bytes())
-    except OSError:
-        return ""
-
-
-def same_file(before: Stamp, now: Stamp, path: Path) -> bool:
-    """Whether the file at path, stamped now, is as it was when stamped before.
-
-    Times and size tell once a file had not changed for RACY_NS when it was
-    stamped. A file changed more lately may change again and keep its times
-    and size (a file system that keeps whole seconds, or an edit within one
-    tick of a coarse clock): its content decides, by digest. That digest is
-    taken before the file is read for the build, so a change in between is
-    seen as one the next time.
-    """
-    if before == now:
-        return True
-    if len(before) == 3 or len(now) == 4 or before[:3] != now[:3]:
-        return False
-    with open(path, "rb") as handle:  # changed lately when stamped before, settled now
-        return before[3] == cache.digest(handle.read())
-
-
-def report(progress: Progress, stage: str, done: int, total: int) -> None:
-    if done % 200 == 0 or done == total:
-        progress(stage, done, total)
-
-
-def workers(jobs: int, tasks: int, least: int = PARALLEL_FROM) -> int:
-    """Worker processes for this many tasks: fewer than least each is not worth one."""
-    return min(jobs or os.cpu_count() or 1, max(1, tasks // least))

@@ -34,7 +34,7 @@ STATIC_DIR = "static"  # fingerprinted copies of layouts/static/
 SEARCH_BUNDLE = "pagefind"  # Pagefind's index and scripts
 SEARCH_PATH = "suche/"
 SPECIAL_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")
-MARKER = ".careersite-output"  # in an output folder: careersite made it (write.py)
+MARKER = ".careersite-output"  # in an output folder: careersite made it (output/write.py)
 # First URL segments that careersite's own files use. Also every name that
 # starts with ".careersite": the search index works in such folders of the tree.
 RESERVED = frozenset({STATIC_DIR, SEARCH_BUNDLE, SEARCH_PATH.strip("/"), *SPECIAL_FILES, MARKER})

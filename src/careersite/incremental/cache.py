@@ -34,7 +34,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import SourcePos, format_text, warning
+from ..diagnostics import SourcePos, format_text, warning
 
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
 # 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies;

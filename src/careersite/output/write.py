@@ -25,71 +25,12 @@ import subprocess
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
-from . import children
-from .cache import digest, prepare
-from .errors import CareersiteError
-from .urls import MARKER as MARKER
+from .. import children
+from ..incremental.cache import digest
+from ..urls import MARKER as MARKER
+from .places import OutputError, refusal
 
 MARKER_TEXT = b"This folder is written by careersite build and is replaced on every build.\n"
-
-
-class OutputError(CareersiteError):
-    """The output folder cannot be used; the message says why."""
-
-
-def refusal(output: Path, source: Path) -> str | None:
-    """Why careersite must not replace output, or None when it may."""
-    out, src = output.resolve(), source.resolve()
-    if out == Path(out.anchor):
-        return f"refusing to use the root folder {out} as output"
-    if out == Path.home().resolve():
-        return f"refusing to use the home folder {out} as output"
-    if out == src or src.is_relative_to(out):
-        return f"refusing to use {output} as output: it holds the site's sources"
-    for part in ("content", "data", "layouts"):
-        if out.is_relative_to(src / part):
-            return f"refusing to write output into the site's {part}/ folder"
-    if out.exists() and not out.is_dir():
-        return f"{output} exists and is not a folder"
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        return (
-            f"refusing to replace {output}: it is not empty and careersite did not create it "
-            "(remove it or choose another --output)"
-        )
-    return None
-
-
-def cache_refusal(cache: Path, source: Path, output: Path) -> str | None:
-    """Why careersite must not keep its build cache in cache, or None when it may.
-
-    The cache folder gets a .gitignore of '*' (git would stop seeing new
-    sources), its spare tree is deleted at will, and the output is replaced
-    on every build: the cache shares a folder with neither.
-    """
-    where, src, out = cache.resolve(), source.resolve(), output.resolve()
-    why = None
-    if src.is_relative_to(where):
-        why = "it holds the site's sources"
-    for part in ("content", "data", "layouts"):
-        if why is None and where.is_relative_to(src / part):
-            why = f"it is inside the site's {part}/ folder"
-    if why is None and where.is_relative_to(out):
-        why = f"it is inside the output {output}"
-    if why is None and out.is_relative_to(where):
-        why = f"it holds the output {output}"
-    return None if why is None else f"refusing to use {cache} as the build cache: {why}"
-
-
-def check_places(output: Path, source: Path, cache: Path | None) -> None:
-    """Raise OutputError when the output, or the cache, may not be used (see the refusals).
-
-    Before a build touches anything: one that cannot be written must not start.
-    """
-    reason = refusal(output, source)
-    if reason is None and cache is not None:
-        reason = cache_refusal(cache, source, output)
-    if reason:
-        raise OutputError(reason)
 
 
 @contextlib.contextmanager
@@ -118,64 +59,6 @@ def _retired(out: Path) -> Path:
 _TRASH = ".careersite-trash"  # the end of a tree's name while it is deleted
 SPARE = "spare"  # the swapped-out tree's folder in the build cache
 SPARE_TOKEN = ".careersite-spare"  # in the spare: the record that describes it names it
-
-
-@contextlib.contextmanager
-def one_build_at_a_time(
-    output: Path, cache: Path | None, waiting: Callable[[], None]
-) -> Iterator[None]:
-    """Hold the output and the build cache for this build; waiting() when another has them.
-
-    Two builds at once would each take the other's staging tree for what an
-    interrupted build left (recover), swap trees under each other, and share
-    the cache's spare tree: the output could end up with files missing. So a
-    build waits for the other, as cargo does. The locks are flock(2) on the
-    folder that holds the output and on the cache folder: they leave nothing
-    behind, and a killed build lets go of them: its workers do not keep them
-    (children.private) and die with it. (Not on Windows.)
-    """
-    beside = output.resolve().parent
-    folders = {beside} if cache is None else {beside, cache.resolve()}
-    with contextlib.ExitStack() as held:
-        told = False
-        for folder in sorted(folders):  # always in one order: two builds cannot deadlock
-            handle = _open_folder(folder, is_cache=folder != beside)
-            if handle is None:
-                continue
-            held.callback(children.close, handle)
-            if not _lock(handle, wait=False):
-                if not told:
-                    waiting()
-                    told = True
-                _lock(handle, wait=True)
-        yield
-
-
-def _open_folder(folder: Path, is_cache: bool) -> int | None:
-    """A descriptor of folder, made if need be; None where it cannot be made (stage() tells)."""
-    if os.name != "posix":
-        return None
-    try:
-        if is_cache:
-            prepare(folder)
-        else:
-            folder.mkdir(parents=True, exist_ok=True)
-        return children.private(os.open(folder, os.O_RDONLY))
-    except OSError:
-        return None
-
-
-def _lock(handle: int, wait: bool) -> bool:
-    """False when another build holds the folder and wait is False; else True."""
-    import fcntl
-
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    except OSError:  # a file system without locks: build as without them
-        return True
-    return True
 
 
 def recover(output: Path) -> None:

@@ -25,10 +25,10 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from .article import Article
-from .diagnostics import display_path
-from .site import Site
-from .urls import alias_site_path
+from ..article import Article
+from ..diagnostics import display_path
+from ..site import Site
+from ..urls import alias_site_path
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,8 +25,9 @@ from dataclasses import dataclass, field, fields, replace
 from itertools import chain
 from pathlib import Path
 
+from ..diagnostics import Diagnostic
 from . import cache
-from .diagnostics import Diagnostic
+from .stamps import RACY_NS
 
 FILE = "output.pickle"
 FORMAT = 8  # 4: stamps kept; 5: Inputs moved here; 6: output digests; 7: two-part cards; 8: spare
@@ -35,7 +36,6 @@ FileStamp = tuple[int, int, int]  # size, modification time (ns), inode
 # size, modification and change times (ns), inode: what says a file was not written since
 SourceStamp = tuple[int, int, int, int]
 Known = dict[str, tuple[SourceStamp, str]]  # a file's path -> its stamp and digest when read
-RACY_NS = 2_000_000_000  # a file changed this close to being read may change again unseen
 
 
 @dataclass(frozen=True)
