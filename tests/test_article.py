@@ -46,7 +46,9 @@ def test_valid_guide(load: LoadArticle) -> None:
     assert (article.role.name, article.role.slug) == ("Kundendienstleiter", "kundendienstleiter")
     assert article.city is not None
     assert (article.city.name, article.city.slug) == ("Bremen", "bremen")
-    assert article.salary == Salary(2800.0, 3800.0, "EUR", "month", ())
+    assert article.salary == Salary(
+        min=2800.0, max=3800.0, currency="EUR", period="month", levels=()
+    )
     assert article.date == dt.date(2026, 11, 1)
     assert article.last_changed == dt.date(2026, 11, 1)
     assert article.is_guide
@@ -68,11 +70,11 @@ def test_guide_with_every_key(load: LoadArticle) -> None:
     assert article is not None, shown
     assert shown == []
     assert article.salary == Salary(
-        2800.0,
-        3800.0,
-        "CHF",
-        "year",
-        (Level("entry", 2800.0, 3200.0), Level("experienced", 3400.0, 3800.0)),
+        min=2800.0,
+        max=3800.0,
+        currency="CHF",
+        period="year",
+        levels=(Level("entry", 2800.0, 3200.0), Level("experienced", 3400.0, 3800.0)),
     )
     assert article.last_changed == dt.date(2026, 11, 20)
     assert (article.summary, article.draft, article.slug) == ("Kurz.", True, "bremen-nord")

@@ -30,7 +30,7 @@ class Level:
     max: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Salary:
     min: float
     max: float
@@ -39,7 +39,7 @@ class Salary:
     levels: tuple[Level, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Article:
     """One validated source: a guide (role in a city) or a role overview."""
 
@@ -262,7 +262,13 @@ def _salary(
                 )
             )
         levels.append(Level(name, low, high))
-    salary = Salary(given.min, given.max, currency, given.period, tuple(levels))
+    salary = Salary(
+        min=given.min,
+        max=given.max,
+        currency=currency,
+        period=given.period,
+        levels=tuple(levels),
+    )
     return salary, problems
 
 

@@ -123,7 +123,7 @@ class Lookup(Generic[T]):
         return names[close[0]] if close else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Config:
     source: Path
     title: str

@@ -43,7 +43,7 @@ class SitemapIndexView:
     entries: tuple[SitemapEntry, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FeedEntry:
     title: str
     url: str
@@ -52,7 +52,7 @@ class FeedEntry:
     updated: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FeedView:
     title: str
     language: str
@@ -170,11 +170,11 @@ def feed(site: Site, link: Linker) -> FeedView:
         updated=_stamp(updated),
         entries=tuple(
             FeedEntry(
-                a.title,
-                link.absolute(site.paths[a.source]),
-                a.summary,
-                _stamp(a.date),
-                _stamp(a.last_changed),
+                title=a.title,
+                url=link.absolute(site.paths[a.source]),
+                summary=a.summary,
+                published=_stamp(a.date),
+                updated=_stamp(a.last_changed),
             )
             for a in newest
         ),

@@ -48,7 +48,7 @@ def long_date(day: dt.date, locale: str) -> str:
     return str(format_date(day, format="long", locale=locale))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChartBar:
     label: str
     href: str
@@ -64,7 +64,7 @@ class ChartTick:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Chart:
     """A horizontal range chart: one bar from min to max per row."""
 
@@ -115,7 +115,14 @@ def salary_chart(
         for i in range(count + 1)
     )
     plot_bottom = 10 + len(rows) * ROW_HEIGHT
-    return Chart(bars, ticks, CHART_WIDTH, plot_bottom + AXIS_HEIGHT, LABEL_WIDTH, plot_bottom)
+    return Chart(
+        bars=bars,
+        ticks=ticks,
+        width=CHART_WIDTH,
+        height=plot_bottom + AXIS_HEIGHT,
+        plot_left=LABEL_WIDTH,
+        plot_bottom=plot_bottom,
+    )
 
 
 def _nice_step(span: float) -> float:

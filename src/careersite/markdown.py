@@ -48,7 +48,7 @@ def make_parser(unsafe_html: bool = False) -> MarkdownIt:
     return md
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SourceLink:
     """A link in a body to another source file, e.g. ../customer-service/dortmund.md#gehalt."""
 
@@ -172,7 +172,11 @@ def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
         )
         attrs = tuple((k, str(v)) for k, v in link.attrs.items() if k != "href")
         markers[id(link)] = len(links)
-        links.append(SourceLink(written, target, parts.fragment, attrs, pos))
+        links.append(
+            SourceLink(
+                written=written, target=target, fragment=parts.fragment, attrs=attrs, pos=pos
+            )
+        )
     html = str(md.renderer.render(list(tokens), md.options, {"markers": markers, "open": []}))
     return Body(html.encode(), tuple(links), summary(tokens))
 

@@ -30,7 +30,7 @@ class PageLink:
     current: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pagination:
     """The page links of one page of a hub or list with more than one page."""
 

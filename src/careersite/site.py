@@ -62,7 +62,7 @@ class Redirect:
     source: Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Site:
     config: Config
     articles: tuple[Article, ...]  # what is built, in source order
@@ -212,7 +212,13 @@ def link_site(articles: list[Article], config: Config) -> tuple[Site, list[Diagn
     diagnostics += problems
     positions = {article.source: index for index, article in enumerate(articles)}
     site = Site(
-        config, tuple(articles), paths, tuple(role_hubs), tuple(city_hubs), redirects, positions
+        config=config,
+        articles=tuple(articles),
+        paths=paths,
+        roles=tuple(role_hubs),
+        cities=tuple(city_hubs),
+        redirects=redirects,
+        positions=positions,
     )
     return site, diagnostics
 

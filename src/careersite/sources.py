@@ -29,7 +29,7 @@ from .parallel import Progress, report, workers
 from .site import linked_as
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Loaded:
     """One source file as the last build found it."""
 
@@ -109,7 +109,13 @@ def load_sources(  # noqa: PLR0913 - keyword-only, each named at its one call (p
             report(progress, "reading", len(results), len(misses))
     for path, (article, problems, card_digest) in zip(misses, results, strict=True):
         links = article.body.targets if article else frozenset()
-        loaded[path] = Loaded(stamps[path], article, problems, links, card_digest)
+        loaded[path] = Loaded(
+            stamp=stamps[path],
+            article=article,
+            diagnostics=problems,
+            links=links,
+            card=card_digest,
+        )
     if cache_folder and misses:
         entries = {  # not a file that could not be read ("")
             path: (digests[path], _away(loaded[path])) for path in stamps if digests.get(path)

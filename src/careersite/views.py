@@ -51,7 +51,7 @@ class LevelView:
     range_text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SalaryView:
     range_text: str
     low_text: str
@@ -61,7 +61,7 @@ class SalaryView:
     levels: tuple[LevelView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Meta:
     title: str
     description: str
@@ -71,7 +71,7 @@ class Meta:
     structured_data: tuple[Markup, ...] = ()  # JSON-LD blocks, ready for <script>
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SiteView:
     title: str
     description: str
@@ -86,7 +86,7 @@ class SiteView:
     assets: Mapping[str, str]  # static file name -> href with fingerprint
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GuideView:
     meta: Meta
     breadcrumb: tuple[Link, ...]
@@ -106,7 +106,7 @@ class GuideView:
     related: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RoleHubView:
     meta: Meta
     breadcrumb: tuple[Link, ...]
@@ -120,7 +120,7 @@ class RoleHubView:
     pagination: Pagination | None  # None: the hub has one page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CityHubView:
     meta: Meta
     breadcrumb: tuple[Link, ...]
@@ -139,7 +139,7 @@ class IndexEntry:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IndexView:
     meta: Meta
     breadcrumb: tuple[Link, ...]
@@ -148,7 +148,7 @@ class IndexView:
     pagination: Pagination | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewGuide:
     title: str
     href: str
@@ -157,7 +157,7 @@ class NewGuide:
     published_iso: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HomeView:
     meta: Meta
     roles: tuple[IndexEntry, ...]  # up to ON_HOME, in the order of the list of roles
@@ -284,10 +284,22 @@ class _ViewBuilder:
             named = [(name, self.link.absolute(at)) for name, at in (("Start", ""), *trail)]
             blocks.append(structured.script_json(structured.breadcrumb_list(named)))
         kind = "article" if occupation is not None else "website"
-        return Meta(title, description, canonical, path, kind, tuple(blocks))
+        return Meta(
+            title=title,
+            description=description,
+            canonical=canonical,
+            path=path,
+            kind=kind,
+            structured_data=tuple(blocks),
+        )
 
     def redirect(self, redirect: Redirect) -> RedirectView:
-        meta = Meta("Weiterleitung", "", self.link.absolute(redirect.target), redirect.path)
+        meta = Meta(
+            title="Weiterleitung",
+            description="",
+            canonical=self.link.absolute(redirect.target),
+            path=redirect.path,
+        )
         return RedirectView(meta, self.link.href(redirect.target))
 
     def search(self) -> SearchView:
@@ -476,7 +488,13 @@ class _ViewBuilder:
             paths, number, "Berufe", description, (("Berufe", path),)
         )
         entries = page_entries(self.role_entries(), number, self.config.per_page)
-        return IndexView(meta, breadcrumb, "Berufe", tuple(entries), pages)
+        return IndexView(
+            meta=meta,
+            breadcrumb=breadcrumb,
+            title="Berufe",
+            entries=tuple(entries),
+            pagination=pages,
+        )
 
     def cities_index(self, number: int = 1) -> IndexView:
         path = self.config.url_words.cities_index()
@@ -486,7 +504,13 @@ class _ViewBuilder:
             paths, number, "Städte", description, (("Städte", path),)
         )
         entries = page_entries(self.city_entries(), number, self.config.per_page)
-        return IndexView(meta, breadcrumb, "Städte", tuple(entries), pages)
+        return IndexView(
+            meta=meta,
+            breadcrumb=breadcrumb,
+            title="Städte",
+            entries=tuple(entries),
+            pagination=pages,
+        )
 
     def home(self) -> HomeView:
         guides = [a for a in self.site.articles if a.city is not None]
@@ -497,11 +521,11 @@ class _ViewBuilder:
             cities=self.city_entries(_most_guides(self.site.cities, ON_HOME)),
             newest=tuple(
                 NewGuide(
-                    a.title,
-                    self.link.href(self.site.paths[a.source]),
-                    a.summary,
-                    long_date(a.date, self.config.locale),
-                    a.date.isoformat(),
+                    title=a.title,
+                    href=self.link.href(self.site.paths[a.source]),
+                    summary=a.summary,
+                    published=long_date(a.date, self.config.locale),
+                    published_iso=a.date.isoformat(),
                 )
                 for a in newest
             ),

@@ -79,7 +79,7 @@ class Spare:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Record:
     inputs: str  # Fingerprints.inputs of the build that wrote the output
     basis: str  # Fingerprints.basis of that build
