@@ -109,9 +109,12 @@ def sitemap_parts(paths: list[str], link: Linker) -> list[list[str]]:
     A part holds at most SITEMAP_MAX_URLS URLs, and its file (each URL as
     written in XML, with its lastmod and markup) at most SITEMAP_MAX_BYTES.
     """
+    ordered = sorted(paths)
+    if len(ordered) <= SITEMAP_MAX_URLS and _most_bytes(ordered, link) <= SITEMAP_MAX_BYTES:
+        return [ordered]  # far from the limits: not worth quoting every URL on each build
     parts: list[list[str]] = [[]]
     size = FRAME_BYTES
-    for path in sorted(paths):
+    for path in ordered:
         loc = str(escape(link.absolute(path)))  # as written in XML: & is &amp;
         entry = len(loc.encode()) + len("2026-11-20") + URL_MARKUP_BYTES
         if parts[-1] and (len(parts[-1]) >= SITEMAP_MAX_URLS or size + entry > SITEMAP_MAX_BYTES):
@@ -120,6 +123,16 @@ def sitemap_parts(paths: list[str], link: Linker) -> list[list[str]]:
         parts[-1].append(path)
         size += entry
     return parts
+
+
+def _most_bytes(paths: list[str], link: Linker) -> int:
+    """An upper bound of the bytes of one sitemap file listing paths.
+
+    A path's character is at most 4 bytes in UTF-8, each percent-encoded in
+    3 (quote leaves "/" and "#" alone and encodes all that XML escapes).
+    """
+    per_url = len(str(escape(link.absolute("")))) + len("2026-11-20") + URL_MARKUP_BYTES
+    return FRAME_BYTES + len(paths) * per_url + 12 * sum(map(len, paths))
 
 
 SitemapPage = tuple[str, str, Callable[[], "SitemapView | SitemapIndexView"]]
