@@ -239,12 +239,13 @@ IGNORED = (
 )
 
 
-@pytest.mark.parametrize("kind", ["articles", "bodies"])
+@pytest.mark.parametrize("kind", ["articles", "bodies", "layout"])
 def test_a_planted_cache_file_is_not_loaded(site: Path, tmp_path: Path, kind: str) -> None:
     folder = tmp_path / "cache"
     built(site, tmp_path / "warm", "--cache", str(folder))
     marker = tmp_path / "MARKER"
     planted = sorted(folder.glob(f"{kind}-*.pickle"))
+    assert planted, f"the build keeps {kind} files in the cache"
     for path in planted:
         path.write_bytes(pickle.dumps(("anything", Planted(marker))))
     layout = site / "layouts" / "guide.html"  # pages rendered again, from cached bodies
@@ -257,7 +258,7 @@ def test_a_planted_cache_file_is_not_loaded(site: Path, tmp_path: Path, kind: st
     assert not marker.exists()
     assert result.returncode == 0, result.stderr
     [warning, hint, summary] = result.stderr.splitlines()
-    assert warning == str(planted[0]) + IGNORED
+    assert warning in {str(path) + IGNORED for path in planted}  # the first one read
     assert hint == (
         "  hint: a cache written elsewhere (CI), by an older careersite or with another"
         " CAREERSITE_CACHE_KEY is built anew"

@@ -195,7 +195,7 @@ def build(
         return BuildResult(diagnostics=tuple(ordered(configured.problems)), strict=options.strict)
     read = _read(options, config, reuse, changed, known or {}, progress)
     linked = _link(options, config, reuse, read)
-    layouts = _layouts(config, reuse)
+    layouts = _layouts(config, reuse, options.cache)
     diagnostics = [*configured.problems, *read.problems, *linked.problems, *layouts.problems]
     if has_failures(layouts.problems, strict=False):  # rendering would fail on every page
         return BuildResult(diagnostics=tuple(ordered(diagnostics)), strict=options.strict)
@@ -333,8 +333,11 @@ def _link(options: Options, config: Config, reuse: Reuse | None, read: _Read) ->
     )
 
 
-def _layouts(config: Config, reuse: Reuse | None) -> _Layouts:
-    """Stage 4: check the layout folders; the lent environment while none of their files changed."""
+def _layouts(config: Config, reuse: Reuse | None, cache_folder: Path | None) -> _Layouts:
+    """Stage 4: check the layout folders; the lent environment while none of their files changed.
+
+    With the build cache, compiled layouts are kept in its folder for the next process.
+    """
     dirs = layout_dirs(config.source)
     before = reuse.layouts.stamps if reuse is not None else {}
     stamps = {name: stamp for d in reversed(dirs) for name, stamp in _stamps(d, before).items()}
@@ -342,7 +345,7 @@ def _layouts(config: Config, reuse: Reuse | None) -> _Layouts:
         dirs=dirs,
         problems=tuple(check_layouts(dirs)),
         stamps=stamps,
-        env=_environment(reuse, dirs, stamps),
+        env=_environment(reuse, dirs, stamps, cache_folder),
     )
 
 
@@ -399,7 +402,10 @@ def _links_to(loaded: Mapping[Path, Loaded]) -> dict[Path, set[Path]]:
 
 
 def _environment(
-    reuse: Reuse | None, dirs: list[Path], layout_stamps: dict[str, Stamp]
+    reuse: Reuse | None,
+    dirs: list[Path],
+    layout_stamps: dict[str, Stamp],
+    cache_folder: Path | None,
 ) -> Environment:
     """The previous build's Jinja environment while no layout file changed.
 
@@ -408,7 +414,7 @@ def _environment(
     """
     if reuse is not None and (reuse.layouts.dirs, reuse.layouts.stamps) == (dirs, layout_stamps):
         return reuse.layouts.env
-    return make_environment(dirs)
+    return make_environment(dirs, cache_folder)
 
 
 def _stamps(folder: Path, before: Mapping[str, Stamp]) -> dict[str, Stamp]:
