@@ -1,5 +1,7 @@
 """Every HTML page of the example site is valid HTML for the Nu Html Checker.
 
+Also in pages of one entry, and with a role in more cities than a chart has bars for.
+
 The checker is the pinned `vnu.jar` from npm's `vnu-jar` (installed by `make test`
 into .cache/vnu/, see the Makefile), run with the system's `java`. Without them
 this module skips with a loud reason, except in CI (CI=true), where it fails.
@@ -51,6 +53,21 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", "--source", paged, "--output", output / "paged", "--no-search")
     assert result.returncode == 0, result.stderr
     assert (output / "paged" / "staedte" / "seite" / "2" / "index.html").is_file()
+    # A role in more cities than a chart has bars for: the overview chart and its table.
+    with (paged / "data" / "cities.yaml").open("a", encoding="utf-8") as cities:
+        cities.write("".join(f"- name: Stadt {n}\n  state: Bayern\n" for n in range(14)))
+    for n in range(14):
+        (paged / "content" / "kundendienstleiter" / f"stadt-{n}.md").write_text(
+            f"---\ntitle: Kundendienstleiter in Stadt {n}\nrole: Kundendienstleiter\n"
+            f"city: Stadt {n}\nsalary:\n  min: {2500 + 50 * n}\n  max: {3500 + 50 * n}\n"
+            "date: 2026-11-01\n---\n\nEin kurzer Text.\n",
+            encoding="utf-8",
+        )
+    result = run_cli("build", "--source", paged, "--output", output / "many", "--no-search")
+    assert result.returncode == 0, result.stderr
+    hub = (output / "many" / "berufe" / "kundendienstleiter" / "index.html").read_text("utf-8")
+    assert 'aria-describedby="cs-tabelle-staedte-ueberblick"' in hub
+    assert '<table class="ranges" id="cs-tabelle-staedte-ueberblick">' in hub
     return output
 
 
@@ -66,7 +83,11 @@ def describe(message: dict[str, Any], output: Path) -> str:
 
 
 def test_every_page_is_valid_html(vnu: list[str], output: Path) -> None:
-    pages = sorted((output / "public").rglob("*.html")) + sorted((output / "paged").rglob("*.html"))
+    pages = [
+        page
+        for tree in ("public", "paged", "many")
+        for page in sorted((output / tree).rglob("*.html"))
+    ]
     assert len(pages) >= 10, f"the example site built too few pages: {pages}"
     result = subprocess.run(
         [*vnu, "--errors-only", "--format", "json", "--stdout", *map(str, pages)],

@@ -278,6 +278,54 @@ def test_role_hub_lists_every_city_sorted_by_name_with_its_range(site_factory: S
     ]
 
 
+def priced_guides(count: int) -> dict[str, str]:
+    """count guides of one role, each city paid 10 € (lower end) and 20 € (upper) more."""
+    cities = "".join(f"- name: Stadt {n:03d}\n" for n in range(count))
+    return {
+        "data/cities.yaml": cities,
+        **{
+            f"content/kundendienstleiter/stadt-{n:03d}.md": guide(
+                title=f"Kundendienstleiter in Stadt {n:03d}",
+                city=f"Stadt {n:03d}",
+                salary=f"salary:\n  min: {2000 + 10 * n}\n  max: {3000 + 20 * n}\n",
+            )
+            for n in range(count)
+        },
+    }
+
+
+def test_a_hub_of_many_entries_has_a_fixed_size_overview_chart(site_factory: SiteFactory) -> None:
+    _, views = build_views(site_factory(priced_guides(200), name="many"))
+    hub = view_of(views, "berufe/kundendienstleiter/", RoleHubView)
+    assert hub.chart is not None and hub.chart.overview and hub.chart.period == "month"
+    assert [(bar.label, bar.href, bar.range_text) for bar in hub.chart.bars] == [
+        ("Alle 200 Städte", "", euro("2.000 € – 6.980 €")),
+        # lower quartile of the lower ends (2,497.5) to upper quartile of the upper ends
+        ("Mittlere Hälfte", "", euro("2.498 € – 5.985 €")),
+        ("Mittlere Spanne", "", euro("2.995 € – 4.990 €")),  # the medians of both ends
+        (
+            "Niedrigste: Stadt 000",
+            "/berufe/kundendienstleiter/stadt-000/",
+            euro("2.000 € – 3.000 €"),
+        ),
+        ("Höchste: Stadt 199", "/berufe/kundendienstleiter/stadt-199/", euro("3.990 € – 6.980 €")),
+    ]
+    # the same overview of the whole hub on each of its pages
+    assert view_of(views, "berufe/kundendienstleiter/seite/4/", RoleHubView).chart == hub.chart
+
+    _, fewer = build_views(site_factory(priced_guides(13), name="fewer"))
+    small = view_of(fewer, "berufe/kundendienstleiter/", RoleHubView).chart
+    assert small is not None and small.overview
+    assert (small.width, small.height) == (hub.chart.width, hub.chart.height)
+
+
+def test_up_to_twelve_entries_a_chart_has_a_bar_each(site_factory: SiteFactory) -> None:
+    _, views = build_views(site_factory(priced_guides(12)))
+    chart = view_of(views, "berufe/kundendienstleiter/", RoleHubView).chart
+    assert chart is not None and not chart.overview
+    assert [bar.label for bar in chart.bars] == [f"Stadt {n:03d}" for n in range(12)]
+
+
 def test_role_hub_takes_title_and_text_from_the_overview(site_factory: SiteFactory) -> None:
     _, views = build_views(site_factory(SITE))
     hub = view_of(views, "berufe/kundendienstleiter/", RoleHubView)

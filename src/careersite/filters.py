@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -66,7 +68,12 @@ class ChartTick:
 
 @dataclass(frozen=True, kw_only=True)
 class Chart:
-    """A horizontal range chart: one bar from min to max per row."""
+    """A horizontal range chart: one bar from min to max per row.
+
+    overview: the bars are not one per entry but a fixed few that sum up many
+    (overview_rows); the layout then shows them as a table too, its text
+    alternative.
+    """
 
     bars: tuple[ChartBar, ...]
     ticks: tuple[ChartTick, ...]
@@ -74,6 +81,8 @@ class Chart:
     height: int
     plot_left: int
     plot_bottom: int
+    overview: bool = False
+    period: str = ""  # of every range: month, year or hour
 
 
 CHART_WIDTH = 640
@@ -82,12 +91,52 @@ ROW_HEIGHT = 34
 AXIS_HEIGHT = 30
 
 
+# Up to this many entries a hub's chart has a bar for each; past it, the overview.
+CHART_ROWS = 12
+
+
 def salary_chart(
-    rows: Sequence[tuple[str, str, float, float]], currency: str, locale: str
+    rows: Sequence[tuple[str, str, float, float]], currency: str, locale: str, many: str = ""
 ) -> Chart | None:
-    """rows are (label, href, low, high); None when there is nothing to compare."""
+    """rows are (label, href, low, high); None when there is nothing to compare.
+
+    Past CHART_ROWS rows the chart is the overview (overview_rows): a fixed
+    size, however many entries a hub has; many names them ("Städte").
+    """
     if not rows:
         return None
+    if len(rows) > CHART_ROWS:
+        overview = _bars(overview_rows(rows, many), currency, locale)
+        return dataclasses.replace(overview, overview=True)
+    return _bars(rows, currency, locale)
+
+
+def overview_rows(
+    rows: Sequence[tuple[str, str, float, float]], many: str = ""
+) -> list[tuple[str, str, float, float]]:
+    """Five bars that sum up many ranges: all of them, the middle half, the median range,
+    and the entries with the lowest and the highest pay (each with its link).
+
+    The middle half runs from the lower quartile of the lower ends to the
+    upper quartile of the upper ends; figures between amounts are rounded to
+    whole units of the currency.
+    """
+    lows = sorted(r[2] for r in rows)
+    highs = sorted(r[3] for r in rows)
+    lowest = min(rows, key=lambda r: (r[2], r[3], r[0]))
+    highest = min(rows, key=lambda r: (-r[3], -r[2], r[0]))  # of equal pay, the first by name
+    q1 = round(statistics.quantiles(lows, n=4, method="inclusive")[0])
+    q3 = round(statistics.quantiles(highs, n=4, method="inclusive")[2])
+    return [
+        (f"Alle {len(rows)} {many}".rstrip(), "", lows[0], highs[-1]),
+        ("Mittlere Hälfte", "", q1, max(q3, q1)),
+        ("Mittlere Spanne", "", round(statistics.median(lows)), round(statistics.median(highs))),
+        (f"Niedrigste: {lowest[0]}", lowest[1], lowest[2], lowest[3]),
+        (f"Höchste: {highest[0]}", highest[1], highest[2], highest[3]),
+    ]
+
+
+def _bars(rows: Sequence[tuple[str, str, float, float]], currency: str, locale: str) -> Chart:
     low = min(r[2] for r in rows)
     high = max(r[3] for r in rows)
     step = _nice_step(high - low if high > low else high)

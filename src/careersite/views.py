@@ -6,6 +6,7 @@ the site model. All of them are built here, in one place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -348,7 +349,7 @@ class _ViewBuilder:
             salary.period if salary else None,
         )
 
-    def chart(self, rows: list[tuple[str, Article]]) -> Chart | None:
+    def chart(self, rows: list[tuple[str, Article]], many: str) -> Chart | None:
         priced = [(label, a) for label, a in rows if a.salary is not None]
         currencies = {a.salary.currency for _, a in priced if a.salary}
         periods = {a.salary.period for _, a in priced if a.salary}
@@ -359,7 +360,8 @@ class _ViewBuilder:
             for label, a in priced
             if a.salary
         ]
-        return salary_chart(data, currencies.pop(), self.config.locale)
+        chart = salary_chart(data, currencies.pop(), self.config.locale, many)
+        return dataclasses.replace(chart, period=periods.pop()) if chart else None
 
     def guide(self, guide: Article) -> GuideView:
         assert guide.city is not None and guide.salary is not None
@@ -437,7 +439,10 @@ class _ViewBuilder:
             aliases=role.aliases if number == 1 else (),
             overview=Markup(self.bodies[hub.path]) if overview else None,
             cities=tuple(self.range_link(name, g) for name, g in cities),
-            chart=self.chart(cities),
+            # of the whole hub, on each of its pages: a bar each, or past CHART_ROWS the overview
+            chart=self.chart(
+                [(g.city.name, g) for g in hub.guides if g.city is not None], "Städte"
+            ),
             related=tuple(
                 Link(h.role.name, self.link.href(h.path)) for h in self.site.related_hubs(role)
             ),
@@ -460,7 +465,7 @@ class _ViewBuilder:
             state=city.state,
             summary=city.summary if number == 1 else None,
             roles=tuple(self.range_link(name, g) for name, g in roles),
-            chart=self.chart(roles),
+            chart=self.chart([(g.role.name, g) for g in hub.guides], "Berufe"),
             pagination=pages,
         )
 
