@@ -138,6 +138,11 @@ def test_role_overview_needs_no_city_and_no_salary(load: LoadArticle) -> None:
             f"{BREMEN}:9:11: error: alias '/alt%2Fx/' must not hide a '/' as %2F",
         ),
         (
+            guide(extra="aliases: ['/alt/zeile%0Aumbruch/']\n"),
+            f"{BREMEN}:9:11: error: alias '/alt/zeile%0Aumbruch/' must not hold a control "
+            "character (a line break, a tab ...)",
+        ),
+        (
             guide(extra="aliases: ['/alt/%2e%2e/']\n"),
             f"{BREMEN}:9:11: error: alias '/alt/%2e%2e/' must not contain '.' or '..' segments",
         ),

@@ -39,7 +39,10 @@ GUIDES = {  # page -> (role, city)
     "berufe/customer-service/potsdam/": ("Customer Service", "Potsdam"),
 }
 PAGES = sorted(["", "berufe/", "staedte/", "suche/", *ROLE_HUBS, *CITY_HUBS, *GUIDES])
-SPECIAL_FILES = ["404.html", "feed.xml", "robots.txt", "sitemap.xml"]  # DESIGN's "feeds, maps"
+SPECIAL_FILES = [
+    *["404.html", "feed.xml", "robots.txt", "sitemap.xml"],  # DESIGN's "feeds, maps"
+    *["_redirects", "nginx-redirects.conf"],  # the aliases as hosts read them
+]
 HTML_FILES = [*PAGES, "404.html"]  # by site path; 404.html is served at any depth
 SOURCES = {  # Markdown source -> its page
     "content/kundendienstleiter/index.md": "berufe/kundendienstleiter/",

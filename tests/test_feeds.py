@@ -224,3 +224,36 @@ def test_at_the_real_limits_sitemap_files_take_50000_urls_and_50_mb() -> None:
     long_paths = [f"berufe/{'x' * 2880}/{n}/" for n in range(20_000)]
     files = _render_sitemaps(long_paths, base_url)
     assert _check_sitemap_files(files, long_paths, base_url) == 2
+
+
+def test_aliases_are_written_as_redirect_maps_for_netlify_cloudflare_and_nginx(
+    site_factory: SiteFactory,
+) -> None:
+    aliases = 'aliases: [/alt/bremen/, "/alt/m%C3%BCnchen/", \'/alt/a"b/\']\n'
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide(extra=aliases)})
+    result = build(Options(site, base_url="https://example.org/karriere/"))
+    assert not result.failed, result.diagnostics
+    target = "/karriere/berufe/kundendienstleiter/bremen/"
+    netlify = result.files["_redirects"].decode().splitlines()
+    assert [line for line in netlify if not line.startswith("#")] == [
+        f"/karriere/alt/a%22b/ {target} 301",
+        f"/karriere/alt/bremen/ {target} 301",
+        f"/karriere/alt/m%C3%BCnchen/ {target} 301",
+    ]
+    nginx = result.files["nginx-redirects.conf"].decode().splitlines()
+    assert [line for line in nginx if not line.startswith("#")] == [
+        f'location = "/karriere/alt/a\\"b/" {{ return 301 {target}; }}',
+        f'location = "/karriere/alt/bremen/" {{ return 301 {target}; }}',
+        f'location = "/karriere/alt/münchen/" {{ return 301 {target}; }}',
+    ]
+    # and a page at each alias for hosts that read neither
+    assert b'content="0; url=' in result.files["alt/bremen/index.html"]
+
+
+def test_without_aliases_the_redirect_maps_hold_only_their_comments(
+    site_factory: SiteFactory,
+) -> None:
+    result = build(Options(site_factory({"content/kundendienstleiter/bremen.md": guide()})))
+    for name in ("_redirects", "nginx-redirects.conf"):
+        lines = result.files[name].decode().splitlines()
+        assert lines and all(line.startswith("# ") for line in lines), (name, lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markupsafe import escape
 
@@ -66,6 +67,32 @@ class FeedView:
 @dataclass(frozen=True)
 class RobotsView:
     sitemap: str
+
+
+@dataclass(frozen=True)
+class RedirectsView:
+    """The aliases as hosts read them: Netlify's and Cloudflare's _redirects, nginx."""
+
+    # each alias and where it leads, as hrefs (percent-encoded, with the base URL's path)
+    hrefs: tuple[tuple[str, str], ...]
+    # each alias as nginx compares it (decoded), quoted for its configuration, and the href
+    nginx: tuple[tuple[str, str], ...]
+
+
+def redirects(site: Site, link: Linker) -> RedirectsView:
+    """The site's aliases, ordered by their path, for the redirect maps hosts read."""
+    ordered = sorted(site.redirects, key=lambda redirect: redirect.path)
+    return RedirectsView(
+        hrefs=tuple((link.href(r.path), link.href(r.target)) for r in ordered),
+        nginx=tuple(
+            (_nginx_quoted(unquote(link.base_path) + r.path), link.href(r.target)) for r in ordered
+        ),
+    )
+
+
+def _nginx_quoted(path: str) -> str:
+    """path as a double-quoted nginx string: a location = "..." matches it as decoded."""
+    return '"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True)

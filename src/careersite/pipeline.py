@@ -378,7 +378,15 @@ def _change_in_process(
         and path in linked.site.paths
         and path in before.site.paths
     }
-    relinked = linked.changed - text_only
+    # Linked as before (salary, summary, dates changed): the pages that show it, in the site now.
+    shown = {
+        path
+        for path in linked.changed - text_only
+        if _same_links(reuse.read.loaded.get(path), read.loaded.get(path))
+        and path in linked.site.paths
+        and path in before.site.paths
+    }
+    relinked = linked.changed - text_only - shown
     # Links to a source that moved, came, went, or turned draft or broken read otherwise.
     gone = markdown.Unbuilt.MISSING
     moved = {p for p in relinked if before.targets.get(p, gone) != linked.targets.get(p, gone)}
@@ -386,6 +394,7 @@ def _change_in_process(
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layouts.stamps.get(n)}
     return deps.Change(
         text=frozenset(text_only),
+        shown=frozenset(shown),
         relinked=frozenset(relinked),
         moved=frozenset(moved),
         layouts=frozenset(layouts),
@@ -479,6 +488,13 @@ def _rewritten(
             return None
         rewritten[path] = now.article
     return rewritten
+
+
+def _same_links(before: Loaded | None, now: Loaded | None) -> bool:
+    """Whether a source is linked into the site as before and links to the same files."""
+    if before is None or now is None or before.article is None or now.article is None:
+        return False
+    return linked_part(before.card) == linked_part(now.card) and before.links == now.links
 
 
 def _same_card(before: Loaded | None, now: Loaded | None) -> bool:

@@ -33,7 +33,14 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATIC_DIR = "static"  # fingerprinted copies of layouts/static/
 SEARCH_BUNDLE = "pagefind"  # Pagefind's index and scripts
 SEARCH_PATH = "suche/"
-SPECIAL_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")
+SPECIAL_FILES = (
+    "404.html",
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "_redirects",  # the aliases for Netlify and Cloudflare Pages
+    "nginx-redirects.conf",  # the aliases for nginx
+)
 MARKER = ".careersite-output"  # in an output folder: careersite made it (output/write.py)
 # First URL segments that careersite's own files use. Also every name that
 # starts with ".careersite": the search index works in such folders of the tree.
@@ -145,6 +152,8 @@ def alias_problem(alias: str) -> str | None:
     path = unquote(alias)  # as copied from an address bar, '/stra%C3%9Fe/' is '/straße/'
     if "\x00" in path:
         return "must not hold %00"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
+        return "must not hold a control character (a line break, a tab ...)"
     if len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
         return f"is longer than {MAX_PATH_BYTES} bytes: files cannot be written that deep"
     alias = path

@@ -17,7 +17,14 @@ from markupsafe import Markup
 
 from . import feeds, structured
 from .article import Article, Salary
-from .feeds import FeedView, NotFoundView, RobotsView, SitemapIndexView, SitemapView
+from .feeds import (
+    FeedView,
+    NotFoundView,
+    RedirectsView,
+    RobotsView,
+    SitemapIndexView,
+    SitemapView,
+)
 from .filters import Chart, long_date, money, money_range, salary_chart
 from .paging import Pagination, page_entries, page_title, pagination
 from .site import CityHub, Redirect, RoleHub, Site
@@ -191,6 +198,7 @@ View = (
     | SitemapIndexView
     | FeedView
     | RobotsView
+    | RedirectsView
     | NotFoundView
 )
 
@@ -254,6 +262,10 @@ def build_pages(
         Page("404.html", "404.html", lambda: NotFoundView("Seite nicht gefunden")),
         Page("feed.xml", "feed.xml", lambda: feeds.feed(site, views.link)),
         Page("robots.txt", "robots.txt", lambda: RobotsView(views.link.absolute("sitemap.xml"))),
+        Page("_redirects", "_redirects.txt", lambda: feeds.redirects(site, views.link)),
+        Page(
+            "nginx-redirects.conf", "nginx-redirects.txt", lambda: feeds.redirects(site, views.link)
+        ),
     ]
     return site_view, sorted(pages, key=lambda page: page.path)
 

@@ -61,6 +61,7 @@ class Stale:
 
 
 SITE_WIDE = ("sitemap.xml", "feed.xml")
+REDIRECT_MAPS = ("_redirects", "nginx-redirects.conf")  # every alias and its target
 
 
 def template_users(env: jinja2.Environment, changed: Iterable[str]) -> set[str]:
@@ -145,6 +146,8 @@ def stale(
     for source in sorted(change.text | change.shown | change.relinked):
         if source in after.paths:
             reasons.setdefault(after.paths[source], f"{display_path(source)} changed")
+    for name in REDIRECT_MAPS if change.relinked else ():
+        reasons.setdefault(name, "a source is linked otherwise: its aliases or URL may have moved")
     _shows(reasons, change.relinked, before, after)
     _shows(reasons, change.shown, None, after)
     for source in sorted(change.moved):
