@@ -83,12 +83,53 @@ def test_new_writes_a_draft_guide_that_builds(site_factory: SiteFactory, cli: Cl
     assert front["role"] == "Kundendienstleiter"
     assert front["date"] == dt.date.today()
     assert front["draft"] is True
-    assert front["salary"]["min"] <= front["salary"]["max"]
+    assert "salary" not in front  # no invented figures: a commented-out block to fill in
+    assert "# salary:" in text and "#   min: \n" in text
     assert "## Gehalt in Mönchengladbach" in text
     assert cli("check", "--source", site, "--strict").returncode == 0
     built = cli("build", "--source", site, "--drafts", "--strict")
     assert built.returncode == 0, built.stderr
-    assert (site / "public/berufe/kundendienstleiter/moenchengladbach/index.html").is_file()
+    page = site / "public/berufe/kundendienstleiter/moenchengladbach/index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "Entwurf: Das Gehalt fehlt noch." in html
+    assert "estimatedSalary" not in html  # no salary for search engines to quote
+
+
+def test_a_skeleton_published_unfinished_is_stopped_at_each_placeholder(
+    site_factory: SiteFactory, cli: Cli
+) -> None:
+    site = site_factory()
+    assert cli("new", "Kundendienstleiter", "Potsdam", "--source", site).returncode == 0
+    written = site / "content/kundendienstleiter/potsdam.md"
+    text = written.read_text(encoding="utf-8")
+    written.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
+    lines = text.splitlines()
+    shown = written.relative_to(site).as_posix()
+
+    result = cli("check", "--source", site)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first == (
+        f"{site / shown}:4:1: error: missing required key 'salary' for a guide with a city"
+    )
+
+    salary = "salary:\n  min: 2900\n  max: 3700\n"
+    written.write_text(
+        text.replace("draft: true", "draft: false").replace("# salary:", salary + "#", 1),
+        encoding="utf-8",
+    )
+    result = cli("check", "--source", site, "--strict")
+    assert result.returncode == 1
+    reported = [line for line in result.stderr.splitlines() if not line.startswith("  hint")]
+    placeholders = [n for n, line in enumerate(lines, 1) if line == "Text folgt."]
+    assert placeholders and len(reported) == 1 + len(placeholders)
+    assert "'summary' is still the placeholder that careersite new wrote" in reported[0]
+    for line_number, message in zip(placeholders, reported[1:], strict=True):
+        # three lines of salary put in before the placeholders: they move down by three
+        assert message == (
+            f"{site / shown}:{line_number + 3}:1: error: 'Text folgt.' is still the "
+            "placeholder that careersite new wrote"
+        )
 
 
 def test_new_role_overview_and_unknown_names(site_factory: SiteFactory, cli: Cli) -> None:

@@ -17,6 +17,7 @@ from .config import City, Config, Lookup, Role, T, currencies_in_use, currency_h
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
 from .incremental.cache import shared_path
+from .scaffold import PLACEHOLDER_SUMMARY, PLACEHOLDER_TEXT
 from .schema import FrontMatterModel, SalaryModel, unknown_keys, validate
 from .urls import alias_problem, slug, too_long
 
@@ -162,6 +163,8 @@ def load_article(
             diagnostics.append(error(f"alias '{alias}' {reason}", doc.pos(("aliases", index))))
     if any(d.severity == "error" for d in diagnostics):
         return None, diagnostics
+    if not fields.draft:
+        diagnostics += _placeholders(fields.summary, parts.body, parts.body_first_line, doc, path)
     body = markdown.prepare(md, parts.body, path, parts.body_first_line)
     return Article(
         source=path,
@@ -178,6 +181,31 @@ def load_article(
         alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
         body=body,
     ), diagnostics
+
+
+def _placeholders(
+    summary: str | None, body: str, first_line: int, doc: YamlDoc, path: Path
+) -> list[Diagnostic]:
+    """The placeholders careersite new wrote, still in a guide that is published."""
+    found = []
+    if summary == PLACEHOLDER_SUMMARY:
+        found.append(
+            warning(
+                "'summary' is still the placeholder that careersite new wrote",
+                doc.pos(("summary",)),
+                "write one or two sentences on this page for lists and search engines",
+            )
+        )
+    for number, line in enumerate(body.splitlines()):
+        if line.strip() == PLACEHOLDER_TEXT:
+            found.append(
+                warning(
+                    f"'{PLACEHOLDER_TEXT}' is still the placeholder that careersite new wrote",
+                    SourcePos(path, first_line + number, line.index(PLACEHOLDER_TEXT) + 1),
+                    "write this section, or remove it with its heading",
+                )
+            )
+    return found
 
 
 def _segment_problems(
@@ -222,7 +250,8 @@ def _salary(
 ) -> tuple[Salary | None, list[Diagnostic]]:
     given = fields.salary
     if given is None:
-        if fields.city is not None:
+        # A draft may wait for its figures (careersite new leaves them out); a page may not.
+        if fields.city is not None and not fields.draft:
             return None, [
                 error(
                     "missing required key 'salary' for a guide with a city",

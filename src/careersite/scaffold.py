@@ -30,6 +30,20 @@ OVERVIEW_SECTIONS = (
 )
 
 
+# What `new` writes where the author's text goes: recognisably unfinished, and
+# a warning (an error with --strict) in a guide that is published with it.
+PLACEHOLDER_TEXT = "Text folgt."
+PLACEHOLDER_SUMMARY = "Ein bis zwei Sätze für Listen und Suchmaschinen."
+# No figures that could pass for real ones: the salary waits, commented out,
+# for the author's (a draft may go without; a published guide may not).
+SALARY_SKELETON = (
+    "# salary:  # brutto, aus einer belegten Quelle; ohne Gehalt wird nichts veröffentlicht",
+    "#   min: ",
+    "#   max: ",
+    "#   period: month  # month, year oder hour",
+)
+
+
 class ScaffoldError(CareersiteError):
     """The guide cannot be written; the message says why, the hint what to do."""
 
@@ -77,21 +91,17 @@ def plan(
             f"title: {role_name} in {city_name}",
             f"role: {role_name}",
             f"city: {city_name}",
-            "salary:  # monthly gross; replace with real figures",
-            "  min: 2500",
-            "  max: 3500",
-            "  period: month",
-            "  levels:",
-            "    entry: [2500, 2900]",
-            "    experienced: [3000, 3500]",
+            *SALARY_SKELETON,
         ]
         sections = GUIDE_SECTIONS
     head += [
         f"date: {today.isoformat()}",
-        "summary: Ein bis zwei Sätze für Listen und Suchmaschinen.",
+        f"summary: {PLACEHOLDER_SUMMARY}",
         "draft: true",
     ]
-    body = "\n".join(f"## {title.format(city=city_name)}\n\nText folgt.\n" for title in sections)
+    body = "\n".join(
+        f"## {title.format(city=city_name)}\n\n{PLACEHOLDER_TEXT}\n" for title in sections
+    )
     text = "---\n" + "\n".join(_quoted(line) for line in head) + "\n---\n\n" + body
     return Scaffold(path, text, tuple(notes))
 
@@ -99,7 +109,7 @@ def plan(
 def _quoted(line: str) -> str:
     """Quote a value that YAML would otherwise misread (a colon, a leading symbol)."""
     key, sep, value = line.partition(": ")
-    if not sep or line.startswith(" ") or "#" in value or not value:
+    if not sep or line.startswith((" ", "#")) or "#" in value or not value:
         return line
     if ":" in value or value[:1] in "!&*[]{}|>'\"%@`,?-":
         return f'{key}: "{value.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'

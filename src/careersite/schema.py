@@ -93,7 +93,9 @@ class FrontMatterModel(_Strict):
     city: Text | None = Field(
         None, description="Name, slug or alias of a city; absent for the role overview."
     )
-    salary: SalaryModel | None = Field(None, description="Required when city is set.")
+    salary: SalaryModel | None = Field(
+        None, description="Required when city is set, unless the guide is a draft."
+    )
     date: IsoDate = Field(description="Publication date, YYYY-MM-DD.")
     updated: IsoDate | None = Field(None, description="Date of the last real change.")
     summary: Text | None = Field(

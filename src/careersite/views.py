@@ -102,7 +102,7 @@ class GuideView:
     role: Link
     city: Link
     state: str | None
-    salary: SalaryView
+    salary: SalaryView | None  # None: a draft whose figures are still to come
     body: Markup
     published: str
     published_iso: str
@@ -376,7 +376,7 @@ class _ViewBuilder:
         return dataclasses.replace(chart, period=periods.pop()) if chart else None
 
     def guide(self, guide: Article) -> GuideView:
-        assert guide.city is not None and guide.salary is not None
+        assert guide.city is not None
         words = self.config.url_words
         role_hub = self.role_hubs[guide.role.slug]
         city_hub = self.city_hubs[guide.city.slug]
@@ -388,13 +388,19 @@ class _ViewBuilder:
             (guide.city.name, path),
         )
         return GuideView(
-            meta=self.meta(guide.title, guide.summary, path, trail, occupation=guide),
+            meta=self.meta(
+                guide.title,
+                guide.summary,
+                path,
+                trail,
+                occupation=guide if guide.salary is not None else None,
+            ),
             breadcrumb=self.crumbs(trail),
             title=guide.title,
             role=Link(guide.role.name, self.link.href(role_hub.path)),
             city=Link(guide.city.name, self.link.href(city_hub.path)),
             state=guide.city.state,
-            salary=self.salary(guide.salary),
+            salary=self.salary(guide.salary) if guide.salary is not None else None,
             body=Markup(self.bodies[path]),
             published=long_date(guide.date, locale),
             published_iso=guide.date.isoformat(),
