@@ -133,6 +133,7 @@ def test_guide_view_carries_breadcrumb_salary_and_neighbours(site_factory: SiteF
     assert bremen.role == Link("Kundendienstleiter", "/berufe/kundendienstleiter/")
     assert bremen.city == Link("Bremen", "/staedte/bremen/")
     assert bremen.state == "Bremen"
+    assert bremen.salary is not None
     assert bremen.salary.range_text == euro("2.800 € – 3.800 €")
     assert (bremen.salary.low_text, bremen.salary.high_text) == (euro("2.800 €"), euro("3.800 €"))
     assert bremen.salary.levels == (
@@ -251,6 +252,7 @@ def test_level_labels_come_from_site_yaml(site_factory: SiteFactory) -> None:
     )
     _, views = build_views(site)
     bremen = view_of(views, "berufe/kundendienstleiter/bremen/", GuideView)
+    assert bremen.salary is not None
     assert [level.label for level in bremen.salary.levels] == [
         "Berufsstart",
         "Mit Berufserfahrung",
