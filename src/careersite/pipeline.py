@@ -1,7 +1,8 @@
 """build(options) -> BuildResult: the stages in order, top to bottom.
 
-Nothing here writes to disk; the result holds every output file as bytes,
-so the command line can write it atomically and the dev server can serve it.
+Nothing here writes to disk but rendered pages into a staging tree it is
+handed (Into); else the result holds every output file as bytes, so the
+dev server can serve it. The command line publishes it (publish.py).
 A build may be handed what the previous one in the same process learned
 (Reuse): then only changed sources are parsed again and only the pages that
 deps.stale names are rendered again. A build in a new process may be
