@@ -100,11 +100,13 @@ class Run:
     peak_rss_kb: int
     exit_code: int
     stderr: str
+    load_before: float  # 1-minute load average just before the run: other work on the machine
 
 
 def measure(commands: list[list[str]]) -> Run:
     """Run the commands one after the other (stopping at a failure), as one timed run."""
     peak, code, said = 0, 0, []
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     for command in commands:
         with tempfile.TemporaryFile() as err:
@@ -128,7 +130,7 @@ def measure(commands: list[list[str]]) -> Run:
             said.append(err.read().decode("utf-8", "replace"))
         if code != 0:
             break
-    return Run(time.perf_counter() - started, peak, code, "".join(said))
+    return Run(time.perf_counter() - started, peak, code, "".join(said), load)
 
 
 # --- the two builders -----------------------------------------------------------------------
@@ -140,8 +142,8 @@ def careersite_command() -> list[str]:
 
 
 def find_hugo(explicit: str | None) -> str:
-    found = explicit or shutil.which("hugo")
-    if not found or not Path(found).exists():
+    found = shutil.which(explicit or "hugo")
+    if not found or not tool_version([found, "version"]).startswith("hugo"):
         sys.exit(NO_HUGO)
     return found
 
@@ -151,9 +153,8 @@ def tool_version(command: list[str]) -> str:
         result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"unknown ({exc})"
-    return (
-        (result.stdout or result.stderr).strip().splitlines()[0] if result.returncode == 0 else ""
-    )
+    said = (result.stdout or result.stderr).strip().splitlines()
+    return said[0] if result.returncode == 0 and said else ""
 
 
 def fresh(*paths: Path) -> None:
@@ -201,6 +202,8 @@ class Case:
             "peer_wall_s": [round(r.wall_s, 3) for r in self.peer],
             "careersite_exit_codes": [r.exit_code for r in self.ours],
             "peer_exit_codes": [r.exit_code for r in self.peer],
+            "careersite_load_before": [round(r.load_before, 2) for r in self.ours],
+            "peer_load_before": [round(r.load_before, 2) for r in self.peer],
             "problems": sorted(
                 {
                     line
@@ -255,7 +258,7 @@ def bench_size(
                     results.append(run)
                     print(
                         f"  {name:<12} {label:<18} {run.wall_s:8.2f} s  exit {run.exit_code}"
-                        f"  peak {run.peak_rss_kb / 1024:6.0f} MB",
+                        f"  peak {run.peak_rss_kb / 1024:6.0f} MB  load {run.load_before:.2f}",
                         flush=True,
                     )
                     if run.exit_code != 0:
