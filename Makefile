@@ -31,7 +31,7 @@ REMARK_DIR := .cache/remark
 REMARK_STAMP := $(REMARK_DIR)/.installed-stamp
 NPM_CI := npm ci --no-audit --no-fund --ignore-scripts
 
-.PHONY: build serve check test lint format golden bench bench-search clean vnu remark lock
+.PHONY: build serve check test lint format golden bench bench-search bench-peers clean vnu remark lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv --clear $(VENV)
@@ -97,6 +97,9 @@ bench: $(STAMP)  ## timings and peak memory at 1,000 and 10,000 guides (minutes)
 
 bench-search: $(STAMP)  ## search bundle sizes: rebuild after one edit vs. readers' searches (minutes)
 	$(BIN)/python tests/benchmarks/search_bundles.py --guides 10000 --bundles 250,500,1000,2500 --runs 3 --json tests/benchmarks/search_results.json
+
+bench-peers: $(STAMP)  ## careersite / Hugo (Debian's hugo) and / Hugo + Pagefind, cold, at 1,000 and 10,000 guides (minutes)
+	$(BIN)/python tests/benchmarks/peers.py --sizes 1000,10000 --runs 3 --json tests/benchmarks/peers_results.json
 
 $(UV):
 	$(PYTHON) -m venv .cache/uv-$(UV_VERSION)
