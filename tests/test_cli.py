@@ -150,9 +150,9 @@ def test_progress_display_on_a_terminal(tmp_path: Path) -> None:
         os.close(leader)
     assert process.returncode == 0
     text = shown.decode()
-    # 5 sources read; 14 HTML pages plus sitemap, feed and robots rendered
+    # 5 sources read; 14 HTML pages plus sitemap, feed, robots and two redirect maps rendered
     assert "reading 5/5" in text
-    assert "rendering 17/17" in text
+    assert "rendering 19/19" in text
     assert "writing and indexing" in text
     assert "\r\x1b[K" in text  # the status line is cleared before the summary
     assert "built 14 pages" in text

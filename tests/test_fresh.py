@@ -731,10 +731,14 @@ def test_explain_names_the_layout_or_the_guide_that_made_pages_stale(site: Path)
 
 
 def pages_of(site: Path) -> list[str]:
-    """The site path of every page in the output (a folder's index.html by its folder)."""
+    """The site path of every page in the output (a folder's index.html by its folder).
+
+    That is every file but the static ones, the search index and the output's marker.
+    """
     found = []
     for file in (site / "public").rglob("*"):
         name = file.relative_to(site / "public").as_posix()
-        if file.suffix in {".html", ".xml", ".txt"} and not name.startswith("pagefind"):
+        own = name.startswith(("static/", "pagefind/")) or name == ".careersite-output"
+        if file.is_file() and not own:
             found.append(name.removesuffix("index.html"))
     return found
