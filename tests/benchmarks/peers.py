@@ -16,8 +16,9 @@ cold build into a fresh output folder:
 
 Wall time is time.perf_counter around the whole process (the peer's two
 commands, one after the other, as one); peak memory is the largest sum of
-VmRSS over the process and all its descendants, read from /proc every 50 ms
-(getrusage's ru_maxrss is only the largest single process). The table shows
+resident memory over the process and all its descendants, sampled every
+50 ms with run.py's tree_rss_kb, as `make bench` measures (getrusage's
+ru_maxrss is only the largest single process). The table shows
 the medians and careersite's time divided by the peer's.
 
 Both outputs' pages are counted (index.html files, redirects left out) after
@@ -43,6 +44,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from run import tree_rss_kb
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SAMPLE_SECONDS = 0.05
@@ -53,45 +56,7 @@ NO_HUGO = (
 )
 
 
-# --- measuring a process tree ---------------------------------------------------------------
-
-
-def _vm_rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0  # gone, or a zombie (no VmRSS line)
-
-
-def _children(pid: int) -> list[int]:
-    found: list[int] = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for tid in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/children") as handle:
-                found += [int(child) for child in handle.read().split()]
-        except OSError:
-            continue
-    return found
-
-
-def tree_rss_kb(pid: int) -> int:
-    """VmRSS of pid and all its descendants, summed, in KiB."""
-    total, todo, seen = 0, [pid], set()
-    while todo:
-        current = todo.pop()
-        if current not in seen:
-            seen.add(current)
-            total += _vm_rss_kb(current)
-            todo += _children(current)
-    return total
+# --- measuring a process tree: run.py's tree_rss_kb, as `make bench` measures ---------------
 
 
 @dataclass
