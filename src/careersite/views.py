@@ -256,16 +256,15 @@ def build_pages(
     for redirect in site.redirects:
         pages.append(Page(redirect.path, "redirect.html", partial(views.redirect, redirect)))
     dates = cache(partial(feeds.page_dates, site))  # one pass over the articles per process
+    redirects = cache(partial(feeds.redirects, site, views.link))  # one view for both maps
     pages += [Page(*sitemap) for sitemap in feeds.sitemap_pages(listed, dates, views.link)]
     pages += [
         Page(SEARCH_PATH, "search.html", views.search),
         Page("404.html", "404.html", lambda: NotFoundView("Seite nicht gefunden")),
         Page("feed.xml", "feed.xml", lambda: feeds.feed(site, views.link)),
         Page("robots.txt", "robots.txt", lambda: RobotsView(views.link.absolute("sitemap.xml"))),
-        Page("_redirects", "_redirects.txt", lambda: feeds.redirects(site, views.link)),
-        Page(
-            "nginx-redirects.conf", "nginx-redirects.txt", lambda: feeds.redirects(site, views.link)
-        ),
+        Page("_redirects", "_redirects.txt", redirects),
+        Page("nginx-redirects.conf", "nginx-redirects.txt", redirects),
     ]
     return site_view, sorted(pages, key=lambda page: page.path)
 
