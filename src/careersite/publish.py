@@ -177,7 +177,7 @@ def _take_spare(cache: Path | None, plan: Plan, staged: Path) -> dict[str, int]:
         return {}
     if not take_spare(staged, cache / SPARE, last.token, last.stale):
         return {}
-    return {name: matching.files[name][2] for name in last.present(matching.files)}
+    return {name: matching.files[name].inode for name in last.present(matching.files)}
 
 
 def _render(

@@ -139,7 +139,7 @@ def fits_loaded(value: object) -> bool:
         and type(value.diagnostics) is tuple
         and type(value.links) is frozenset
         and type(value.card) is str
-        and type(value.stamp) is tuple
+        and type(value.stamp) is Stamp
     )
 
 
