@@ -203,10 +203,8 @@ def build(
     inputs = _inputs(read, layouts.dirs) if options.cache else None
     assets = collect([d / "static" for d in layouts.dirs])
     bodies, site_view, pages = _views(config, linked, assets)
-    template_of = {page.path: page.template for page in pages}
     change, before = _change(reuse, previous, inputs, read, linked, layouts.stamps)
-    links_to = _links_to(read.loaded) if change.moved else {}
-    stale = deps.stale(change, linked.site, layouts.env, template_of, before, links_to)
+    stale = _stale(change, before, read, linked, layouts, pages)
     settled = _settled(previous, linked.site, stale)
     body_problems = _prepare_bodies(linked, bodies, stale, reuse, settled, read)
     diagnostics += [*assets.problems, *chain.from_iterable(body_problems.values())]
@@ -216,23 +214,49 @@ def build(
     output = _output(assets.files, writing, reuse, previous)
     rendering = Rendering(layouts.env, site_view)
     reasons = render_pages(pages, rendering, stale, output, progress, options.jobs)
+    lent = Reuse(
+        options=options,
+        configured=configured,
+        read=read,
+        linked=linked,
+        layouts=layouts,
+        problems=body_problems,
+        marked=bodies.marked,
+        files=output.files,
+    )
+    return _result(lent, diagnostics, output, reasons, inputs)
+
+
+def _stale(
+    change: deps.Change,
+    before: Site | None,
+    read: _Read,
+    linked: _Linked,
+    layouts: _Layouts,
+    pages: list[Page],
+) -> deps.Stale:
+    """The pages to render again after change, each with its reason (deps.stale)."""
+    template_of = {page.path: page.template for page in pages}
+    links_to = _links_to(read.loaded) if change.moved else {}
+    return deps.stale(change, linked.site, layouts.env, template_of, before, links_to)
+
+
+def _result(
+    lent: Reuse,
+    diagnostics: list[Diagnostic],
+    output: Output,
+    reasons: dict[str, str],
+    inputs: Inputs | None,
+) -> BuildResult:
+    """What a build that rendered its pages gives back, with what the next one may take."""
     return BuildResult(
         files=output.files,
         diagnostics=tuple(ordered([*diagnostics, *output.problems])),
-        strict=options.strict,
+        strict=lent.options.strict,
         reasons=reasons,
-        reuse=Reuse(
-            options=options,
-            configured=configured,
-            read=read,
-            linked=linked,
-            layouts=layouts,
-            problems=body_problems,
-            marked=bodies.marked,
-            files=output.files,
-        ),
+        reuse=lent,
         kept=frozenset(output.kept),
-        inputs=dataclasses.replace(inputs, problems=body_problems) if inputs is not None else None,
+        inputs=dataclasses.replace(inputs, problems=lent.problems) if inputs is not None else None,
         written=output.written,
     )
 
