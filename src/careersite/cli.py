@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from . import children, publish
+from . import children, fast_markdown, publish
 from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
 from .incremental import fresh
 from .incremental.cache import KEY_VARIABLE, NoKey, signing_key
@@ -202,7 +202,9 @@ def _summary(done: publish.Published, output: Path, took: float) -> str:
     pages = sum(1 for name in done.names if name.endswith(".html"))
     files = "file" if result.rendered == 1 else "files"
     partly = f" ({result.rendered} {files} rendered, the rest unchanged)" if result.kept else ""
-    return f"built {pages} pages into {output} in {took:.2f} s{partly}"
+    note = fast_markdown.note()  # a slower build: say why, once
+    slower = f"\nnote: {note}" if note is not None else ""
+    return f"built {pages} pages into {output} in {took:.2f} s{partly}{slower}"
 
 
 def _up_to_date(

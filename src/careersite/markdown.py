@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from . import fast_markdown
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .urls import slug
 
@@ -75,7 +76,7 @@ class Body:
 
 
 # Markers never found in a page: NUL and SOH are refused in sources.
-_OPEN, _CLOSE = "\x00{}\x01", "\x00/{}\x01"
+OPEN, CLOSE = "\x00{}\x01", "\x00/{}\x01"
 _MARKER = re.compile(b"\x00(/?)(\\d+)\x01")
 
 
@@ -86,7 +87,26 @@ def heading_id(text: str) -> str:
 
 
 def _heading_ids(state: StateCore) -> None:
-    """An id for each heading of levels 2 to 4, unique in the body: gehalt, gehalt-1, ...
+    """An id for each heading of levels 2 to 4, unique in the body (unique_ids)."""
+    headings = [
+        (token, state.tokens[index + 1])
+        for index, token in enumerate(state.tokens)
+        if token.type == "heading_open" and token.tag in {"h2", "h3", "h4"}
+    ]
+    titles = [
+        "".join(
+            child.content
+            for child in inline.children or ()
+            if child.type in {"text", "code_inline"}
+        )
+        for _, inline in headings
+    ]
+    for (token, _), unique in zip(headings, unique_ids(titles), strict=True):
+        token.attrSet("id", unique)
+
+
+def unique_ids(titles: Sequence[str]) -> list[str]:
+    """Each heading's id, unique in the body: gehalt, gehalt-1, ...
 
     The ids are those of mdit-py-plugins' anchors plugin, which tries every
     suffix from 1 again for each repeated heading: 16,000 equal headings took
@@ -95,15 +115,8 @@ def _heading_ids(state: StateCore) -> None:
     """
     taken: set[str] = set()
     next_suffix: dict[str, int] = {}
-    for index, token in enumerate(state.tokens):
-        if token.type != "heading_open" or token.tag not in {"h2", "h3", "h4"}:
-            continue
-        inline = state.tokens[index + 1]
-        title = "".join(
-            child.content
-            for child in inline.children or ()
-            if child.type in {"text", "code_inline"}
-        )
+    ids = []
+    for title in titles:
         wanted = heading_id(title)
         unique = wanted
         if unique in taken:
@@ -113,7 +126,8 @@ def _heading_ids(state: StateCore) -> None:
             unique = f"{wanted}-{suffix}"
             next_suffix[wanted] = suffix + 1
         taken.add(unique)
-        token.attrSet("id", unique)
+        ids.append(unique)
+    return ids
 
 
 def parse(md: MarkdownIt, body: str) -> tuple[Token, ...]:
@@ -124,12 +138,17 @@ def summary(tokens: Sequence[Token]) -> str:
     """The plain text of the first paragraph, cut at a word near SUMMARY_LENGTH."""
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
-            text = " ".join(_plain_text(tokens[index + 1]).split())
-            if len(text) <= SUMMARY_LENGTH:
-                return text
-            cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:.–-")
-            return cut + " …"
+            return cut_summary(_plain_text(tokens[index + 1]))
     return ""
+
+
+def cut_summary(plain: str) -> str:
+    """A paragraph's plain text as a summary: spaces folded, cut at a word near SUMMARY_LENGTH."""
+    text = " ".join(plain.split())
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:.–-")
+    return cut + " …"
 
 
 def _plain_text(inline: Token) -> str:
@@ -151,34 +170,61 @@ def _links(tokens: Sequence[Token]) -> Iterator[tuple[Token, Token]]:
 
 
 def prepare(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
-    """Parse and render a body once; first_line is the file line its text starts on."""
+    """Parse and render a body once; first_line is the file line its text starts on.
+
+    The compiled engine (fast_markdown) does it where it renders the body as
+    markdown-it-py does; markdown-it-py, the reference, does the rest.
+    """
+    if not md.options["html"]:
+        body = fast_markdown.prepare(text, source, first_line)
+        if body is not None:
+            return body
+    return prepare_reference(md, text, source, first_line)
+
+
+def prepare_reference(md: MarkdownIt, text: str, source: Path, first_line: int) -> Body:
+    """prepare() by markdown-it-py alone."""
     tokens = parse(md, text)
-    lines = text.split("\n")
-    searched: dict[tuple[int, int], _Destinations] = {}
+    lines = LineSearch(text, source, first_line)
     links: list[SourceLink] = []
     markers: dict[int, int] = {}  # id(link_open token) -> index in links
     for link, block in _links(tokens):
         href = str(link.attrGet("href") or "")
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-            continue
-        written = unquote(parts.path)
-        if "label" in link.meta:  # a reference link: its own line, the block's first
-            pos = SourcePos(source, first_line + (block.map or (0, 0))[0])
-        else:
-            pos = _position(lines, block, href, written, searched, source, first_line)
-        target = (
-            None if written.startswith("/") else Path(os.path.normpath(source.parent / written))
-        )
         attrs = tuple((k, str(v)) for k, v in link.attrs.items() if k != "href")
-        markers[id(link)] = len(links)
-        links.append(
-            SourceLink(
-                written=written, target=target, fragment=parts.fragment, attrs=attrs, pos=pos
-            )
-        )
+        start, end = block.map or (0, len(lines.lines))
+        # a reference link: its own line, the block's first
+        found = source_link(href, attrs, lines, (start, end), reference="label" in link.meta)
+        if found is not None:
+            markers[id(link)] = len(links)
+            links.append(found)
     html = str(md.renderer.render(list(tokens), md.options, {"markers": markers, "open": []}))
     return Body(html.encode(), tuple(links), summary(tokens))
+
+
+def source_link(
+    href: str,
+    attrs: tuple[tuple[str, str], ...],
+    lines: LineSearch,
+    block: tuple[int, int],
+    *,
+    reference: bool = False,
+) -> SourceLink | None:
+    """The link to a source file that href names, found in the block's lines; None for others.
+
+    block is the first and past-the-last line of the block the link stands
+    in, in the body's text; a reference link is placed on the block's first.
+    """
+    if not names_source(href):
+        return None
+    parts = urlsplit(href)
+    written = unquote(parts.path)
+    source = lines.source
+    if reference:
+        pos = SourcePos(source, lines.first_line + block[0])
+    else:
+        pos = lines.position(block, href, written)
+    target = None if written.startswith("/") else lines.target(written)
+    return SourceLink(written=written, target=target, fragment=parts.fragment, attrs=attrs, pos=pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +301,7 @@ def resolve(body: Body, pages: Targets, href_for: Callable[[str], str]) -> str:
         else:
             href = href_for(found.path) + (f"#{link.fragment}" if link.fragment else "")
             attrs = (("href", href), *link.attrs)
-            tag = "<a" + "".join(f' {k}="{_escape(v)}"' for k, v in attrs) + ">"
+            tag = "<a" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + ">"
             opening.append(tag.encode())
 
     def replace(found: re.Match[bytes]) -> bytes:
@@ -307,44 +353,55 @@ class _Destinations:
         return best
 
 
-def _position(  # noqa: PLR0913 - per link, on the hot path: no value to build per call
-    lines: list[str],
-    block: Token,
-    href: str,
-    target_file: str,
-    searched: dict[tuple[int, int], _Destinations],
-    source: Path,
-    body_first_line: int,
-) -> SourcePos:
-    """The file line and column of a link's target, searched in its block's lines.
+def names_source(href: str) -> bool:
+    """Whether a link's href names a source file of the site (a relative path to a .md file)."""
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc and parts.path.endswith(".md")
 
-    searched holds, per block's lines, their destinations and where the
-    previous link was found, so two links to the same file in one paragraph
-    get their own positions.
+
+class LineSearch:
+    """A body's lines, searched for where each of its links to sources is written.
+
+    Per block's lines it keeps their destinations and where the previous
+    link was found, so two links to the same file in one paragraph get their
+    own positions.
     """
-    start, end = block.map or (0, len(lines))
-    # By lines, not by block: the cells of a table row are blocks of one line.
-    if (start, end) not in searched:
-        searched[start, end] = _Destinations(lines, start, end)
-    place = searched[start, end].take((urlsplit(href).path, target_file))
-    if place is None:
-        return SourcePos(source, body_first_line + start)
-    number, found = place
-    return SourcePos(source, body_first_line + number, found + 3)
+
+    def __init__(self, text: str, source: Path, first_line: int) -> None:
+        self.lines = text.split("\n")
+        self.source = source
+        self.first_line = first_line  # the file line the body starts on
+        self.searched: dict[tuple[int, int], _Destinations] = {}
+        self.folder = os.fspath(source.parent)
+
+    def target(self, written: str) -> Path:
+        """The source file a relative link names, normalised."""
+        return Path(os.path.normpath(os.path.join(self.folder, written)))
+
+    def position(self, block: tuple[int, int], href: str, target_file: str) -> SourcePos:
+        """The file line and column of a link's target, searched in its block's lines."""
+        # By lines, not by block: the cells of a table row are blocks of one line.
+        if block not in self.searched:
+            self.searched[block] = _Destinations(self.lines, *block)
+        place = self.searched[block].take((urlsplit(href).path, target_file))
+        if place is None:
+            return SourcePos(self.source, self.first_line + block[0])
+        number, found = place
+        return SourcePos(self.source, self.first_line + number, found + 3)
 
 
 def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     marker = env.get("markers", {}).get(id(tokens[idx]))
     env.setdefault("open", []).append(marker)
     if marker is not None:
-        return _OPEN.format(marker)
+        return OPEN.format(marker)
     return str(self.renderToken(tokens, idx, options, env))
 
 
 def _render_link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     opened = env.get("open") or [None]
     marker = opened.pop()
-    return "</a>" if marker is None else _CLOSE.format(marker)
+    return "</a>" if marker is None else CLOSE.format(marker)
 
 
 def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -358,7 +415,7 @@ def _render_table_close(
     return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
 
 
-def _escape(value: str) -> str:
+def escape(value: str) -> str:
     return (
         value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
     )

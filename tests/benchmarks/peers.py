@@ -44,7 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from run import tree_rss_kb
+from run import engine_line, markdown_engine, tree_rss_kb
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -192,6 +192,8 @@ def bench_size(
     corpus = generate(site, n)
     written = write_hugo_site(site, hugo_site)
     print(f"\nN={n}: {corpus.files} files, {corpus.bytes / 1e6:.1f} MB; Hugo site in {hugo_site}")
+    engine = markdown_engine(site)
+    print("  " + engine_line(engine))
     cli = careersite_command()
     ours_build = [*cli, "build", "--source", str(site), "--output", str(ours_out), "--no-cache"]
     peer_build = [hugo, "--quiet", "--source", str(hugo_site), "--destination", str(peer_out)]
@@ -206,6 +208,7 @@ def bench_size(
         "roles": corpus.roles,
         "cities": written.cities,
         "mb": round(corpus.bytes / 1e6, 2),
+        "markdown": engine,
     }
     cases = []
     try:
