@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -68,6 +70,29 @@ def indexed(bundle: Path) -> int:
     count = entry["languages"]["de"]["page_count"]
     assert isinstance(count, int)
     return count
+
+
+def fragments(bundle: Path) -> dict[str, str]:
+    """Each indexed page's text as Pagefind keeps it for excerpts: URL -> content."""
+    found = {}
+    for path in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd") :])
+        found[fragment["url"]] = fragment["content"]
+    return found
+
+
+def test_excerpts_keep_neighbouring_cells_apart(sites: dict[str, str]) -> None:
+    """Table cells and salary levels read as words in results, not "StadtGehaltsspanne"."""
+    [bundle] = bundles(Path(sites["output"]))
+    pages = fragments(bundle)
+    guide = pages["/berufe/kundendienstleiter/bremen/"]
+    assert re.search(r"Einstieg \d", guide), guide
+    hub = pages["/berufe/kundendienstleiter/"]
+    assert re.search(r"Stadt Gehaltsspanne \(brutto\)", hub), hub
+    for url, content in pages.items():
+        assert not re.search(r"\SGehaltsspanne|(Einstieg|erfahrung)\d", content), url
 
 
 def test_the_index_covers_guides_and_hubs_in_german(sites: dict[str, str]) -> None:
