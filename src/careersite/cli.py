@@ -8,17 +8,27 @@ import gc
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import children, fast_markdown, publish
-from .diagnostics import Diagnostic, format_github, format_text, has_failures, to_json
+from .diagnostics import (
+    Diagnostic,
+    display_path,
+    format_github,
+    format_text,
+    has_failures,
+    to_json,
+)
 from .incremental import fresh
 from .incremental.cache import KEY_VARIABLE, NoKey, signing_key
 from .options import Options
 from .output import OutputError, cache_refusal, check_places, one_build_at_a_time
 from .urls import base_url_problem
+
+if TYPE_CHECKING:
+    from .pipeline import BuildResult
 
 # The pipeline (Jinja, Markdown, the front matter schema) is imported by the
 # commands that build: a build with nothing to do, or --help, is spared a
@@ -82,6 +92,14 @@ def _keyed(folder: Path | None) -> Path | None:
     return folder
 
 
+future_option = click.option(
+    "--future",
+    is_flag=True,
+    help="Also build guides dated after today (by default they wait for their date; "
+    "SOURCE_DATE_EPOCH sets today).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="careersite")
 def main() -> None:
@@ -99,6 +117,7 @@ def main() -> None:
 )
 @click.option("--base-url", callback=_base_url, help="Override base_url from data/site.yaml.")
 @click.option("--drafts", is_flag=True, help="Build guides marked draft: true.")
+@future_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @jobs_option
 @cache_option
@@ -118,6 +137,7 @@ def build_command(  # noqa: PLR0913 - one parameter per option, as click passes 
     output: Path,
     base_url: str | None,
     drafts: bool,
+    future: bool,
     strict: bool,
     jobs: int,
     cache_dir: Path | None,
@@ -137,6 +157,7 @@ def build_command(  # noqa: PLR0913 - one parameter per option, as click passes 
         output=output,
         base_url=base_url,
         drafts=drafts,
+        future=future,
         strict=strict,
         jobs=jobs,
         cache=cache,
@@ -225,6 +246,7 @@ def _up_to_date(
 @main.command("check")
 @source_option
 @click.option("--drafts", is_flag=True, help="Check drafts as they would be built.")
+@future_option
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
     "--format",
@@ -238,6 +260,7 @@ def _up_to_date(
 def check_command(  # noqa: PLR0913 - one parameter per option, as click passes them
     source: Path,
     drafts: bool,
+    future: bool,
     strict: bool,
     output_format: str,
     jobs: int,
@@ -254,9 +277,27 @@ def check_command(  # noqa: PLR0913 - one parameter per option, as click passes 
         if refused:
             raise OutputError(refused)
     cache = _keyed(cache)
-    result = build(Options(source, drafts=drafts, strict=strict, jobs=jobs, cache=cache))
+    options = Options(source, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=cache)
+    result = build(options)
     _report(result.diagnostics, result.strict, output_format)
+    if output_format == "text":
+        _scheduled(result, options)
     sys.exit(1 if result.failed else 0)
+
+
+def _scheduled(result: BuildResult, options: Options) -> None:
+    """List the guides that wait for their date: a build leaves them out until then."""
+    if result.reuse is None or options.future:
+        return
+    waiting = sorted(
+        (article.date, display_path(article.source))
+        for entry in result.reuse.read.loaded.values()
+        if (article := entry.article) is not None
+        and not article.draft
+        and not options.builds(draft=False, date=article.date)
+    )
+    for date, path in waiting:
+        click.echo(f"scheduled: {path} goes live on {date.isoformat()}", err=True)
 
 
 @main.command("serve")
@@ -264,11 +305,12 @@ def check_command(  # noqa: PLR0913 - one parameter per option, as click passes 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--drafts", is_flag=True, help="Show guides marked draft: true.")
-def serve_command(source: Path, host: str, port: int, drafts: bool) -> None:
+@future_option
+def serve_command(source: Path, host: str, port: int, drafts: bool, future: bool) -> None:
     """Preview the site with live reload; nothing is written to disk."""
     from .serve import serve
 
-    serve(Options(source, drafts=drafts), host, port)
+    serve(Options(source, drafts=drafts, future=future), host, port)
 
 
 @main.command("new")

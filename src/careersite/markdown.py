@@ -238,6 +238,7 @@ class Unbuilt(enum.Enum):
     """A link target that is not built (a source file that is no page)."""
 
     DRAFT = "a draft"  # it exists and is not built: the link is left out, with a warning
+    SCHEDULED = "scheduled"  # dated after the build's day: as a draft
     FAILED = "failed"  # it did not load: its own error fails the build
     MISSING = "missing"  # no such source file: an error at the link
 
@@ -279,6 +280,15 @@ def link_problems(body: Body, pages: Targets) -> list[Diagnostic]:
                     f"link to '{link.written}', a draft that is not built; the link is left out",
                     link.pos,
                     "publish the draft or build with --drafts",
+                )
+            )
+        elif pages[link.target] is Unbuilt.SCHEDULED:
+            diagnostics.append(
+                warning(
+                    f"link to '{link.written}', dated after today and not built yet; "
+                    "the link is left out",
+                    link.pos,
+                    "build with --future to build guides before their date",
                 )
             )
     return diagnostics

@@ -346,7 +346,7 @@ def _link(options: Options, config: Config, reuse: Reuse | None, read: _Read) ->
         )
     articles = [entry.article for entry in read.loaded.values() if entry.article is not None]
     failed = [path for path, entry in read.loaded.items() if entry.article is None]
-    built = [a for a in articles if options.drafts or not a.draft]
+    built = [a for a in articles if options.builds(draft=a.draft, date=a.date)]
     site, found = link_site(built, config)
     return _Linked(
         site=site,
@@ -497,10 +497,10 @@ def _rewritten(
     That is, when its text, salary, summary or dates changed, but not what
     link_site reads (site.linked_as): then URLs, hubs and redirects are as
     they were, and so is what each link finds (links in the text may differ).
-    None when a change reaches further: a title, role, city, slug, alias or
-    draft flag changed, or a source failed, came or went. None too when a
-    body of the last build waits in the build cache: only complete bodies are
-    carried over.
+    None when a change reaches further: a title, role, city, slug, alias,
+    draft flag or date (scheduled publishing) changed, or a source failed,
+    came or went. None too when a body of the last build waits in the build
+    cache: only complete bodies are carried over.
     """
     if reuse is None or len(reuse.marked) != len(reuse.linked.site.articles):
         return None
@@ -677,11 +677,14 @@ def _prepare_rewritten(
 
 
 def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
-    """What a link to each source file finds: its page, or that it is a draft or failed.
+    """What a link to each source file finds: its page, or that it is a draft, scheduled or failed.
 
     A failed one's own error already fails the build.
     """
-    targets: dict[Path, markdown.Target] = {a.source: markdown.Unbuilt.DRAFT for a in articles}
+    unbuilt = markdown.Unbuilt
+    targets: dict[Path, markdown.Target] = {
+        a.source: unbuilt.DRAFT if a.draft else unbuilt.SCHEDULED for a in articles
+    }
     targets.update({path: markdown.Unbuilt.FAILED for path in failed})
     targets.update({source: markdown.Page(path) for source, path in site.paths.items()})
     return targets
@@ -699,7 +702,7 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
     others = {source: entry.article for source, entry in loaded.items() if source != path}
     articles = [a for a in (*others.values(), article) if a is not None]
     failed = [source for source, a in others.items() if a is None]
-    built = [a for a in articles if reuse.options.drafts or not a.draft]
+    built = [a for a in articles if reuse.options.builds(draft=a.draft, date=a.date)]
     site, problems = link_site(built, config)
     found += problems
     if article is not None:

@@ -147,6 +147,7 @@ def linked_as(article: Article) -> tuple[object, ...]:
         article.city,
         article.slug,
         article.draft,
+        article.date,  # after the build's day: not built (Options.builds)
         article.aliases,
         article.alias_positions,
     )
