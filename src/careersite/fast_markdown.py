@@ -2,7 +2,8 @@
 
 markdown-it-pyrs is markdown-it ported to Rust (the JavaScript parser that
 markdown-it-py ports to Python), with Python bindings from markdown-it-py's
-maintainers. It parses and renders a guide about 14 times faster. markdown-it-py
+maintainers. It parses and renders a guide about 14 times faster
+(0.1 ms against 1.45 ms; with careersite's additions 0.45 ms against 1.7 ms). markdown-it-py
 stays the reference: prepare() gives a body only where every construct in it
 is one this module renders as markdown-it-py does, with the same heading ids,
 source links (and their positions) and summary; for any other body it gives
@@ -59,9 +60,8 @@ _parser: Any = None
 
 
 def _engine() -> Any:
-    global _parser
+    global _parser  # one parser per process, made on first use
     if _parser is None:
-        # sourcepos: each element's place in the source, as data-sourcepos="l:c-l:c"
         # CommonMark without raw HTML (as markdown.make_parser), tables, strikethrough;
         # sourcepos: each element's place in the source, as data-sourcepos="l:c-l:c"
         _parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_PLUGINS)
