@@ -62,7 +62,8 @@ def test_guide_with_every_key(load: LoadArticle) -> None:
     article, shown = load(
         guide(
             salary="salary:\n  min: 2800\n  max: 3800\n  currency: CHF\n  period: year\n"
-            "  levels:\n    entry: [2800, 3200]\n    experienced: [3400, 3800]\n",
+            "  levels:\n    entry: [2800, 3200]\n    experienced: [3400, 3800]\n"
+            "  confirmed: true\n",  # a yearly 2,800: confirmed, so no sense check warns
             extra="updated: 2026-11-20\nsummary: Kurz.\ndraft: true\nslug: bremen-nord\n"
             "aliases: [/alt/kundendienst-bremen/]\n",
         )
@@ -235,11 +236,11 @@ def test_thousands_separator_in_a_level_is_reported_at_the_amount(load: LoadArti
 
 
 def test_a_decimal_amount_is_not_a_thousands_separator(load: LoadArticle) -> None:
-    article, shown = load(guide(salary="salary:\n  min: 12.5\n  max: 18.75\n  period: hour\n"))
+    article, shown = load(guide(salary="salary:\n  min: 14.5\n  max: 18.75\n  period: hour\n"))
     assert article is not None, shown
     assert shown == []
     assert article.salary is not None
-    assert (article.salary.min, article.salary.max) == (12.5, 18.75)
+    assert (article.salary.min, article.salary.max) == (14.5, 18.75)
 
 
 def test_all_errors_of_a_file_in_one_run(load: LoadArticle) -> None:

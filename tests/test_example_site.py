@@ -350,12 +350,12 @@ SALARY_BOXES = {  # guide -> (range, levels as labelled in the box)
     ),
     "berufe/kundendienstleiter/potsdam/": ("2.800 € – 3.900 €", []),
     "berufe/customer-service/dortmund/": (
-        "2.300 € – 3.400 €",
-        [("Einstieg", "2.300 € – 2.800 €"), ("Mit Berufserfahrung", "2.800 € – 3.400 €")],
+        "2.450 € – 3.400 €",
+        [("Einstieg", "2.450 € – 2.800 €"), ("Mit Berufserfahrung", "2.800 € – 3.400 €")],
     ),
     "berufe/customer-service/potsdam/": (
-        "2.300 € – 3.400 €",
-        [("Einstieg", "2.300 € – 2.800 €"), ("Mit Berufserfahrung", "2.900 € – 3.400 €")],
+        "2.450 € – 3.400 €",
+        [("Einstieg", "2.450 € – 2.800 €"), ("Mit Berufserfahrung", "2.900 € – 3.400 €")],
     ),
 }
 
@@ -392,15 +392,15 @@ SAME_ROLE = {  # guide -> the same role in other cities
         ("Bremen", "/berufe/kundendienstleiter/bremen/", "2.800 € – 3.800 €")
     ],
     "berufe/customer-service/dortmund/": [
-        ("Potsdam", "/berufe/customer-service/potsdam/", "2.300 € – 3.400 €")
+        ("Potsdam", "/berufe/customer-service/potsdam/", "2.450 € – 3.400 €")
     ],
     "berufe/customer-service/potsdam/": [
-        ("Dortmund", "/berufe/customer-service/dortmund/", "2.300 € – 3.400 €")
+        ("Dortmund", "/berufe/customer-service/dortmund/", "2.450 € – 3.400 €")
     ],
 }
 SAME_CITY = {  # guide -> other roles in its city; only Potsdam has two
     "berufe/kundendienstleiter/potsdam/": [
-        ("Customer Service", "/berufe/customer-service/potsdam/", "2.300 € – 3.400 €")
+        ("Customer Service", "/berufe/customer-service/potsdam/", "2.450 € – 3.400 €")
     ],
     "berufe/customer-service/potsdam/": [
         ("Kundendienstleiter", "/berufe/kundendienstleiter/potsdam/", "2.800 € – 3.900 €")
@@ -451,17 +451,17 @@ HUB_ROWS = {
         ("Potsdam", "/berufe/kundendienstleiter/potsdam/", "2.800 € – 3.900 €"),
     ],
     "berufe/customer-service/": [
-        ("Dortmund", "/berufe/customer-service/dortmund/", "2.300 € – 3.400 €"),
-        ("Potsdam", "/berufe/customer-service/potsdam/", "2.300 € – 3.400 €"),
+        ("Dortmund", "/berufe/customer-service/dortmund/", "2.450 € – 3.400 €"),
+        ("Potsdam", "/berufe/customer-service/potsdam/", "2.450 € – 3.400 €"),
     ],
     "staedte/bremen/": [
         ("Kundendienstleiter", "/berufe/kundendienstleiter/bremen/", "2.800 € – 3.800 €"),
     ],
     "staedte/dortmund/": [
-        ("Customer Service", "/berufe/customer-service/dortmund/", "2.300 € – 3.400 €"),
+        ("Customer Service", "/berufe/customer-service/dortmund/", "2.450 € – 3.400 €"),
     ],
     "staedte/potsdam/": [
-        ("Customer Service", "/berufe/customer-service/potsdam/", "2.300 € – 3.400 €"),
+        ("Customer Service", "/berufe/customer-service/potsdam/", "2.450 € – 3.400 €"),
         ("Kundendienstleiter", "/berufe/kundendienstleiter/potsdam/", "2.800 € – 3.900 €"),
     ],
 }

@@ -243,6 +243,7 @@ def checked(site: Path, relative: str, text: str, tmp_path: Path) -> list[tuple[
 MISTAKES = {
     "unknown key": ("summary: ", "sumary: "),
     "thousands separator": ("  max: 3800", "  max: 3.800"),
+    "salary looks yearly": ("  max: 3800", "  max: 38000"),
     "unknown city": ("city: Bremen", "city: Bremn"),
     "missing key": ("title: Kundendienstleiter in Bremen\n", ""),
     "date": ("date: 2026-10-14", "date: 2026-02-30"),
@@ -417,7 +418,7 @@ def test_completion_inside_salary(editor: Editor, site: Path) -> None:
     text = "---\nsalary:\n  min: 1\n  period: \n  \n  levels:\n    \n---\n"
     editor.open(path, text)
     assert labels(editor.complete(path, 3, len("  period: "))) == ["month", "year", "hour"]
-    assert sorted(labels(editor.complete(path, 4, 2))) == ["currency", "max"]
+    assert sorted(labels(editor.complete(path, 4, 2))) == ["confirmed", "currency", "max"]
     assert labels(editor.complete(path, 6, 4)) == ["entry", "experienced"]
 
 

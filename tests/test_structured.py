@@ -160,4 +160,4 @@ def test_the_built_site_is_unchanged_on_disk(tmp_path: Path, cli: Cli) -> None:
     assert cli("build", "--source", REPO, "--output", output).returncode == 0
     page = (output / "berufe/customer-service/dortmund/index.html").read_text(encoding="utf-8")
     (occupation,) = of_type(page, "Occupation")
-    assert occupation["estimatedSalary"][0]["percentile10"] == 2300
+    assert occupation["estimatedSalary"][0]["percentile10"] == 2450

@@ -82,7 +82,7 @@ SITE = {
         title="Customer Service in Potsdam",
         role="Customer Service",
         city="Potsdam",
-        salary="salary:\n  min: 2300\n  max: 3400\n",
+        salary="salary:\n  min: 2450\n  max: 3400\n",
         date="2026-11-05",
     ),
 }
@@ -168,7 +168,7 @@ def test_same_city_lists_the_other_roles_there(site_factory: SiteFactory) -> Non
         RangeLink(
             "Customer Service",
             "/berufe/customer-service/potsdam/",
-            euro("2.300 € – 3.400 €"),
+            euro("2.450 € – 3.400 €"),
             "month",
         ),
     )
@@ -289,7 +289,9 @@ def priced_guides(count: int) -> dict[str, str]:
             f"content/kundendienstleiter/stadt-{n:03d}.md": guide(
                 title=f"Kundendienstleiter in Stadt {n:03d}",
                 city=f"Stadt {n:03d}",
-                salary=f"salary:\n  min: {2000 + 10 * n}\n  max: {3000 + 20 * n}\n",
+                # confirmed: 2,000 a month, below the minimum wage, keeps the figures simple
+                salary=f"salary:\n  min: {2000 + 10 * n}\n  max: {3000 + 20 * n}\n"
+                "  confirmed: true\n",
             )
             for n in range(count)
         },
@@ -353,7 +355,7 @@ def test_city_hub_lists_every_role_sorted_by_name(site_factory: SiteFactory) -> 
     hub = view_of(views, "staedte/potsdam/", CityHubView)
     assert (hub.title, hub.state) == ("Potsdam", "Brandenburg")
     assert [(row.title, row.href, row.range_text) for row in hub.roles] == [
-        ("Customer Service", "/berufe/customer-service/potsdam/", euro("2.300 € – 3.400 €")),
+        ("Customer Service", "/berufe/customer-service/potsdam/", euro("2.450 € – 3.400 €")),
         ("Kundendienstleiter", "/berufe/kundendienstleiter/potsdam/", euro("2.800 € – 3.900 €")),
     ]
     assert hub.chart is not None

@@ -12,7 +12,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from . import markdown
+from . import markdown, sense
 from .config import City, Config, Lookup, Role, T, currencies_in_use, currency_hint
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
@@ -291,6 +291,17 @@ def _salary(
                 )
             )
         levels.append(Level(name, low, high))
+    if not given.confirmed and not problems:  # sense only in figures that are valid
+        day = fields.updated or fields.date
+        found = sense.doubts(
+            given.min,
+            given.max,
+            given.period,
+            day=day,
+            wages=config.wages,
+            same_currency=currency == config.currency,
+        )
+        problems += [warning(d.message, doc.pos(("salary", d.key)), d.hint) for d in found]
     salary = Salary(
         min=given.min,
         max=given.max,

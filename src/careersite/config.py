@@ -19,6 +19,7 @@ from .assets import OUT_OF_SITE, out_of_site
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, load_yaml, read_text
 from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
+from .sense import GERMAN_MINIMUM_WAGE, Wages
 from .urls import (
     RESERVED,
     UrlWords,
@@ -138,6 +139,7 @@ class Config:
     unsafe_html: bool
     roles: Lookup[Role]
     cities: Lookup[City]
+    wages: Wages = field(default_factory=Wages)  # the minimum wage, hours: sense checks
 
     @property
     def content_dir(self) -> Path:
@@ -211,6 +213,12 @@ def load_config(
         unsafe_html=site.markdown.unsafe_html,
         roles=role_lookup,
         cities=Lookup.of(city_entries, _clean(diagnostics, data / "cities.yaml")),
+        wages=Wages(
+            GERMAN_MINIMUM_WAGE
+            if site.minimum_wage is None
+            else tuple((wage.since, wage.hourly) for wage in site.minimum_wage),
+            site.hours_per_month,
+        ),
     )
     return config, diagnostics
 

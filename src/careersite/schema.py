@@ -81,6 +81,11 @@ class SalaryModel(_Strict):
         default_factory=dict,
         description="Named [min, max] ranges inside min..max, e.g. entry: [2800, 3200].",
     )
+    confirmed: StrictFlag = Field(
+        False,
+        description="The figures are right as they are: no warnings for a range below the "
+        "minimum wage, a figure that looks like another period's, or a wide range.",
+    )
 
 
 class FrontMatterModel(_Strict):
@@ -137,6 +142,11 @@ class MarkdownModel(_Strict):
     unsafe_html: StrictFlag = Field(False, description="Pass raw HTML in Markdown through.")
 
 
+class MinimumWageModel(_Strict):
+    since: IsoDate  # in force from this day on
+    hourly: Amount  # gross, in the site's currency
+
+
 class SiteModel(_Strict):
     title: Text
     description: Text | None = None
@@ -149,6 +159,9 @@ class SiteModel(_Strict):
     per_page: Annotated[int, StrictMarker(), Field(gt=0)] = 50
     level_labels: dict[str, Text] = Field(default_factory=dict)
     markdown: MarkdownModel = Field(default_factory=MarkdownModel)
+    # the statutory minimum wage over time; absent: Germany's; []: no such check
+    minimum_wage: list[MinimumWageModel] | None = None
+    hours_per_month: Amount = 173.33  # full-time working hours, to compare monthly pay
 
 
 class _Draft07(GenerateJsonSchema):

@@ -45,6 +45,9 @@ from careersite.urls import slug
 CITIES_PER_ROLE_DIVISOR = 40
 BODY_BYTES = (4400, 5600)  # target range of a guide body, before the last paragraph
 FIRST_DATE = dt.date(2026, 1, 5)
+# Full-time pay at 2026's statutory minimum wage (13.90 an hour, 173.33 hours), rounded up:
+# careersite warns below it.
+MINIMUM_MONTHLY = 2450
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ def _link_targets(
 def _guide(guide: Guide, links: list[Guide], rng: random.Random) -> str:
     role, city = guide.role, guide.city
     factor = random.Random(f"careersite-bench:city:{city.name}").uniform(0.9, 1.15)
-    entry_low = _round50(role.entry * factor * rng.uniform(0.97, 1.03))
+    entry_low = max(MINIMUM_MONTHLY, _round50(role.entry * factor * rng.uniform(0.97, 1.03)))
     entry_high = entry_low + rng.choice((300, 350, 400, 450, 500, 600))
     experienced_low = entry_high + rng.choice((100, 150, 200, 250, 300))
     experienced_high = experienced_low + rng.choice((300, 400, 500, 600, 800))
