@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from .diagnostics import Diagnostic, SourcePos, error
 from .frontmatter import KeyPath, YamlDoc
+from .sense import GERMAN_HOURS_PER_MONTH
 
 PERIODS = ("month", "year", "hour")
 
@@ -161,7 +162,8 @@ class SiteModel(_Strict):
     markdown: MarkdownModel = Field(default_factory=MarkdownModel)
     # the statutory minimum wage over time; absent: Germany's; []: no such check
     minimum_wage: list[MinimumWageModel] | None = None
-    hours_per_month: Amount = 173.33  # full-time working hours, to compare monthly pay
+    # full-time working hours, to compare monthly pay
+    hours_per_month: Amount = GERMAN_HOURS_PER_MONTH
 
 
 class _Draft07(GenerateJsonSchema):

@@ -72,8 +72,8 @@ def doubts(
         if doubts:  # the other checks assume the period is right
             return doubts
     hourly = wages.minimum_on(day) if same_currency else None
-    if hourly is not None and low < round(wages.per(period, hourly)):
-        floor = wages.per(period, hourly)
+    floor = wages.per(period, hourly) if hourly is not None else 0.0
+    if low < round(floor):
         doubts.append(
             Doubt(
                 "min",
