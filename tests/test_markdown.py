@@ -37,7 +37,7 @@ BODY_FIRST_LINE = 8
 def html(body: str, unsafe_html: bool = False) -> str:
     """A body without links to sources, rendered."""
     prepared = prepare(make_parser(unsafe_html), body, SOURCE, 1)
-    assert prepared.links == () and prepared.html is not None
+    assert prepared.links == () and isinstance(prepared.html, bytes)
     return prepared.html.decode()
 
 

@@ -27,6 +27,7 @@ from markdown_it.token import Token
 
 from . import fast_markdown
 from .diagnostics import Diagnostic, SourcePos, error, warning
+from .spill import Spilled, bytes_of
 from .urls import slug
 
 SUMMARY_LENGTH = 160
@@ -66,7 +67,9 @@ class Body:
 
     # UTF-8: as a str, nearly every German body takes two bytes a character, and
     # pickling it (to the cache, or from a worker) adds a UTF-8 copy as well.
-    html: bytes | None  # None while it waits in the build cache (cache.load_bodies)
+    # a Spilled while the build keeps it in its spill file (spill.py); None while
+    # it waits in the build cache (cache.load_bodies)
+    html: bytes | Spilled | None
     links: tuple[SourceLink, ...] = ()  # () too while the HTML waits: kept with it
     summary: str = ""
 
@@ -301,8 +304,9 @@ def resolve(body: Body, pages: Targets, href_for: Callable[[str], str]) -> str:
     body that only the page showing it needs: it runs as that page is rendered.
     """
     assert body.html is not None, "a body from the build cache needs its HTML first"
+    html = bytes_of(body.html)
     if not body.links:
-        return body.html.decode()
+        return html.decode()
     opening: list[bytes] = []
     for link in body.links:
         found = pages.get(link.target) if link.target is not None else None
@@ -320,7 +324,7 @@ def resolve(body: Body, pages: Targets, href_for: Callable[[str], str]) -> str:
             return b""
         return b"</a>" if found.group(1) else tag
 
-    return _MARKER.sub(replace, body.html).decode()
+    return _MARKER.sub(replace, html).decode()
 
 
 def _near(target: Path, pages: Targets) -> str | None:

@@ -45,11 +45,12 @@ from .sources import (
     parser,
     touched_sources,
 )
+from .spill import Spill, Spilled
 from .urls import Linker, output_file
 from .views import Page, SiteView, build_pages
 
 # A body's HTML and links as the build cache keeps them apart from its article.
-_Stored = tuple[bytes, tuple[markdown.SourceLink, ...]]
+_Stored = tuple[bytes | Spilled, tuple[markdown.SourceLink, ...]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +83,13 @@ class _Read:
     def stored_bodies(self, wanted: list[Path]) -> dict[Path, _Stored]:
         """The bodies the build cache holds for wanted sources, as they are now."""
         digests_of = {path: self.digests[path] for path in wanted if path in self.digests}
-        return cache.load_bodies(self.cache_folder, self.cache_key, digests_of, fits_body)
+        spill = Spill()  # a full rebuild from the cache wants every body: see spill.py
+
+        def spilled(stored: _Stored) -> _Stored:
+            html, links = stored
+            return spill.put(html) if isinstance(html, bytes) else html, links
+
+        return cache.load_bodies(self.cache_folder, self.cache_key, digests_of, fits_body, spilled)
 
 
 @dataclass(frozen=True, kw_only=True)

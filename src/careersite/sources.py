@@ -27,6 +27,7 @@ from .incremental import cache
 from .incremental.stamps import Stamp, digest_of, file_stamp, same_file
 from .parallel import Progress, report, workers
 from .site import linked_as
+from .spill import Spill
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,17 +96,17 @@ def load_sources(  # noqa: PLR0913 - keyword-only, each named at its one call (p
             misses.append(path)
     count = workers(jobs, len(misses))
     load = partial(load_one, config)
+    spill = Spill()  # each body's HTML goes there as it comes: see spill.py
+    results = []
     if count > 1:
         chunk = max(1, len(misses) // (count * 8))
         with children.pool(count) as pool:
-            results = []
             for result in pool.map(load, misses, chunksize=chunk):
-                results.append(result)
+                results.append(_spilled(result, spill))
                 report(progress, "reading", len(results), len(misses))
     else:
-        results = []
         for path in misses:
-            results.append(load(path))
+            results.append(_spilled(load(path), spill))
             report(progress, "reading", len(results), len(misses))
     for path, (article, problems, card_digest) in zip(misses, results, strict=True):
         links = article.body.targets if article else frozenset()
@@ -129,6 +130,15 @@ def load_sources(  # noqa: PLR0913 - keyword-only, each named at its one call (p
         }
         cache.save_bodies(cache_folder, cache_key, bodies, loaded, fits_body)
     return _in_order(loaded, sources, only), digests
+
+
+def _spilled(result: LoadResult, spill: Spill) -> LoadResult:
+    """result with its body's HTML put into spill."""
+    article = result[0]
+    if article is None or not isinstance(article.body.html, bytes):
+        return result
+    body = dataclasses.replace(article.body, html=spill.put(article.body.html))
+    return (dataclasses.replace(article, body=body), *result[1:])
 
 
 def fits_loaded(value: object) -> bool:
@@ -217,7 +227,11 @@ def parser(unsafe_html: bool) -> MarkdownIt:
     return markdown.make_parser(unsafe_html)
 
 
-def load_one(config: Config, path: Path) -> tuple[Article | None, tuple[Diagnostic, ...], str]:
+# What reading one source gives: its article (None when it failed), problems, card.
+LoadResult = tuple[Article | None, tuple[Diagnostic, ...], str]
+
+
+def load_one(config: Config, path: Path) -> LoadResult:
     article, problems = load_article(path, config, parser(config.unsafe_html))
     return article, tuple(problems), card(article)
 

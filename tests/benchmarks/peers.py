@@ -16,9 +16,11 @@ cold build into a fresh output folder:
 
 Wall time is time.perf_counter around the whole process (the peer's two
 commands, one after the other, as one); peak memory is the largest sum of
-resident memory over the process and all its descendants, sampled every
-50 ms with run.py's tree_rss_kb, as `make bench` measures (getrusage's
-ru_maxrss is only the largest single process). The table shows
+resident memory (RSS) over the process and all its descendants, and the
+largest sum of their PSS, which counts the pages forked workers share with
+their parent once: what the tree takes of the machine. Both are sampled by
+run.py's Peaks, as `make bench` measures (getrusage's ru_maxrss is only the
+largest single process). The table shows
 the medians and careersite's time divided by the peer's.
 
 Both outputs' pages are counted (index.html files, redirects left out) after
@@ -37,18 +39,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from run import engine_line, markdown_engine, tree_rss_kb
+from run import Peaks, engine_line, markdown_engine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-SAMPLE_SECONDS = 0.05
 PAGE_COUNT_TOLERANCE = 0.10  # the outputs' page counts may differ by this share
 CASES = ("no search", "with search")
 NO_HUGO = (
@@ -56,13 +56,14 @@ NO_HUGO = (
 )
 
 
-# --- measuring a process tree: run.py's tree_rss_kb, as `make bench` measures ---------------
+# --- measuring a process tree: run.py's Peaks, as `make bench` measures ----------------------
 
 
 @dataclass
 class Run:
     wall_s: float
     peak_rss_kb: int
+    peak_pss_kb: int  # shared pages counted once: what the tree takes (run.Peaks)
     exit_code: int
     stderr: str
     load_before: float  # 1-minute load average just before the run: other work on the machine
@@ -70,7 +71,7 @@ class Run:
 
 def measure(commands: list[list[str]]) -> Run:
     """Run the commands one after the other (stopping at a failure), as one timed run."""
-    peak, code, said = 0, 0, []
+    rss, pss, code, said = 0, 0, 0, []
     load = os.getloadavg()[0]
     started = time.perf_counter()
     for command in commands:
@@ -78,24 +79,15 @@ def measure(commands: list[list[str]]) -> Run:
             proc = subprocess.Popen(
                 command, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL
             )
-            done = threading.Event()
-
-            def sample(pid: int = proc.pid, stop: threading.Event = done) -> None:
-                nonlocal peak
-                while not stop.is_set():
-                    peak = max(peak, tree_rss_kb(pid))
-                    stop.wait(SAMPLE_SECONDS)
-
-            sampler = threading.Thread(target=sample, daemon=True)
-            sampler.start()
+            peaks = Peaks(proc.pid)
             code = proc.wait()
-            done.set()
-            sampler.join()
+            peaks.stop()
+            rss, pss = max(rss, peaks.rss_kb), max(pss, peaks.pss_kb)
             err.seek(0)
             said.append(err.read().decode("utf-8", "replace"))
         if code != 0:
             break
-    return Run(time.perf_counter() - started, peak, code, "".join(said), load)
+    return Run(time.perf_counter() - started, rss, pss, code, "".join(said), load)
 
 
 # --- the two builders -----------------------------------------------------------------------
@@ -163,6 +155,8 @@ class Case:
             "ratio": ours / peer if ours and peer else None,
             "careersite_peak_mb": max((r.peak_rss_kb for r in self.ours), default=0) / 1024,
             "peer_peak_mb": max((r.peak_rss_kb for r in self.peer), default=0) / 1024,
+            "careersite_peak_pss_mb": max((r.peak_pss_kb for r in self.ours), default=0) / 1024,
+            "peer_peak_pss_mb": max((r.peak_pss_kb for r in self.peer), default=0) / 1024,
             "careersite_wall_s": [round(r.wall_s, 3) for r in self.ours],
             "peer_wall_s": [round(r.wall_s, 3) for r in self.peer],
             "careersite_exit_codes": [r.exit_code for r in self.ours],
@@ -226,7 +220,8 @@ def bench_size(
                     results.append(run)
                     print(
                         f"  {name:<12} {label:<18} {run.wall_s:8.2f} s  exit {run.exit_code}"
-                        f"  peak {run.peak_rss_kb / 1024:6.0f} MB  load {run.load_before:.2f}",
+                        f"  peak RSS {run.peak_rss_kb / 1024:6.0f} MB"
+                        f"  PSS {run.peak_pss_kb / 1024:6.0f} MB  load {run.load_before:.2f}",
                         flush=True,
                     )
                     if run.exit_code != 0:
@@ -259,7 +254,7 @@ def _num(value: float | None, digits: int = 2) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| guides | case | careersite median s | peer median s | careersite / peer "
-        "| careersite peak MB | peer peak MB |",
+        "| careersite peak RSS / PSS MB | peer peak RSS / PSS MB |",
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -267,7 +262,8 @@ def table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {row['n']:,} | {row['case']} ({peer}) | {_num(row['careersite_median_s'])} "
             f"| {_num(row['peer_median_s'])} | {_num(row['ratio'], 1)}x "
-            f"| {_num(row['careersite_peak_mb'], 0)} | {_num(row['peer_peak_mb'], 0)} |"
+            f"| {_num(row['careersite_peak_mb'], 0)} / {_num(row['careersite_peak_pss_mb'], 0)} "
+            f"| {_num(row['peer_peak_mb'], 0)} / {_num(row['peer_peak_pss_mb'], 0)} |"
         )
     return "\n".join(lines)
 

@@ -18,12 +18,14 @@ cases are measured, each as the median of --runs runs of the whole process:
              browser reloaded by livereload would get it.
 
 Every run also records the peak RSS of the whole process tree (the build and
-its children, summed, sampled every 20 ms) and, from wait4, the CPU time and
-the largest single-process max RSS. When `careersite build --help` lists
---jobs, each case is measured again with --jobs 1; when it lists --no-search,
-all of that again without the search index, which is the work the peers in
-BENCHMARKS.md do (pages and hubs, no search). The harness knows nothing
-of careersite's internals: it measures whatever the command line does.
+its children, summed, sampled every 20 ms), its peak PSS (every 200 ms: the
+memory the tree takes, with pages that forked workers share counted once)
+and, from wait4, the CPU time and the largest single-process max RSS. When
+`careersite build --help` lists --jobs, each case is measured again with
+--jobs 1; when it lists --no-search, all of that again without the search
+index, which is the work the peers in BENCHMARKS.md do (pages and hubs, no
+search). The harness knows nothing of careersite's internals: it measures
+whatever the command line does.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Run:
     wall_s: float
     cpu_s: float  # user + system of the build and its waited-for children
     peak_rss_kb: int  # sampled sum over the process tree
+    peak_pss_kb: int  # the same in PSS: shared pages counted once (Peaks)
     maxrss_kb: int  # from wait4: the largest single process in the tree
     exit_code: int
     stderr: str
@@ -108,6 +111,7 @@ class CaseResult:
             "max_s": max(walls) if walls else None,
             "cpu_median_s": statistics.median(r.cpu_s for r in self.ok_runs) if walls else None,
             "peak_rss_mb": max((r.peak_rss_kb for r in self.runs), default=0) / 1024,
+            "peak_pss_mb": max((r.peak_pss_kb for r in self.runs), default=0) / 1024,
             "maxrss_mb": max((r.maxrss_kb for r in self.runs), default=0) / 1024,
             "pages": self.pages,
             "cli_pages": self.cli_pages,
@@ -199,34 +203,84 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _pss_kb_proc(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0  # gone, or a kernel without smaps_rollup
+
+
+def tree_pss_kb(pid: int) -> int:
+    """The summed PSS of pid and all its descendants, in KiB: the memory the tree uses.
+
+    A forked worker shares its parent's pages until either writes to them:
+    RSS counts a shared page once in every process that maps it, PSS shares
+    it out among them, so that the sum is what the tree takes of the machine.
+    """
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += _pss_kb_proc(current)
+        todo += _children_proc(current)
+    return total
+
+
+class Peaks:
+    """The peak tree RSS and tree PSS of a running process, sampled in a thread.
+
+    PSS costs the kernel a walk of every page table, so it is read every
+    PSS_EVERY samples (every 200 ms), not to take a core from the build.
+    """
+
+    PSS_EVERY = 10
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.rss_kb = 0
+        self.pss_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        count = 0
+        while not self._done.is_set():
+            self.rss_kb = max(self.rss_kb, tree_rss_kb(self.pid))
+            if count % self.PSS_EVERY == 0:
+                self.pss_kb = max(self.pss_kb, tree_pss_kb(self.pid))
+            count += 1
+            self._done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def measure(command: list[str]) -> Run:
     """Run command to its end; wall time, CPU time, peak tree RSS, exit code, stderr."""
     load = os.getloadavg()[0]
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        peak = 0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, tree_rss_kb(proc.pid))
-                done.wait(SAMPLE_SECONDS)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        peaks = Peaks(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
-        done.set()
-        sampler.join()
+        peaks.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
     return Run(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_kb=peak,
+        peak_rss_kb=peaks.rss_kb,
+        peak_pss_kb=peaks.pss_kb,
         maxrss_kb=usage.ru_maxrss,
         exit_code=proc.returncode,
         stderr=stderr,
@@ -385,7 +439,8 @@ def bench_size(  # noqa: PLR0913 - the command line's options, passed on
                     result.runs.append(run)
                     print(
                         f"  {result.case:<22} {run.wall_s:8.2f} s  exit {run.exit_code}"
-                        f"  peak {run.peak_rss_kb / 1024:7.0f} MB  cpu {run.cpu_s:7.2f} s"
+                        f"  peak RSS {run.peak_rss_kb / 1024:7.0f} MB"
+                        f"  PSS {run.peak_pss_kb / 1024:7.0f} MB  cpu {run.cpu_s:7.2f} s"
                         f"  load {run.load_before:.2f}",
                         flush=True,
                     )
@@ -505,15 +560,17 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| N | case | median s | min s | max s | CPU s | peak RSS MB | pages | pages/s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | case | median s | min s | max s | CPU s | peak RSS MB | peak PSS MB | pages "
+        "| pages/s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         failed = f" ({row['failed_runs']} failed)" if row["failed_runs"] else ""
         lines.append(
             f"| {row['n']:,} | {row['case']}{failed} | {_num(row['median_s'])} "
             f"| {_num(row['min_s'])} | {_num(row['max_s'])} | {_num(row['cpu_median_s'])} "
-            f"| {_num(row['peak_rss_mb'], 0)} | {row['pages']:,} | {_num(row['pages_per_s'], 0)} |"
+            f"| {_num(row['peak_rss_mb'], 0)} | {_num(row['peak_pss_mb'], 0)} "
+            f"| {row['pages']:,} | {_num(row['pages_per_s'], 0)} |"
         )
     return "\n".join(lines)
 

@@ -217,9 +217,17 @@ def save_bodies(
 
 
 def load_bodies(
-    folder: Path | None, cache_key: str, wanted: Mapping[Path, str], fits: Fits
+    folder: Path | None,
+    cache_key: str,
+    wanted: Mapping[Path, str],
+    fits: Fits,
+    keep: Callable[[Any], Any] = lambda body: body,
 ) -> dict[Path, Any]:
-    """The stored bodies of the sources in wanted whose digest is the one given there."""
+    """The stored bodies of the sources in wanted whose digest is the one given there.
+
+    Each as keep makes it, bucket by bucket: so a caller that spills them
+    never holds more than one bucket's bodies.
+    """
     found: dict[Path, Any] = {}
     if folder is None:
         return found
@@ -227,7 +235,7 @@ def load_bodies(
         entries = _bucket_entries(folder, bucket, cache_key, "bodies", fits)
         for path, (content, body) in entries.items():
             if wanted.get(path) == content:
-                found[path] = body
+                found[path] = keep(body)
     return found
 
 
