@@ -19,7 +19,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: every link has one
 class SourcePos:
     """A place in a source file; line and column count from 1, as editors do."""
 

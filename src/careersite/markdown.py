@@ -27,6 +27,7 @@ from markdown_it.token import Token
 
 from . import fast_markdown
 from .diagnostics import Diagnostic, SourcePos, error, warning
+from .incremental.cache import shared_path
 from .spill import Spilled, bytes_of
 from .urls import slug
 
@@ -50,7 +51,7 @@ def make_parser(unsafe_html: bool = False) -> MarkdownIt:
     return md
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)  # slots: a guide has several
 class SourceLink:
     """A link in a body to another source file, e.g. ../customer-service/dortmund.md#gehalt."""
 
@@ -389,8 +390,8 @@ class LineSearch:
         self.folder = os.fspath(source.parent)
 
     def target(self, written: str) -> Path:
-        """The source file a relative link names, normalised."""
-        return Path(os.path.normpath(os.path.join(self.folder, written)))
+        """The source file a relative link names, normalised: one Path per file (shared_path)."""
+        return shared_path(os.path.normpath(os.path.join(self.folder, written)))
 
     def position(self, block: tuple[int, int], href: str, target_file: str) -> SourcePos:
         """The file line and column of a link's target, searched in its block's lines."""
