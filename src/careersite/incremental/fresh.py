@@ -30,7 +30,9 @@ from . import cache, stamps
 from .stamps import Stamp, output_stamp, settled, stat_stamp
 
 FILE = "output.pickle"
-FORMAT = 9  # 5: Inputs moved here; 6: output digests; 7: two-part cards; 8: spare; 9: Stamp
+# 5: Inputs moved here; 6: output digests; 7: two-part cards; 8: spare; 9: Stamp;
+# 10: anchor warnings (a record of 9 would tell its diagnostics without them)
+FORMAT = 10
 
 Known = dict[str, Stamp]  # a file's path -> its stamp, with the digest of what was read
 
