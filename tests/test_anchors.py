@@ -205,3 +205,13 @@ def test_check_carries_the_warning_in_each_format(
         assert "line=14,col=19" in result.stdout + result.stderr
     strict = run_cli("check", "--source", site, "--strict")
     assert strict.returncode == 1
+
+
+def test_ids_the_sites_own_layouts_write_are_named_in_site_yaml(
+    site_factory: SiteFactory,
+) -> None:
+    site = linking_site(site_factory, "potsdam.md#karte")
+    assert len(anchor_warnings(build(Options(site)))) == 1
+    site_yaml = (site / "data/site.yaml").read_text(encoding="utf-8")
+    (site / "data/site.yaml").write_text(site_yaml + "layout_ids: [karte]\n", encoding="utf-8")
+    assert anchor_warnings(build(Options(site))) == []

@@ -208,7 +208,7 @@ def build(
     settled = _settled(previous, linked.site, stale)
     body_problems = _prepare_bodies(linked, bodies, stale, reuse, settled, read)
     diagnostics += [*assets.problems, *chain.from_iterable(body_problems.values())]
-    diagnostics += _anchor_problems(linked.site.articles)
+    diagnostics += _anchor_problems(linked.site.articles, config.layout_ids)
     # A build that has failed already renders only to find more problems, and
     # writes nothing: its pages may meet (two guides with one URL, say).
     writing = into if not has_failures(diagnostics, options.strict) else None
@@ -677,8 +677,13 @@ def _prepare_rewritten(
     return problems
 
 
-def _anchor_problems(built: Collection[Article], edited: Article | None = None) -> list[Diagnostic]:
+def _anchor_problems(
+    built: Collection[Article], layout_ids: Collection[str], edited: Article | None = None
+) -> list[Diagnostic]:
     """Links to an id that a guide does not have, from every built guide or from edited alone.
+
+    Besides its body's, a guide's page has the ids careersite's guide layout
+    writes, and those the site's own layouts do (layout_ids in data/site.yaml).
 
     edited is an editor's buffer (check_text): a draft's links are checked
     too, into its own ids and those of the built guides.
@@ -691,7 +696,7 @@ def _anchor_problems(built: Collection[Article], edited: Article | None = None) 
     ids_of = {guide.source: guide.body.ids for guide in guides}
     linking = [edited] if edited is not None else guides
     links = chain.from_iterable(article.body.anchors for article in linking)
-    return anchors.problems(links, ids_of, GUIDE_LAYOUT_IDS)
+    return anchors.problems(links, ids_of, GUIDE_LAYOUT_IDS | frozenset(layout_ids))
 
 
 def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
@@ -727,5 +732,5 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
         targets = _link_targets(site, articles, failed)
         linker = Linker.for_base_url(config.base_url)
         found += markdown.finish(article.body, targets, linker.href)[1]
-        found += _anchor_problems(site.articles, article)
+        found += _anchor_problems(site.articles, config.layout_ids, article)
     return [d for d in ordered(found) if d.pos is not None and d.pos.path == path]
