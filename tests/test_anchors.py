@@ -182,8 +182,11 @@ def test_the_command_line_rebuild_and_the_up_to_date_one_report_it_too(
     (site / POTSDAM).write_text(potsdam("Firmen in Potsdam"), encoding="utf-8")
     rebuilt = run_cli(*args)
     assert rebuilt.returncode == 0, rebuilt.stderr
+    # Only the renamed guide's page is rendered again; the warning is in the other.
+    assert "(1 file rendered, the rest unchanged)" in rebuilt.stderr
     assert "link to 'potsdam.md#arbeitgeber'" in rebuilt.stderr, rebuilt.stderr
     again = run_cli(*args)  # up to date: the record tells the same
+    assert "is up to date" in again.stderr
     assert "link to 'potsdam.md#arbeitgeber'" in again.stderr, again.stderr
     (site / POTSDAM).write_text(potsdam("Arbeitgeber"), encoding="utf-8")
     assert "has no heading" not in run_cli(*args).stderr
