@@ -260,16 +260,14 @@ def _finish(html: str, lines: markdown.LineSearch) -> Body:
             found_blocks = list(_BLOCK.finditer(html))
             blocks = ([block.start() for block in found_blocks], found_blocks)
         block = _lines_of(html, found.start(), blocks)
-        if not to_source:
-            place = markdown.link_anchor(href, None, lines, block)
-            to_ids += [place] if place is not None else []
-            continue
         title = found.group(5)
         attrs = (("title", _unescape(title)),) if title is not None else ()
-        link = markdown.source_link(href, attrs, lines, block)
-        assert link is not None, "names_source said so"
+        link = markdown.source_link(href, attrs, lines, block) if to_source else None
         place = markdown.link_anchor(href, link, lines, block)
-        to_ids += [place] if place is not None else []
+        if place is not None:
+            to_ids.append(place)
+        if link is None:  # a link to #gehalt in this body: no marker
+            continue
         close = html.find("</a>", found.end())
         edits.append((found.start(), found.end(), markdown.OPEN.format(len(links))))
         edits.append((close, close + 4, markdown.CLOSE.format(len(links))))
