@@ -218,3 +218,25 @@ def test_ids_the_sites_own_layouts_write_are_named_in_site_yaml(
     site_yaml = (site / "data/site.yaml").read_text(encoding="utf-8")
     (site / "data/site.yaml").write_text(site_yaml + "layout_ids: [karte]\n", encoding="utf-8")
     assert anchor_warnings(build(Options(site))) == []
+
+
+def test_both_engines_place_links_to_ids_alike() -> None:
+    """In lists, tables, headings, and twice in one line: each link at its own place."""
+    text = (
+        "## Zum [Gehalt](#gehalt)\n\n"
+        "- [eins](#a) und [zwei](#a) und [Potsdam](potsdam.md#b)\n"
+        "- [drei](potsdam.md#b)\n\n"
+        "| Spalte | Link |\n|---|---|\n| x | [vier](#c) |\n\n"
+        "> [fünf](#d)\n"
+    )
+    body = reference(text)
+    assert compiled(text) == body
+    assert [(a.fragment, a.pos.line, a.pos.col) for a in body.anchors] == [
+        ("gehalt", 1, 17),
+        ("a", 3, 10),
+        ("a", 3, 25),
+        ("b", 3, 43),
+        ("b", 4, 10),
+        ("c", 8, 14),
+        ("d", 10, 10),
+    ]
