@@ -1,8 +1,9 @@
 """Any sequence of edits: every rebuild equals a clean build of the same sources.
 
 Hypothesis drives a copy of the example site through random edits (bodies,
-summaries, salaries, slugs, drafts, links, new, broken, removed and restored
-guides, layouts, data, a new city, the style sheet) and after each one checks
+summaries, salaries, slugs, drafts, links, links to headings and renamed
+headings, new, broken, removed and restored guides, layouts, data, a new
+city, the style sheet) and after each one checks
 both ways careersite rebuilds:
 - the dev server's, in the same process (build() lent the previous result),
   once finding the changes and once told of them as the watcher names them;
@@ -68,6 +69,7 @@ class Edits(RuleBasedStateMachine):
         self.original = {name: (self.site / name).read_text(encoding="utf-8") for name in GUIDES}
         self.output = self.root / "public"
         self.count = 0
+        self.told = ""
         self.served = build(Options(self.site))
         assert not self.served.failed, report(self.served.diagnostics)
         self.watched = self.served
@@ -85,6 +87,7 @@ class Edits(RuleBasedStateMachine):
         result = CliRunner().invoke(main, [*args, "--quiet", *extra])
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
+        self.told = result.stderr  # the diagnostics, as --quiet leaves them
         return result.exit_code
 
     def write(self, name: str, text: str) -> None:
@@ -183,6 +186,27 @@ class Edits(RuleBasedStateMachine):
             role = "" if linked.startswith("/") else "../kundendienstleiter/"
             self.write(name, text + f"\nMehr dazu [in diesem Guide]({role}{linked}).\n")
 
+    @rule(
+        data=st.data(),
+        linked=st.sampled_from(["", "potsdam.md", "bremen.md", "index.md"]),
+        fragment=st.sampled_from(["gehalt", "ausblick", "ausblick-neu", "gibtsnicht"]),
+    )
+    def link_to_a_heading(self, data: st.DataObject, linked: str, fragment: str) -> None:
+        name = self.existing(data)
+        if name:
+            text = (self.site / name).read_text(encoding="utf-8")
+            target = f"../kundendienstleiter/{linked}" if linked else ""
+            self.write(name, text + f"\nSiehe [dort]({target}#{fragment}).\n")
+
+    @rule(data=st.data(), renamed=st.booleans())
+    def retitle_a_heading(self, data: st.DataObject, renamed: bool) -> None:
+        """A heading another guide may link to changes its id (ausblick, ausblick-neu)."""
+        name = self.existing(data)
+        if name:
+            text = (self.site / name).read_text(encoding="utf-8")
+            old, new = ("## Ausblick\n", "## Ausblick neu\n")[:: 1 if renamed else -1]
+            self.write(name, text.replace(old, new, 1))
+
     @rule(name=st.sampled_from(GUIDES))
     def restore_a_guide(self, name: str) -> None:
         self.write(name, self.original[name])
@@ -256,9 +280,11 @@ class Edits(RuleBasedStateMachine):
             assert tree(self.output) == self.published, "a failed build changed the output"
             return
         assert code == 0
+        told = self.told
         fresh = self.root / f"clean-{os.getpid()}"
         try:
             assert self.cli(fresh, "--no-cache") == 0
+            assert told == self.told, "the rebuild's diagnostics differ from a clean build's"
             published = tree(self.output)
             expected = tree(fresh)
             assert sorted(published) == sorted(expected)

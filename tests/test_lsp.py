@@ -251,6 +251,10 @@ MISTAKES = {
         "## Aufgaben",
         "Siehe [Hamburg](hamburg.md) 🙂 und [Dortmund](dortmund.md).\n\n## Aufgaben",
     ),
+    "anchor": (
+        "## Aufgaben",
+        "Zum [Gehalt](#gehlt) und [nach Potsdam](potsdam.md#gehalt-x).\n\n## Aufgaben",
+    ),
 }
 
 

@@ -140,6 +140,7 @@ class Config:
     roles: Lookup[Role]
     cities: Lookup[City]
     wages: Wages = field(default_factory=Wages)  # the minimum wage, hours: sense checks
+    layout_ids: frozenset[str] = frozenset()  # the site's layouts' own ids on guide pages
 
     @property
     def content_dir(self) -> Path:
@@ -219,6 +220,7 @@ def load_config(
             else tuple((wage.since, wage.hourly) for wage in site.minimum_wage),
             site.hours_per_month,
         ),
+        layout_ids=frozenset(site.layout_ids),
     )
     return config, diagnostics
 

@@ -26,9 +26,10 @@ from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import markdown
+from . import anchors, markdown
 
 if TYPE_CHECKING:
+    from .anchors import Anchor
     from .markdown import Body, SourceLink
 
 try:
@@ -248,18 +249,25 @@ def _finish(html: str, lines: markdown.LineSearch) -> Body:
         level = found.group(1)
         edits.append((found.start(), found.start(5), f'<h{level} id="{markdown.escape(unique)}">'))
     links: list[SourceLink] = []
+    to_ids: list[Anchor] = []
     blocks: _Blocks | None = None
     for found in _LINK.finditer(html):
         href = _unescape(found.group(4))
-        if not markdown.names_source(href):
+        to_source = markdown.names_source(href)
+        if not to_source and not (anchors.is_same_page(href) and anchors.worth_checking(href)):
             continue
         if blocks is None:
             found_blocks = list(_BLOCK.finditer(html))
             blocks = ([block.start() for block in found_blocks], found_blocks)
+        block = _lines_of(html, found.start(), blocks)
         title = found.group(5)
         attrs = (("title", _unescape(title)),) if title is not None else ()
-        link = markdown.source_link(href, attrs, lines, _lines_of(html, found.start(), blocks))
-        assert link is not None, "names_source said so"
+        link = markdown.source_link(href, attrs, lines, block) if to_source else None
+        place = markdown.link_anchor(href, link, lines, block)
+        if place is not None:
+            to_ids.append(place)
+        if link is None:  # a link to #gehalt in this body: no marker
+            continue
         close = html.find("</a>", found.end())
         edits.append((found.start(), found.end(), markdown.OPEN.format(len(links))))
         edits.append((close, close + 4, markdown.CLOSE.format(len(links))))
@@ -277,7 +285,8 @@ def _finish(html: str, lines: markdown.LineSearch) -> Body:
         .replace("<table>\n", '<div class="table-scroll">\n<table>\n')
         .replace("</table>\n", "</table>\n</div>\n")
     )
-    return markdown.Body(finished.encode(), tuple(links), markdown.cut_summary(_summary(html)))
+    summary = markdown.cut_summary(_summary(html))
+    return markdown.Body(finished.encode(), tuple(links), summary, tuple(ids), tuple(to_ids))
 
 
 _Blocks = tuple[list[int], list[re.Match[str]]]  # _BLOCK's matches, and where each starts

@@ -25,7 +25,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from . import fast_markdown
+from . import anchors, fast_markdown
+from .anchors import Anchor
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .incremental.cache import shared_path
 from .spill import Spilled, bytes_of
@@ -73,6 +74,9 @@ class Body:
     html: bytes | Spilled | None
     links: tuple[SourceLink, ...] = ()  # () too while the HTML waits: kept with it
     summary: str = ""
+    # Kept while the HTML waits, so that links into this body are checked on every build:
+    ids: tuple[str, ...] = ()  # the ids written into the HTML (headings; raw HTML's)
+    anchors: tuple[Anchor, ...] = ()  # its links to an id: #gehalt, bremen.md#gehalt
 
     @property
     def targets(self) -> frozenset[Path]:
@@ -191,18 +195,57 @@ def prepare_reference(md: MarkdownIt, text: str, source: Path, first_line: int) 
     tokens = parse(md, text)
     lines = LineSearch(text, source, first_line)
     links: list[SourceLink] = []
+    to_ids: list[Anchor] = []
     markers: dict[int, int] = {}  # id(link_open token) -> index in links
     for link, block in _links(tokens):
         href = str(link.attrGet("href") or "")
         attrs = tuple((k, str(v)) for k, v in link.attrs.items() if k != "href")
         start, end = block.map or (0, len(lines.lines))
         # a reference link: its own line, the block's first
-        found = source_link(href, attrs, lines, (start, end), reference="label" in link.meta)
+        reference = "label" in link.meta
+        found = source_link(href, attrs, lines, (start, end), reference=reference)
         if found is not None:
             markers[id(link)] = len(links)
             links.append(found)
+        place = link_anchor(href, found, lines, (start, end), reference=reference)
+        if place is not None:
+            to_ids.append(place)
     html = str(md.renderer.render(list(tokens), md.options, {"markers": markers, "open": []}))
-    return Body(html.encode(), tuple(links), summary(tokens))
+    return Body(html.encode(), tuple(links), summary(tokens), _ids(tokens), tuple(to_ids))
+
+
+def _ids(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """The ids a body's HTML has: its headings' (_heading_ids), and those in raw HTML."""
+    ids = []
+    for token in tokens:
+        if token.type == "heading_open" and token.attrGet("id") is not None:
+            ids.append(str(token.attrGet("id")))
+        elif token.type == "html_block":
+            ids += anchors.raw_ids(token.content)
+        for child in token.children or ():
+            if child.type == "html_inline":
+                ids += anchors.raw_ids(child.content)
+    return tuple(ids)
+
+
+def link_anchor(
+    href: str,
+    found: SourceLink | None,
+    lines: LineSearch,
+    block: tuple[int, int],
+    *,
+    reference: bool = False,
+) -> Anchor | None:
+    """The link to an id that href is: into a source (found), or into this body (#gehalt)."""
+    if found is not None:
+        return anchors.anchor(href, found.target, found.pos) if found.target else None
+    if not anchors.is_same_page(href) or not anchors.worth_checking(href):
+        return None
+    if reference:
+        pos = SourcePos(lines.source, lines.first_line + block[0])
+    else:
+        pos = lines.position(block, href, "")
+    return anchors.anchor(href, lines.source, pos)
 
 
 def source_link(

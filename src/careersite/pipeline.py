@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import markdown
+from . import anchors, markdown
 from .article import Article, discover, load_article
 from .assets import Assets, check_layouts, collect, layout_dirs
 from .config import Config, load_config
@@ -47,7 +47,7 @@ from .sources import (
 )
 from .spill import Spill, Spilled
 from .urls import Linker, output_file
-from .views import Page, SiteView, build_pages
+from .views import GUIDE_LAYOUT_IDS, Page, SiteView, build_pages
 
 # A body's HTML and links as the build cache keeps them apart from its article.
 _Stored = tuple[bytes | Spilled, tuple[markdown.SourceLink, ...]]
@@ -215,6 +215,7 @@ def build(
     settled = _settled(previous, linked.site, stale)
     body_problems = _prepare_bodies(linked, bodies, stale, reuse, settled, read)
     diagnostics += [*assets.problems, *chain.from_iterable(body_problems.values())]
+    diagnostics += _anchor_problems(linked.site.articles, config.layout_ids)
     # A build that has failed already renders only to find more problems, and
     # writes nothing: its pages may meet (two guides with one URL, say).
     writing = into if not has_failures(diagnostics, options.strict) else None
@@ -683,6 +684,28 @@ def _prepare_rewritten(
     return problems
 
 
+def _anchor_problems(
+    built: Collection[Article], layout_ids: Collection[str], edited: Article | None = None
+) -> list[Diagnostic]:
+    """Links to an id that a guide does not have, from every built guide or from edited alone.
+
+    Besides its body's, a guide's page has the ids careersite's guide layout
+    writes, and those the site's own layouts do (layout_ids in data/site.yaml).
+
+    edited is an editor's buffer (check_text): a draft's links are checked
+    too, into its own ids and those of the built guides.
+
+    Checked on every build, from every guide's ids as they are now: a guide
+    whose headings changed changes what links into it find, though neither
+    page is rendered again for it (anchors.py).
+    """
+    guides = [a for a in (*built, *([edited] if edited else [])) if a.is_guide]
+    ids_of = {guide.source: guide.body.ids for guide in guides}
+    linking = [edited] if edited is not None else guides
+    links = chain.from_iterable(article.body.anchors for article in linking)
+    return anchors.problems(links, ids_of, GUIDE_LAYOUT_IDS | frozenset(layout_ids))
+
+
 def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
     """What a link to each source file finds: its page, or that it is a draft, scheduled or failed.
 
@@ -716,4 +739,5 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
         targets = _link_targets(site, articles, failed)
         linker = Linker.for_base_url(config.base_url)
         found += markdown.finish(article.body, targets, linker.href)[1]
+        found += _anchor_problems(site.articles, config.layout_ids, article)
     return [d for d in ordered(found) if d.pos is not None and d.pos.path == path]

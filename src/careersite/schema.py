@@ -164,6 +164,8 @@ class SiteModel(_Strict):
     minimum_wage: list[MinimumWageModel] | None = None
     # full-time working hours, to compare monthly pay
     hours_per_month: Amount = GERMAN_HOURS_PER_MONTH
+    # ids the site's own layouts write on every guide page: links to them land (anchors.py)
+    layout_ids: list[Text] = Field(default_factory=list)
 
 
 class _Draft07(GenerateJsonSchema):

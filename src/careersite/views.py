@@ -94,6 +94,12 @@ class SiteView:
     assets: Mapping[str, str]  # static file name -> href with fingerprint
 
 
+# The ids the built-in guide layout (guide.html, base.html) writes on every guide's page,
+# beside its body's: a link to bremen.md#cs-gehaltsbox lands (see anchors.py). Each
+# starts with "cs-", which no heading id does (markdown.heading_id).
+GUIDE_LAYOUT_IDS = frozenset({"cs-inhalt", "cs-suche-kopf", "cs-gehaltsbox"})
+
+
 @dataclass(frozen=True, kw_only=True)
 class GuideView:
     meta: Meta

@@ -31,8 +31,9 @@ from .stamps import Stamp, output_stamp, settled, stat_stamp
 
 FILE = "output.pickle"
 # 5: Inputs moved here; 6: output digests; 7: two-part cards; 8: spare; 9: Stamp;
-# 10: positions with slots
-FORMAT = 10
+# 10: anchor warnings (a record of 9 would tell its diagnostics without them);
+# 11: positions with slots
+FORMAT = 11
 
 Known = dict[str, Stamp]  # a file's path -> its stamp, with the digest of what was read
 
