@@ -244,6 +244,11 @@ MISTAKES = {
     "unknown key": ("summary: ", "sumary: "),
     "thousands separator": ("  max: 3800", "  max: 3.800"),
     "salary looks yearly": ("  max: 3800", "  max: 38000"),
+    # reviewed 18 months before the tests' day (conftest): stale, in check and the editor only
+    "stale figures": (
+        "date: 2026-10-14\nupdated: 2026-11-20",
+        "date: 2024-10-14\nupdated: 2025-05-20",
+    ),
     "unknown city": ("city: Bremen", "city: Bremn"),
     "missing key": ("title: Kundendienstleiter in Bremen\n", ""),
     "date": ("date: 2026-10-14", "date: 2026-02-30"),
@@ -379,7 +384,7 @@ def test_completion_offers_the_keys_not_yet_written(editor: Editor, site: Path) 
     text = "\n".join([*lines[: at + 1], "", *lines[at + 1 :]])
     editor.open(path, text)
     offered = editor.complete(path, at + 1, 0)
-    assert sorted(labels(offered)) == ["aliases", "draft", "slug"]
+    assert sorted(labels(offered)) == ["aliases", "draft", "slug", "stale_after_months"]
     draft = next(item for item in offered if item.label == "draft")
     assert draft.documentation is not None
     assert "--drafts" in str(draft.documentation)

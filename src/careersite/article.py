@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 
@@ -57,6 +57,9 @@ class Article:
     aliases: tuple[str, ...]
     alias_positions: tuple[SourcePos, ...]
     body: markdown.Body  # rendered once; links to sources resolved at the end
+    dated_at: SourcePos | None = None  # where last_changed is written: updated, else date
+    # the guide's own age after which its figures are stale (stale.py); None: the site's
+    stale_after_months: int | Literal[False] | None = None
 
     @property
     def is_guide(self) -> bool:
@@ -180,6 +183,8 @@ def load_article(
         aliases=tuple(fields.aliases),
         alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
         body=body,
+        dated_at=doc.pos(("updated" if fields.updated else "date",)),
+        stale_after_months=fields.stale_after_months,
     ), diagnostics
 
 

@@ -281,7 +281,7 @@ def check_command(  # noqa: PLR0913 - one parameter per option, as click passes 
     no_cache: bool,
 ) -> None:
     """Report every problem in the site without writing anything (a cache only with --cache)."""
-    from .pipeline import build
+    from .pipeline import build, with_stale_figures
 
     cache = None if no_cache else cache_dir
     if cache is not None:
@@ -291,7 +291,7 @@ def check_command(  # noqa: PLR0913 - one parameter per option, as click passes 
             raise OutputError(refused)
     cache = _keyed(cache)
     options = Options(source, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=cache)
-    result = build(options)
+    result = with_stale_figures(build(options))
     _report(result.diagnostics, result.strict, output_format)
     if output_format == "text":
         _scheduled(result, options)

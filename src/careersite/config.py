@@ -18,7 +18,14 @@ from babel.numbers import get_territory_currencies
 from .assets import OUT_OF_SITE, out_of_site
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, load_yaml, read_text
-from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
+from .schema import (
+    STALE_AFTER_MONTHS,
+    CityModel,
+    RoleModel,
+    SiteModel,
+    unknown_keys,
+    validate,
+)
 from .sense import GERMAN_MINIMUM_WAGE, Wages
 from .urls import (
     RESERVED,
@@ -140,6 +147,7 @@ class Config:
     roles: Lookup[Role]
     cities: Lookup[City]
     wages: Wages = field(default_factory=Wages)  # the minimum wage, hours: sense checks
+    stale_after_months: int | None = STALE_AFTER_MONTHS  # figures reviewed longer ago: stale
 
     @property
     def content_dir(self) -> Path:
@@ -219,6 +227,7 @@ def load_config(
             else tuple((wage.since, wage.hourly) for wage in site.minimum_wage),
             site.hours_per_month,
         ),
+        stale_after_months=site.stale_after_months or None,
     )
     return config, diagnostics
 

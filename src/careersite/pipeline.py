@@ -45,6 +45,7 @@ from .sources import (
     parser,
     touched_sources,
 )
+from .stale import stale_figures
 from .urls import Linker, output_file
 from .views import Page, SiteView, build_pages
 
@@ -690,8 +691,23 @@ def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> ma
     return targets
 
 
+def with_stale_figures(result: BuildResult) -> BuildResult:
+    """result with `check`'s warnings on salary figures reviewed too long ago (stale.py).
+
+    Not a stage of build: what a build reports and writes does not change with the calendar.
+    """
+    reuse = result.reuse
+    if reuse is None:  # the settings or the layouts are broken: nothing was read
+        return result
+    options = reuse.options
+    articles = (entry.article for entry in reuse.read.loaded.values())
+    built = [a for a in articles if a is not None and options.builds(draft=a.draft, date=a.date)]
+    found = stale_figures(built, reuse.config.stale_after_months, options.today)
+    return dataclasses.replace(result, diagnostics=tuple(ordered([*result.diagnostics, *found])))
+
+
 def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
-    """What a build would report about the source at path if it held text.
+    """What `careersite check` would report about the source at path if it held text.
 
     For an editor's unsaved buffer: the rest of the site is as the build that
     lent reuse found it. A draft's links are checked too, as its author edits it.
@@ -709,4 +725,6 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
         targets = _link_targets(site, articles, failed)
         linker = Linker.for_base_url(config.base_url)
         found += markdown.finish(article.body, targets, linker.href)[1]
+        if reuse.options.builds(draft=article.draft, date=article.date):
+            found += stale_figures([article], config.stale_after_months, reuse.options.today)
     return [d for d in ordered(found) if d.pos is not None and d.pos.path == path]
