@@ -415,7 +415,12 @@ def _change_in_process(
     relinked = linked.changed - text_only - shown
     # Links to a source that moved, came, went, or turned draft or broken read otherwise.
     gone = markdown.Unbuilt.MISSING
-    moved = {p for p in relinked if before.targets.get(p, gone) != linked.targets.get(p, gone)}
+    moved = {
+        path
+        for path in relinked
+        if before.targets.get(key := markdown.source_key(path), gone)
+        != linked.targets.get(key, gone)
+    }
     names = set(layout_stamps) | set(reuse.layouts.stamps)
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layouts.stamps.get(n)}
     return deps.Change(
@@ -428,11 +433,15 @@ def _change_in_process(
 
 
 def _links_to(loaded: Mapping[Path, Loaded]) -> dict[Path, set[Path]]:
-    """Each source file, with the sources whose text links to it."""
+    """Each source file, with the sources whose text links to it.
+
+    A link names its target by markdown.source_key: here it is the file's own path again.
+    """
+    own = {markdown.source_key(path): path for path in loaded}
     links_to: dict[Path, set[Path]] = defaultdict(set)
     for path, entry in loaded.items():
         for target in entry.links:
-            links_to[target].add(path)
+            links_to[own.get(target, target)].add(path)
     return links_to
 
 
@@ -680,14 +689,16 @@ def _prepare_rewritten(
 def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
     """What a link to each source file finds: its page, or that it is a draft, scheduled or failed.
 
-    A failed one's own error already fails the build.
+    Keyed by markdown.source_key, as links name their targets. A failed one's
+    own error already fails the build.
     """
     unbuilt = markdown.Unbuilt
+    key = markdown.source_key
     targets: dict[Path, markdown.Target] = {
-        a.source: unbuilt.DRAFT if a.draft else unbuilt.SCHEDULED for a in articles
+        key(a.source): unbuilt.DRAFT if a.draft else unbuilt.SCHEDULED for a in articles
     }
-    targets.update({path: markdown.Unbuilt.FAILED for path in failed})
-    targets.update({source: markdown.Page(path) for source, path in site.paths.items()})
+    targets.update({key(path): markdown.Unbuilt.FAILED for path in failed})
+    targets.update({key(source): markdown.Page(path) for source, path in site.paths.items()})
     return targets
 
 

@@ -39,7 +39,8 @@ from ..diagnostics import SourcePos, format_text, warning
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
 # 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies;
 # 7: cards in two parts (sources.card); 8: paths through shared_path;
-# 9: articles hold where their date is written and their stale_after_months
+# 9: articles hold where their date is written and their stale_after_months; links their
+# targets in NFC (markdown.source_key)
 FORMAT = 9
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
