@@ -427,6 +427,14 @@ def test_completion_inside_salary(editor: Editor, site: Path) -> None:
     assert labels(editor.complete(path, 6, 4)) == ["entry", "experienced"]
 
 
+def test_completion_of_stale_after_months(editor: Editor, site: Path) -> None:
+    path = site / "content" / "kundendienstleiter" / "hamburg.md"
+    editor.open(path, "---\nstale_after_months: \n---\n")
+    offered = editor.complete(path, 1, len("stale_after_months: "))
+    assert labels(offered) == ["36", "false"]
+    assert offered[0].detail == "months; the site's: 18"
+
+
 def test_no_completion_in_the_body(editor: Editor, site: Path) -> None:
     path = site / GUIDE
     lines = path.read_text(encoding="utf-8").split("\n")
