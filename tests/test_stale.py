@@ -56,9 +56,12 @@ def test_without_strict_it_is_a_warning(site_factory: SiteFactory) -> None:
         (dt.date(2023, 8, 29), 6, dt.date(2024, 2, 29)),  # a leap year's
         (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
         (dt.date(2026, 11, 1), 2, dt.date(2027, 1, 1)),  # into the next year
+        (dt.date(9999, 1, 1), 18, None),  # past the calendar: never
     ],
 )
-def test_stale_from_counts_calendar_months(reviewed: dt.date, months: int, stale: dt.date) -> None:
+def test_stale_from_counts_calendar_months(
+    reviewed: dt.date, months: int, stale: dt.date | None
+) -> None:
     assert stale_from(reviewed, months) == stale
 
 
@@ -124,6 +127,11 @@ def test_json_and_github_carry_the_warning(site_factory: SiteFactory) -> None:
     assert result.stdout.startswith(
         f"::warning file={GUIDE},line=8,col=7::the salary figures, last reviewed on 2025-01-10"
     )
+
+
+def test_a_guide_dated_near_the_end_of_the_calendar_is_checked(site_factory: SiteFactory) -> None:
+    site = site_with(site_factory, date="9999-12-31")
+    assert check(site, "--strict", "--future") == (0, "")
 
 
 def test_a_build_does_not_warn_about_the_calendar(site_factory: SiteFactory) -> None:

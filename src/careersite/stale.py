@@ -17,14 +17,16 @@ from .article import Article
 from .diagnostics import Diagnostic, warning
 
 
-def stale_from(reviewed: dt.date, months: int) -> dt.date:
+def stale_from(reviewed: dt.date, months: int) -> dt.date | None:
     """The day that lies months after reviewed: from it on, the figures count as stale.
 
     A day the later month lacks becomes that month's last (2024-08-31 + 18 months:
-    2026-02-28), as a calendar's "in 18 months" does.
+    2026-02-28), as a calendar's "in 18 months" does. None past the year 9999.
     """
     index = reviewed.year * 12 + reviewed.month - 1 + months
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return None
     last = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(reviewed.day, last))
 
@@ -48,7 +50,7 @@ def stale_figures(
             continue
         reviewed = article.last_changed
         since = stale_from(reviewed, months)
-        if today < since:
+        if since is None or today < since:
             continue
         found.append(
             warning(
