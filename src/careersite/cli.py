@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gc
 import sys
@@ -23,7 +22,7 @@ from .diagnostics import (
 )
 from .incremental import fresh
 from .incremental.cache import KEY_VARIABLE, NoKey, signing_key
-from .options import Options
+from .options import Options, build_date
 from .output import OutputError, cache_refusal, check_places, one_build_at_a_time
 from .urls import base_url_problem
 
@@ -336,7 +335,8 @@ def new_command(role: str, city: str | None, source: Path) -> None:
     from .config import load_config
 
     config, _ = load_config(source)
-    planned = scaffold.plan(source, config, role, city, dt.date.today())
+    # The build's day: with SOURCE_DATE_EPOCH set, a guide dated by the clock could wait.
+    planned = scaffold.plan(source, config, role, city, build_date())
     scaffold.write(planned)
     click.echo(f"wrote {planned.path} (a draft: set draft: false to publish)", err=True)
     for note in planned.notes:
