@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import CITIES_YAML, ROLES_YAML, SiteFactory, guide, run_cli
 
-from careersite.pipeline import Options, build
+from careersite.pipeline import Options, build, check_text
 
 NFC = unicodedata.normalize("NFC", "lübeck")
 NFD = unicodedata.normalize("NFD", "lübeck")
@@ -205,3 +205,26 @@ def test_every_output_path_is_nfc(site_factory: SiteFactory) -> None:
     assert all(unicodedata.is_normalized("NFC", name) for name in written)
     hub = (site / "public/staedte/luebeck/index.html").read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", hub)
+
+
+def test_an_editor_may_name_a_file_in_another_normalisation(site_factory: SiteFactory) -> None:
+    """The language server checks a buffer against the site on disk: one file, not two."""
+    site = site_factory({"data/cities.yaml": cities(), f"{ROLE}/{NFD}.md": luebeck()})
+    result = build(Options(site, jobs=1, search=False))
+    assert result.reuse is not None and not result.diagnostics
+    text = luebeck().replace("Ein kurzer Text.", "Siehe [Bremen](bremen.md).")
+    [problem] = check_text(result.reuse, site / ROLE / f"{NFC}.md", text)
+    assert problem.message == "link to missing file 'bremen.md'"  # and no URL taken twice
+
+
+def test_a_link_into_a_folder_in_another_normalisation(site_factory: SiteFactory) -> None:
+    folder = unicodedata.normalize("NFD", "content/müller")
+    site = site_factory(
+        {
+            "data/roles.yaml": ROLES_YAML + "- name: Müller\n",
+            f"{folder}/bremen.md": guide(title="Müller in Bremen", role="Müller"),
+            BREMEN: guide(body="Siehe [Müller](../müller/bremen.md).\n"),
+        }
+    )
+    page = built(site)["berufe/kundendienstleiter/bremen/index.html"].decode()
+    assert '<a href="/berufe/mueller/bremen/">Müller</a>' in page

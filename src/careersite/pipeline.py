@@ -722,11 +722,17 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
 
     For an editor's unsaved buffer: the rest of the site is as the build that
     lent reuse found it. A draft's links are checked too, as its author edits it.
+    An editor may name the file in another Unicode normalisation than the disk.
     """
     config = reuse.config
     article, found = load_article(path, config, parser(config.unsafe_html), text)
     loaded = reuse.read.loaded
-    others = {source: entry.article for source, entry in loaded.items() if source != path}
+    key = markdown.source_key(path)
+    others = {
+        source: entry.article
+        for source, entry in loaded.items()
+        if markdown.source_key(source) != key
+    }
     articles = [a for a in (*others.values(), article) if a is not None]
     failed = [source for source, a in others.items() if a is None]
     built = [a for a in articles if reuse.options.builds(draft=a.draft, date=a.date)]
