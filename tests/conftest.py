@@ -5,6 +5,7 @@ The plain helpers the fixtures use, and the tests import, are in helpers.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,4 +61,17 @@ def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     patch.setenv("XDG_CACHE_HOME", str(home))
     patch.delenv("CAREERSITE_CACHE_KEY", raising=False)
     yield home
+    patch.undo()
+
+
+# The build's "today" for every test, whatever day they run: what is scheduled, and
+# which figures `check` finds stale (18 months after a guide's date), stays the same.
+TEST_DAY = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixed_today() -> Iterator[dt.date]:
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SOURCE_DATE_EPOCH", str(int(TEST_DAY.timestamp())))
+    yield TEST_DAY.date()
     patch.undo()

@@ -72,7 +72,9 @@ def test_check_of_the_example_site_is_clean(cli: Cli) -> None:
     assert json.loads(result.stdout) == []
 
 
-def test_new_writes_a_draft_guide_that_builds(site_factory: SiteFactory, cli: Cli) -> None:
+def test_new_writes_a_draft_guide_that_builds(
+    site_factory: SiteFactory, cli: Cli, fixed_today: dt.date
+) -> None:
     site = site_factory()
     result = cli("new", "Leiter Customer Service", "Mönchengladbach", "--source", site)
     assert result.returncode == 0, result.stderr
@@ -81,7 +83,7 @@ def test_new_writes_a_draft_guide_that_builds(site_factory: SiteFactory, cli: Cl
     front = yaml.safe_load(text.split("---\n")[1])
     assert front["title"] == "Kundendienstleiter in Mönchengladbach"
     assert front["role"] == "Kundendienstleiter"
-    assert front["date"] == dt.date.today()
+    assert front["date"] == fixed_today  # the build's day: SOURCE_DATE_EPOCH
     assert front["draft"] is True
     assert "salary" not in front  # no invented figures: a commented-out block to fill in
     assert "# salary:" in text and "#   min: \n" in text

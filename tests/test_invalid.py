@@ -6,6 +6,8 @@ Each case folder is a small complete site with one kind of mistake and holds:
   (so paths print as `content/...`);
 - `status`: the exit status (1);
 - `args` (optional): more options, e.g. `--strict`;
+- `command` (optional): `check` for what only `careersite check` reports (its
+  day is conftest.py's, SOURCE_DATE_EPOCH); else `build`;
 - `xfail` (optional): the text is the reason; the case shows a known bug and
   its expected.txt holds the correct output.
 
@@ -57,6 +59,18 @@ def build_in(folder: Path, output: Path, *args: str) -> subprocess.CompletedProc
     )
 
 
+def check_in(folder: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """`careersite check ARGS` in folder, with no build cache."""
+    return subprocess.run(
+        [sys.executable, "-m", "careersite", "check", "--no-cache", *args],
+        cwd=folder,
+        capture_output=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTHONUTF8": "1"},
+    )
+
+
 def files_in(folder: Path) -> list[Path]:
     return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.name != "expected.txt")
 
@@ -75,7 +89,11 @@ def test_invalid_site_prints_exact_diagnostics(folder: Path, tmp_path: Path) -> 
     before = files_in(folder)
     output = tmp_path / "out"
 
-    result = build_in(folder, output, *case_args(folder))
+    command = folder / "command"
+    if command.is_file() and command.read_text(encoding="utf-8").strip() == "check":
+        result = check_in(folder, *case_args(folder))
+    else:
+        result = build_in(folder, output, *case_args(folder))
     stderr = result.stderr.decode("utf-8")
 
     expected_file = folder / "expected.txt"

@@ -244,6 +244,11 @@ MISTAKES = {
     "unknown key": ("summary: ", "sumary: "),
     "thousands separator": ("  max: 3800", "  max: 3.800"),
     "salary looks yearly": ("  max: 3800", "  max: 38000"),
+    # reviewed 18 months before the tests' day (conftest): stale, in check and the editor only
+    "stale figures": (
+        "date: 2026-10-14\nupdated: 2026-11-20",
+        "date: 2024-10-14\nupdated: 2025-05-20",
+    ),
     "unknown city": ("city: Bremen", "city: Bremn"),
     "missing key": ("title: Kundendienstleiter in Bremen\n", ""),
     "date": ("date: 2026-10-14", "date: 2026-02-30"),
@@ -383,7 +388,7 @@ def test_completion_offers_the_keys_not_yet_written(editor: Editor, site: Path) 
     text = "\n".join([*lines[: at + 1], "", *lines[at + 1 :]])
     editor.open(path, text)
     offered = editor.complete(path, at + 1, 0)
-    assert sorted(labels(offered)) == ["aliases", "draft", "slug"]
+    assert sorted(labels(offered)) == ["aliases", "draft", "slug", "stale_after_months"]
     draft = next(item for item in offered if item.label == "draft")
     assert draft.documentation is not None
     assert "--drafts" in str(draft.documentation)
@@ -424,6 +429,14 @@ def test_completion_inside_salary(editor: Editor, site: Path) -> None:
     assert labels(editor.complete(path, 3, len("  period: "))) == ["month", "year", "hour"]
     assert sorted(labels(editor.complete(path, 4, 2))) == ["confirmed", "currency", "max"]
     assert labels(editor.complete(path, 6, 4)) == ["entry", "experienced"]
+
+
+def test_completion_of_stale_after_months(editor: Editor, site: Path) -> None:
+    path = site / "content" / "kundendienstleiter" / "hamburg.md"
+    editor.open(path, "---\nstale_after_months: \n---\n")
+    offered = editor.complete(path, 1, len("stale_after_months: "))
+    assert labels(offered) == ["36", "false"]
+    assert offered[0].detail == "months; the site's: 18"
 
 
 def test_no_completion_in_the_body(editor: Editor, site: Path) -> None:

@@ -55,6 +55,7 @@ def test_every_documented_key_is_a_property(schema: dict[str, Any]) -> None:
         "draft",
         "slug",
         "aliases",
+        "stale_after_months",
     }
 
 

@@ -73,7 +73,7 @@ def test_the_minimum_wage_in_force_on_the_guides_date_counts(site_factory: SiteF
         }
     )
     stderr = run_cli("check", "--source", site).stderr
-    assert "potsdam.md:6:" in stderr and "bremen.md" not in stderr, stderr
+    assert "potsdam.md:6:" in stderr and "bremen.md:6:" not in stderr, stderr
 
 
 def test_the_site_sets_its_own_minimum_wage_and_hours(site_factory: SiteFactory) -> None:

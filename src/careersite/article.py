@@ -6,15 +6,16 @@ import datetime as dt
 import difflib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 
 from . import markdown, sense
 from .config import City, Config, Lookup, Role, T, currencies_in_use, currency_hint
-from .diagnostics import Diagnostic, SourcePos, error, warning
+from .diagnostics import Diagnostic, SourcePos, display_path, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
 from .incremental.cache import shared_path
 from .scaffold import PLACEHOLDER_SUMMARY, PLACEHOLDER_TEXT
@@ -57,6 +58,9 @@ class Article:
     aliases: tuple[str, ...]
     alias_positions: tuple[SourcePos, ...]
     body: markdown.Body  # rendered once; links to sources resolved at the end
+    dated_at: SourcePos | None = None  # where last_changed is written: updated, else date
+    # the guide's own age after which its figures are stale (stale.py); None: the site's
+    stale_after_months: int | Literal[False] | None = None
 
     @property
     def is_guide(self) -> bool:
@@ -113,7 +117,38 @@ def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
             found.append(entry.path)
     # Path compares part by part: as strings whose separator sorts before any character.
     found.sort(key=lambda name: name.replace(os.sep, "\0"))
-    return [shared_path(name) for name in found], diagnostics
+    found, problems = _one_name_each(found)
+    return [shared_path(name) for name in found], diagnostics + problems
+
+
+def _one_name_each(found: list[str]) -> tuple[list[str], list[Diagnostic]]:
+    """found without a file whose path is an earlier one's in another Unicode normalisation.
+
+    'lübeck.md' with ü as one character and as u + U+0308 are one name: a link
+    finds both (markdown.source_key), and hosts that normalise names serve one.
+    """
+    first: dict[str, str] = {}
+    kept, problems = [], []
+    for name in found:
+        other = first.setdefault(unicodedata.normalize("NFC", name), name)
+        if other == name:
+            kept.append(name)
+            continue
+        problems.append(
+            error(
+                f"the same file name as {display_path(Path(other))} in another Unicode "
+                f"normalisation (written {_escaped(name)}, and {_escaped(other)} there)",
+                SourcePos(Path(name)),
+                "keep one of the two files (links and many hosts cannot tell them apart); "
+                "this one is not read",
+            )
+        )
+    return kept, problems
+
+
+def _escaped(path: str) -> str:
+    """A file name with its characters beyond ASCII as \\uXXXX: how two look-alikes differ."""
+    return "".join(c if c.isascii() else f"\\u{ord(c):04x}" for c in os.path.basename(path))
 
 
 def load_article(
@@ -180,6 +215,8 @@ def load_article(
         aliases=tuple(fields.aliases),
         alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
         body=body,
+        dated_at=doc.pos(("updated" if fields.updated else "date",)),
+        stale_after_months=fields.stale_after_months,
     ), diagnostics
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gc
 import sys
@@ -23,7 +22,7 @@ from .diagnostics import (
 )
 from .incremental import fresh
 from .incremental.cache import KEY_VARIABLE, NoKey, signing_key
-from .options import Options
+from .options import Options, build_date
 from .output import OutputError, cache_refusal, check_places, one_build_at_a_time
 from .urls import base_url_problem
 
@@ -281,7 +280,7 @@ def check_command(  # noqa: PLR0913 - one parameter per option, as click passes 
     no_cache: bool,
 ) -> None:
     """Report every problem in the site without writing anything (a cache only with --cache)."""
-    from .pipeline import build
+    from .pipeline import build, with_stale_figures
 
     cache = None if no_cache else cache_dir
     if cache is not None:
@@ -291,7 +290,7 @@ def check_command(  # noqa: PLR0913 - one parameter per option, as click passes 
             raise OutputError(refused)
     cache = _keyed(cache)
     options = Options(source, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=cache)
-    result = build(options)
+    result = with_stale_figures(build(options))
     _report(result.diagnostics, result.strict, output_format)
     if output_format == "text":
         _scheduled(result, options)
@@ -336,7 +335,8 @@ def new_command(role: str, city: str | None, source: Path) -> None:
     from .config import load_config
 
     config, _ = load_config(source)
-    planned = scaffold.plan(source, config, role, city, dt.date.today())
+    # The build's day: with SOURCE_DATE_EPOCH set, a guide dated by the clock could wait.
+    planned = scaffold.plan(source, config, role, city, build_date())
     scaffold.write(planned)
     click.echo(f"wrote {planned.path} (a draft: set draft: false to publish)", err=True)
     for note in planned.notes:

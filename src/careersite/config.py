@@ -18,7 +18,14 @@ from babel.numbers import get_territory_currencies
 from .assets import OUT_OF_SITE, out_of_site
 from .diagnostics import Diagnostic, SourcePos, error, warning
 from .frontmatter import YamlDoc, load_yaml, read_text
-from .schema import CityModel, RoleModel, SiteModel, unknown_keys, validate
+from .schema import (
+    STALE_AFTER_MONTHS,
+    CityModel,
+    RoleModel,
+    SiteModel,
+    unknown_keys,
+    validate,
+)
 from .sense import GERMAN_MINIMUM_WAGE, Wages
 from .urls import (
     RESERVED,
@@ -141,6 +148,7 @@ class Config:
     cities: Lookup[City]
     wages: Wages = field(default_factory=Wages)  # the minimum wage, hours: sense checks
     layout_ids: frozenset[str] = frozenset()  # the site's layouts' own ids on guide pages
+    stale_after_months: int | None = STALE_AFTER_MONTHS  # figures reviewed longer ago: stale
 
     @property
     def content_dir(self) -> Path:
@@ -221,6 +229,7 @@ def load_config(
             site.hours_per_month,
         ),
         layout_ids=frozenset(site.layout_ids),
+        stale_after_months=site.stale_after_months or None,
     )
     return config, diagnostics
 

@@ -210,6 +210,10 @@ def _value_choices(
         return [(today.isoformat(), "today", None)]
     if parents == () and key == "draft":
         return [("true", "build only with --drafts", None), ("false", "publish", None)]
+    if parents == () and key == "stale_after_months":
+        months = config.stale_after_months if config else None
+        default = f"months; the site's: {months}" if months else "months"
+        return [("36", default, None), ("false", "never stale: figures meant to stand", None)]
     if parents == ("salary",) and key == "period":
         return [(period, _PERIOD_HELP[period], None) for period in PERIODS]
     if parents == ("salary",) and key == "currency":

@@ -50,6 +50,11 @@ def long_date(day: dt.date, locale: str) -> str:
     return str(format_date(day, format="long", locale=locale))
 
 
+def month_year(day: dt.date, locale: str) -> str:
+    """The month and year, as "Stand: Dezember 2026" beside a salary says when it was true."""
+    return str(format_date(day, format="LLLL y", locale=locale))
+
+
 @dataclass(frozen=True, kw_only=True)
 class ChartBar:
     label: str

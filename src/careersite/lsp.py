@@ -50,7 +50,7 @@ from . import editor
 from .config import Config, load_config
 from .diagnostics import Diagnostic, SourcePos
 from .incremental.cache import release
-from .pipeline import Options, Reuse, build, check_text
+from .pipeline import Options, Reuse, build, check_text, with_stale_figures
 
 _TOKEN = re.compile(r"[^\s:,\[\]{}]+")
 MAX_MESSAGE = 64 * 2**20  # bytes; a guide is rarely over 100 KiB
@@ -144,7 +144,7 @@ class CareersiteServer(LanguageServer):
         # One process: a worker forked while pygls's thread reads stdin would
         # inherit that stream's lock held, and hang closing it.
         options = Options(site.root, output=site.root / "public", jobs=1)
-        result = build(options, site.reuse)
+        result = with_stale_figures(build(options, site.reuse))
         site.reuse = result.reuse
         site.config = result.reuse.config if result.reuse else load_config(site.root)[0]
         on_disk: dict[Path, list[Diagnostic]] = {}

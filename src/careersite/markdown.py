@@ -14,6 +14,7 @@ import difflib
 import enum
 import os
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,20 @@ class Body:
     @property
     def targets(self) -> frozenset[Path]:
         return frozenset(link.target for link in self.links if link.target is not None)
+
+
+def source_key(path: Path) -> Path:
+    """A source file's path as links find it: in NFC.
+
+    'lübeck.md' in a link finds a file whose name is written u + U+0308 (as
+    some macOS tools write it), and the other way round: two names that differ
+    only in Unicode normalisation are one name. The file keeps its own path
+    for reading and in messages.
+    """
+    name = os.fspath(path)
+    return (
+        path if unicodedata.is_normalized("NFC", name) else Path(unicodedata.normalize("NFC", name))
+    )
 
 
 # Markers never found in a page: NUL and SOH are refused in sources.
@@ -305,7 +320,7 @@ def finish(
 def link_problems(body: Body, pages: Targets) -> list[Diagnostic]:
     """The body's broken source links, at their line and column; its HTML is not needed.
 
-    pages maps every source file's normalised path to what links to it find.
+    pages maps every source file's normalised path (source_key) to what links to it find.
     """
     diagnostics: list[Diagnostic] = []
     for link in body.links:
@@ -433,8 +448,8 @@ class LineSearch:
         self.folder = os.fspath(source.parent)
 
     def target(self, written: str) -> Path:
-        """The source file a relative link names, normalised: one Path per file (shared_path)."""
-        return shared_path(os.path.normpath(os.path.join(self.folder, written)))
+        """The source file a relative link names, normalised: one Path per file (see source_key)."""
+        return source_key(shared_path(os.path.normpath(os.path.join(self.folder, written))))
 
     def position(self, block: tuple[int, int], href: str, target_file: str) -> SourcePos:
         """The file line and column of a link's target, searched in its block's lines."""

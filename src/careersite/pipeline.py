@@ -46,6 +46,7 @@ from .sources import (
     touched_sources,
 )
 from .spill import Spill, Spilled
+from .stale import stale_figures
 from .urls import Linker, output_file
 from .views import GUIDE_LAYOUT_IDS, Page, SiteView, build_pages
 
@@ -422,7 +423,12 @@ def _change_in_process(
     relinked = linked.changed - text_only - shown
     # Links to a source that moved, came, went, or turned draft or broken read otherwise.
     gone = markdown.Unbuilt.MISSING
-    moved = {p for p in relinked if before.targets.get(p, gone) != linked.targets.get(p, gone)}
+    moved = {
+        path
+        for path in relinked
+        if before.targets.get(key := markdown.source_key(path), gone)
+        != linked.targets.get(key, gone)
+    }
     names = set(layout_stamps) | set(reuse.layouts.stamps)
     layouts = {n for n in names if layout_stamps.get(n) != reuse.layouts.stamps.get(n)}
     return deps.Change(
@@ -435,11 +441,15 @@ def _change_in_process(
 
 
 def _links_to(loaded: Mapping[Path, Loaded]) -> dict[Path, set[Path]]:
-    """Each source file, with the sources whose text links to it."""
+    """Each source file, with the sources whose text links to it.
+
+    A link names its target by markdown.source_key: here it is the file's own path again.
+    """
+    own = {markdown.source_key(path): path for path in loaded}
     links_to: dict[Path, set[Path]] = defaultdict(set)
     for path, entry in loaded.items():
         for target in entry.links:
-            links_to[target].add(path)
+            links_to[own.get(target, target)].add(path)
     return links_to
 
 
@@ -700,7 +710,9 @@ def _anchor_problems(
     page is rendered again for it (anchors.py).
     """
     guides = [a for a in (*built, *([edited] if edited else [])) if a.is_guide]
-    ids_of = {guide.source: guide.body.ids for guide in guides}
+    ids_of: dict[Path, tuple[str, ...]] = {}
+    for guide in guides:  # by its own path (#x) and as links name it (source_key)
+        ids_of[guide.source] = ids_of[markdown.source_key(guide.source)] = guide.body.ids
     linking = [edited] if edited is not None else guides
     links = chain.from_iterable(article.body.anchors for article in linking)
     return anchors.problems(links, ids_of, GUIDE_LAYOUT_IDS | frozenset(layout_ids))
@@ -709,27 +721,50 @@ def _anchor_problems(
 def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
     """What a link to each source file finds: its page, or that it is a draft, scheduled or failed.
 
-    A failed one's own error already fails the build.
+    Keyed by markdown.source_key, as links name their targets. A failed one's
+    own error already fails the build.
     """
     unbuilt = markdown.Unbuilt
+    key = markdown.source_key
     targets: dict[Path, markdown.Target] = {
-        a.source: unbuilt.DRAFT if a.draft else unbuilt.SCHEDULED for a in articles
+        key(a.source): unbuilt.DRAFT if a.draft else unbuilt.SCHEDULED for a in articles
     }
-    targets.update({path: markdown.Unbuilt.FAILED for path in failed})
-    targets.update({source: markdown.Page(path) for source, path in site.paths.items()})
+    targets.update({key(path): markdown.Unbuilt.FAILED for path in failed})
+    targets.update({key(source): markdown.Page(path) for source, path in site.paths.items()})
     return targets
 
 
+def with_stale_figures(result: BuildResult) -> BuildResult:
+    """result with `check`'s warnings on salary figures reviewed too long ago (stale.py).
+
+    Not a stage of build: what a build reports and writes does not change with the calendar.
+    """
+    reuse = result.reuse
+    if reuse is None:  # the settings or the layouts are broken: nothing was read
+        return result
+    options = reuse.options
+    articles = (entry.article for entry in reuse.read.loaded.values())
+    built = [a for a in articles if a is not None and options.builds(draft=a.draft, date=a.date)]
+    found = stale_figures(built, reuse.config.stale_after_months, options.today)
+    return dataclasses.replace(result, diagnostics=tuple(ordered([*result.diagnostics, *found])))
+
+
 def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
-    """What a build would report about the source at path if it held text.
+    """What `careersite check` would report about the source at path if it held text.
 
     For an editor's unsaved buffer: the rest of the site is as the build that
     lent reuse found it. A draft's links are checked too, as its author edits it.
+    An editor may name the file in another Unicode normalisation than the disk.
     """
     config = reuse.config
     article, found = load_article(path, config, parser(config.unsafe_html), text)
     loaded = reuse.read.loaded
-    others = {source: entry.article for source, entry in loaded.items() if source != path}
+    key = markdown.source_key(path)
+    others = {
+        source: entry.article
+        for source, entry in loaded.items()
+        if markdown.source_key(source) != key
+    }
     articles = [a for a in (*others.values(), article) if a is not None]
     failed = [source for source, a in others.items() if a is None]
     built = [a for a in articles if reuse.options.builds(draft=a.draft, date=a.date)]
@@ -740,4 +775,6 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
         linker = Linker.for_base_url(config.base_url)
         found += markdown.finish(article.body, targets, linker.href)[1]
         found += _anchor_problems(site.articles, config.layout_ids, article)
+        if reuse.options.builds(draft=article.draft, date=article.date):
+            found += stale_figures([article], config.stale_after_months, reuse.options.today)
     return [d for d in ordered(found) if d.pos is not None and d.pos.path == path]

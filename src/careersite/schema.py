@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
@@ -61,6 +62,25 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-11-01"]}),
 ]
 StrictFlag = Annotated[bool, StrictMarker()]
+MAX_MONTHS = 1200
+
+
+def _months_or_false(value: Any) -> Any:
+    """A whole number of months, or false for never: not 0, 1.5 or true."""
+    if value is False or (type(value) is int and 0 < value <= MAX_MONTHS):
+        return value
+    raise PydanticCustomError("months_or_false", "Input should be months or false")
+
+
+# An age in months, or false: never (stale_after_months).
+MonthsOrNever = Annotated[
+    int | Literal[False],
+    PlainValidator(_months_or_false),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_MONTHS}, {"const": False}]}
+    ),
+]
+STALE_AFTER_MONTHS = 18  # salary figures older than this are stale (stale.py)
 
 
 class _Strict(BaseModel):
@@ -114,6 +134,11 @@ class FrontMatterModel(_Strict):
     aliases: list[Text] = Field(
         default_factory=list, description="Old site paths that redirect here, e.g. /alt/seite/."
     )
+    stale_after_months: MonthsOrNever | None = Field(
+        None,
+        description="careersite check warns when updated (else date) is older than this many "
+        "months; false: never for this guide. Default from data/site.yaml.",
+    )
 
 
 class RoleModel(_Strict):
@@ -166,6 +191,8 @@ class SiteModel(_Strict):
     hours_per_month: Amount = GERMAN_HOURS_PER_MONTH
     # ids the site's own layouts write on every guide page: links to them land (anchors.py)
     layout_ids: list[Text] = Field(default_factory=list)
+    # careersite check: a guide reviewed longer ago has stale figures; false: no such check
+    stale_after_months: MonthsOrNever = STALE_AFTER_MONTHS
 
 
 class _Draft07(GenerateJsonSchema):
@@ -275,6 +302,11 @@ def _describe(item: Any, name: str) -> tuple[str, str | None]:  # noqa: C901 - a
         return f"'{name}' must be a pair [min, max]", None
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing"}:
         return f"'{name}' must be a date like 2026-11-01, not {_shown(given)}", None
+    if kind == "months_or_false":
+        return (
+            f"'{name}' must be a whole number of months or false, not {_shown(given)}",
+            "false turns the check of stale figures off",
+        )
     if kind == "value_error":
         return f"'{name}': {str(item['msg']).removeprefix('Value error, ')}", None
     return f"'{name}': {item['msg']}", None

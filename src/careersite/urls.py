@@ -205,7 +205,8 @@ def alias_site_path(alias: str) -> str:
 
     Empty segments are dropped, as the file system drops them ('/alt//seite/').
     """
-    inner = "/".join(part for part in unquote(alias).split("/") if part)
+    decoded = unicodedata.normalize("NFC", unquote(alias))  # as a name in front matter is
+    inner = "/".join(part for part in decoded.split("/") if part)
     return inner + "/" if inner else ""
 
 

@@ -25,7 +25,7 @@ from .feeds import (
     SitemapIndexView,
     SitemapView,
 )
-from .filters import Chart, long_date, money, money_range, salary_chart
+from .filters import Chart, long_date, money, money_range, month_year, salary_chart
 from .paging import Pagination, page_entries, page_title, pagination
 from .site import CityHub, Redirect, RoleHub, Site
 from .urls import SEARCH_BUNDLE, SEARCH_PATH, Linker
@@ -114,6 +114,8 @@ class GuideView:
     published_iso: str
     updated: str | None
     updated_iso: str | None
+    reviewed: str  # month and year of updated, else date: when the salary was true
+    reviewed_iso: str
     same_role: tuple[RangeLink, ...]  # RoleHub.beside; the role hub lists all
     same_role_total: int
     same_city: tuple[RangeLink, ...]
@@ -411,6 +413,8 @@ class _ViewBuilder:
             published_iso=guide.date.isoformat(),
             updated=long_date(guide.updated, locale) if guide.updated else None,
             updated_iso=guide.updated.isoformat() if guide.updated else None,
+            reviewed=month_year(guide.last_changed, locale),
+            reviewed_iso=guide.last_changed.isoformat(),
             same_role=tuple(
                 self.range_link(other.city.name, other)
                 for other in role_hub.beside(guide)

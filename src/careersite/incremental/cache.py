@@ -39,8 +39,10 @@ from ..diagnostics import SourcePos, format_text, warning
 BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of them
 # 4: bodies apart from the articles; 5: HTML in UTF-8 bytes; 6: links with bodies;
 # 7: cards in two parts (sources.card); 8: paths through shared_path;
-# 9: bodies keep their ids and links to ids (anchors.py); 10: links with slots
-FORMAT = 10
+# 9: bodies keep their ids and links to ids (anchors.py); 10: links with slots;
+# 11: articles hold where their date is written and their stale_after_months; links
+# their targets in NFC (markdown.source_key)
+FORMAT = 11
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 Fits = Callable[[Any], bool]  # whether a value read from the cache has the shape it should
