@@ -10,6 +10,10 @@ from pathlib import Path
 
 from helpers import ROLES_YAML, SITE_YAML, SiteFactory, guide, run_cli
 
+from careersite.diagnostics import format_text
+from careersite.pipeline import Options
+from careersite.serve import Preview
+
 BREMEN = "content/kundendienstleiter/bremen.md"
 POTSDAM = "content/kundendienstleiter/potsdam.md"
 OLD = "berufe/kundendienstleiter/bremen/index.html"
@@ -124,3 +128,19 @@ def test_a_sub_path_site_shows_site_paths(site_factory: SiteFactory) -> None:
     assert build(site) == (0, "")
     renamed(site)
     assert build(site) == (0, SLUG_WARNING)
+
+
+def test_the_dev_server_warns_on_the_rebuild_that_moves_a_guide(
+    site_factory: SiteFactory,
+) -> None:
+    site = two_guides(site_factory)
+    preview = Preview(Options(site, jobs=1, search=False))
+    preview.rebuild()
+    assert not preview.problems
+    renamed(site)
+    preview.rebuild([str(site / BREMEN)])
+    shown = "".join(format_text(problem) + "\n" for problem in preview.problems)
+    assert shown == SLUG_WARNING.replace(BREMEN, str(site / BREMEN))
+    (site / BREMEN).write_text(guide(extra="slug: neu\nsummary: Neu.\n"), encoding="utf-8")
+    preview.rebuild([str(site / BREMEN)])
+    assert not preview.problems
