@@ -59,6 +59,8 @@ class Article:
     alias_positions: tuple[SourcePos, ...]
     body: markdown.Body  # rendered once; links to sources resolved at the end
     dated_at: SourcePos | None = None  # where last_changed is written: updated, else date
+    # the key that decides its URL: slug, else role (url_changes.py warns there)
+    url_at: SourcePos | None = None
     # the guide's own age after which its figures are stale (stale.py); None: the site's
     stale_after_months: int | Literal[False] | None = None
 
@@ -216,6 +218,7 @@ def load_article(
         alias_positions=tuple(doc.pos(("aliases", i)) or head for i in range(len(fields.aliases))),
         body=body,
         dated_at=doc.pos(("updated" if fields.updated else "date",)),
+        url_at=doc.pos(("slug" if fields.slug else "role",)) or head,
         stale_after_months=fields.stale_after_months,
     ), diagnostics
 

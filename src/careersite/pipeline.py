@@ -24,7 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import anchors, markdown
+from . import anchors, markdown, url_changes
 from .article import Article, discover, load_article
 from .assets import Assets, check_layouts, collect, layout_dirs
 from .config import Config, load_config
@@ -147,6 +147,8 @@ class BuildResult:
     inputs: Inputs | None = None  # with the cache on
     # output files already written into the tree `into`, with the digests of their content
     written: Mapping[str, str] = field(default_factory=dict)
+    # each built guide's source -> its site path, for the next build (url_changes.py)
+    urls: Mapping[Path, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -233,7 +235,8 @@ def build(
         marked=bodies.marked,
         files=output.files,
     )
-    return _result(lent, diagnostics, output, reasons, inputs)
+    result = _result(lent, diagnostics, output, reasons, inputs)
+    return dataclasses.replace(result, urls=url_changes.urls(linked.site))
 
 
 def _stale(

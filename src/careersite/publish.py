@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
-from . import children
+from . import children, url_changes
 from .assets import layout_dirs
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, ordered
 from .incremental import fresh
 from .incremental.cache import digest, dumps
 from .options import Options
@@ -196,6 +196,9 @@ def _render(
         )
     finally:
         display.done()
+    if plan.record is not None and built.reuse is not None:  # guides moved since it
+        moved = url_changes.changed(plan.record.urls, built.reuse.linked.site)
+        built = dataclasses.replace(built, diagnostics=tuple(ordered([*built.diagnostics, *moved])))
     # What the build lends a next one in the same process (the whole site)
     # is of no use here; nor are the pages of a failed build.
     return dataclasses.replace(built, reuse=None, files={} if built.failed else built.files)
@@ -274,6 +277,7 @@ def _note_output(
             known=found.known,
             digests=fresh.output_digests(output, files, made, linked_from),
             spare=swapped,
+            urls=dict(result.urls),
         )
     except OSError as exc:  # another program changed the output meanwhile
         fresh.forget(cache)

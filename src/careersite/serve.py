@@ -35,7 +35,8 @@ from livereload.watcher import Watcher
 from tornado import escape, web
 from tornado.ioloop import IOLoop
 
-from .diagnostics import Diagnostic, error, format_text
+from . import url_changes
+from .diagnostics import Diagnostic, error, format_text, ordered
 from .pipeline import BuildResult, Options, Reuse, build
 
 
@@ -48,6 +49,7 @@ class Preview:
         self.problems: tuple[Diagnostic, ...] = ()
         self.failed = False
         self.reuse: Reuse | None = None
+        self.urls: Mapping[Path, str] = {}  # each guide's URL in the last build (url_changes)
 
     def rebuild(self, changed: Collection[str] | None = None) -> None:
         """Build again; changed, when known, names every file changed since the last build."""
@@ -63,6 +65,11 @@ class Preview:
         started = time.perf_counter()
         try:
             result = build(self.options, self.reuse, changed=changed)
+            if result.reuse is not None:  # guides whose URL this rebuild changed
+                moved = url_changes.changed(self.urls, result.reuse.linked.site)
+                diagnostics = tuple(ordered([*result.diagnostics, *moved]))
+                result = dataclasses.replace(result, diagnostics=diagnostics)
+                self.urls = result.urls
         except Exception as exc:  # a bug must not take the preview down; show it instead
             click.echo(traceback.format_exc(), err=True)
             problem = error(f"careersite failed: {type(exc).__name__}: {exc}")

@@ -32,8 +32,8 @@ from .stamps import Stamp, output_stamp, settled, stat_stamp
 FILE = "output.pickle"
 # 5: Inputs moved here; 6: output digests; 7: two-part cards; 8: spare; 9: Stamp;
 # 10: anchor warnings (a record of 9 would tell its diagnostics without them);
-# 11: positions with slots
-FORMAT = 11
+# 11: positions with slots; 12: each guide's URL (url_changes.py)
+FORMAT = 12
 
 Known = dict[str, Stamp]  # a file's path -> its stamp, with the digest of what was read
 
@@ -92,6 +92,8 @@ class Record:
     # times) is known by its content
     digests: dict[str, str]
     spare: Spare | None = None  # the tree this build swapped out, when kept
+    # each built guide's source -> its site path: the next build warns when one moved
+    urls: dict[Path, str] = field(default_factory=dict)
 
     # Pickled with the stamps as columns (stamps.columns): a third of the time to load.
     def __getstate__(self) -> dict[str, object]:
