@@ -1,0 +1,55 @@
+"""Images in a guide's body: an image without alt text is a warning at its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from careersite.diagnostics import SourcePos
+from careersite.markdown import images_without_alt, make_parser
+
+SOURCE = Path("content/kundendienstleiter/bremen.md")
+
+
+def _places(text: str, first_line: int = 10) -> list[tuple[SourcePos | None, str]]:
+    found = images_without_alt(make_parser(), text, SOURCE, first_line)
+    assert all(d.severity == "warning" for d in found)
+    return [(d.pos, d.message) for d in found]
+
+
+def test_image_with_alt_text_is_quiet() -> None:
+    assert _places("![Das Team](team.png) und ![Büro *hell*](buero.png)\n") == []
+
+
+def test_body_without_images_is_quiet() -> None:
+    assert _places("Nur Text, [ein Link](bremen.md) und ! [kein Bild].\n") == []
+
+
+def test_empty_alt_at_its_line_and_column() -> None:
+    text = "Absatz.\n\nZwei: ![](a.png) und ![](b.png)\nund ![ ](c.png)\n"
+    assert _places(text) == [
+        (SourcePos(SOURCE, 12, 7), "image 'a.png' has no alt text"),
+        (SourcePos(SOURCE, 12, 22), "image 'b.png' has no alt text"),
+        (SourcePos(SOURCE, 13, 5), "image 'c.png' has no alt text"),
+    ]
+
+
+def test_images_in_code_are_not_images() -> None:
+    text = "`![](code.png)` aber ![](echt.png)\n\n```\n![](block.png)\n```\n\n    ![](indent.png)\n"
+    assert _places(text, first_line=1) == [
+        (SourcePos(SOURCE, 1, 22), "image 'echt.png' has no alt text"),
+    ]
+
+
+def test_reference_image_and_image_in_table() -> None:
+    text = "| a | b |\n|---|---|\n| x | ![](zelle.png) |\n\n![][logo]\n\n[logo]: logo.png\n"
+    assert _places(text, first_line=1) == [
+        (SourcePos(SOURCE, 3, 7), "image 'zelle.png' has no alt text"),
+        (SourcePos(SOURCE, 5, 1), "image 'logo.png' has no alt text"),
+    ]
+
+
+def test_image_inside_link_text_counts() -> None:
+    text = "[![](logo.png)](bremen.md)\n"
+    assert _places(text, first_line=1) == [
+        (SourcePos(SOURCE, 1, 2), "image 'logo.png' has no alt text")
+    ]
