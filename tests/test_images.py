@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from careersite.diagnostics import SourcePos
@@ -53,3 +57,34 @@ def test_image_inside_link_text_counts() -> None:
     assert _places(text, first_line=1) == [
         (SourcePos(SOURCE, 1, 2), "image 'logo.png' has no alt text")
     ]
+
+
+FIXTURE = Path(__file__).parent / "fixtures" / "invalid" / "image_without_alt"
+
+
+def _check(site: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "careersite", "check", "--cache", str(cache), *args],
+        cwd=site,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONUTF8": "1"},
+    )
+
+
+def test_warning_survives_the_cache_and_fails_with_strict(tmp_path: Path) -> None:
+    """The warning comes from the cache as from a fresh read; --strict makes it fail."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    cache = tmp_path / "cache"
+    first = _check(site, cache)
+    assert any(cache.rglob("*")), "the first check wrote no cache"
+    again = _check(site, cache)
+    assert first.returncode == again.returncode == 0
+    assert first.stderr.count("has no alt text") == 3
+    assert again.stderr == first.stderr
+    strict = _check(site, cache, "--strict")
+    assert strict.returncode == 1
+    assert "bremen.md:11:33: error: image 'team.png' has no alt text" in strict.stderr
