@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import SiteFactory, guide
+
 from careersite.diagnostics import SourcePos
 from careersite.markdown import images_without_alt, make_parser
+from careersite.pipeline import Options, build, check_text
 
 SOURCE = Path("content/kundendienstleiter/bremen.md")
 
@@ -88,3 +91,15 @@ def test_warning_survives_the_cache_and_fails_with_strict(tmp_path: Path) -> Non
     strict = _check(site, cache, "--strict")
     assert strict.returncode == 1
     assert "bremen.md:11:33: error: image 'team.png' has no alt text" in strict.stderr
+
+
+def test_the_editor_hears_of_it_as_you_type(site_factory: SiteFactory) -> None:
+    """The language server's check of an unsaved buffer reports the image too."""
+    site = site_factory({"content/kundendienstleiter/bremen.md": guide()})
+    result = build(Options(site, jobs=1, search=False))
+    assert result.reuse is not None and not result.diagnostics
+    text = guide(body="Ein kurzer Text.\n\n![](team.png)\n")
+    [problem] = check_text(result.reuse, site / "content/kundendienstleiter/bremen.md", text)
+    assert problem.severity == "warning"
+    assert problem.message == "image 'team.png' has no alt text"
+    assert problem.pos is not None and (problem.pos.line, problem.pos.col) == (12, 1)
