@@ -202,6 +202,7 @@ def load_article(
         return None, diagnostics
     if not fields.draft:
         diagnostics += _placeholders(fields.summary, parts.body, parts.body_first_line, doc, path)
+    diagnostics += markdown.images_without_alt(md, parts.body, path, parts.body_first_line)
     body = markdown.prepare(md, parts.body, path, parts.body_first_line)
     return Article(
         source=path,

@@ -229,6 +229,47 @@ def prepare_reference(md: MarkdownIt, text: str, source: Path, first_line: int) 
     return Body(html.encode(), tuple(links), summary(tokens), _ids(tokens), tuple(to_ids))
 
 
+_EMPTY_ALT = re.compile(r"!\[\s*\]")
+
+
+def images_without_alt(
+    md: MarkdownIt, text: str, source: Path, first_line: int
+) -> list[Diagnostic]:
+    """A warning at each image whose alt text is empty: a screen reader has nothing to say.
+
+    Only a body that has '![' is parsed again; the place is the first '![]' in
+    the image's block after the previous one's (its block's first line if not found).
+    """
+    if "![" not in text:
+        return []
+    lines = text.split("\n")
+    found: list[Diagnostic] = []
+    after: tuple[int, int] = (0, 0)
+    for token in parse(md, text):
+        for child in token.children or ():
+            if child.type != "image" or _plain_text(child).strip():
+                continue
+            start, end = token.map or (0, len(lines))
+            pos = SourcePos(source, first_line + start)
+            for number in range(max(start, after[0]), min(end, len(lines))):
+                line = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), lines[number])
+                column = after[1] if number == after[0] else 0
+                empty = _EMPTY_ALT.search(line, column)
+                if empty is not None:
+                    pos = SourcePos(source, first_line + number, empty.start() + 1)
+                    after = (number, empty.end())
+                    break
+            src = str(child.attrGet("src") or "")
+            found.append(
+                warning(
+                    f"image '{src}' has no alt text",
+                    pos,
+                    "describe in a few words what the image shows: ![Alt text](file.png)",
+                )
+            )
+    return found
+
+
 def _ids(tokens: Sequence[Token]) -> tuple[str, ...]:
     """The ids a body's HTML has: its headings' (_heading_ids), and those in raw HTML."""
     ids = []

@@ -41,8 +41,8 @@ BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of th
 # 7: cards in two parts (sources.card); 8: paths through shared_path;
 # 9: bodies keep their ids and links to ids (anchors.py); 10: links with slots;
 # 11: articles hold where their date is written and their stale_after_months; links
-# their targets in NFC (markdown.source_key)
-FORMAT = 11
+# their targets in NFC (markdown.source_key); 12: warnings on images without alt text
+FORMAT = 12
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 Fits = Callable[[Any], bool]  # whether a value read from the cache has the shape it should
