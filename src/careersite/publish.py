@@ -225,8 +225,15 @@ def _commit(
     if options.search:
         # Search bundles may be taken from the output only when it is as the record says.
         reuse = options.output.resolve() if plan.previous is not None else None
+        before = plan.matching.files if plan.matching is not None else None
         index = functools.partial(
-            search.index, files=result.names, previous=reuse, kept=result.kept, jobs=options.jobs
+            search.index,
+            files=result.names,
+            previous=reuse,
+            kept=result.kept,
+            jobs=options.jobs,
+            before=before,
+            changes=search.CHANGES_LIMIT if options.index_changes else 0,
         )
     token = spare[1] if spare is not None else None
     write_output(

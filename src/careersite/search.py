@@ -10,11 +10,21 @@ Pagefind index of its own, which search.js merges with pagefind.mergeIndex. A
 page's bundle depends only on its path and the number of bundles, and a
 bundle's folder is named by what it holds, so a rebuild indexes again only the
 bundles whose pages changed and links the others from the previous output.
+
+That still costs a whole bundle (about 2 s) for one edited guide. So a
+rebuild may instead index only the pages changed since the bundles were made
+into a small index of their own, the changes index, which search.js merges
+too: results from it replace the bundles' results for the same pages, whose
+Pagefind ids the listing names as stale. Once the changes pass
+CHANGES_LIMIT pages, the bundles that hold them are indexed again and the
+changes index goes. The index then depends on the builds before, not only on
+the pages, so this is asked for (build --index-changes), not done by default.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import os
@@ -25,6 +35,7 @@ import sys
 import threading
 from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -34,7 +45,11 @@ from .output import link_or_copy
 from .urls import SEARCH_BUNDLE
 
 PAGES_PER_BUNDLE = 1000  # about 300 MB and 2 s of Pagefind here; see README
+CHANGES_LIMIT = 250  # pages in a changes index: Pagefind takes about 0.6 s for them
 LISTING = "bundles.json"  # the bundles' folder names, read by search.js
+_CHANGED = "changes.json"  # the pages a changes index stands for, for the next build
+_CHANGES = "changes"  # the changes index's folder name starts with it
+_FRAGMENT_SIGN = b"pagefind_dcd"  # before the JSON of each decompressed fragment
 _FARM = ".careersite-index"  # a bundle's pages, linked, while Pagefind reads them
 _MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes
 _BUILDING = "[Building search indexes]"  # Pagefind's log, once it has read the pages
@@ -57,13 +72,15 @@ class SearchIndexError(CareersiteError):
     """Pagefind failed; the message carries what it said."""
 
 
-def index(
+def index(  # noqa: PLR0913 - what the build knows of the tree before, each optional
     site_dir: Path,
     files: Iterable[str],
     previous: Path | None = None,
     kept: Collection[str] = (),
     per_bundle: int | None = None,
     jobs: int = 0,
+    before: Collection[str] | None = None,
+    changes: int = 0,
 ) -> None:
     """Index the pages among files (what site_dir holds) into site_dir/pagefind/.
 
@@ -72,8 +89,19 @@ def index(
     from previous) or has the same bytes there. Pass it only for a tree that
     is known to be as careersite wrote it. jobs caps how many Pagefind runs
     go at once (0: the number of cores).
+
+    With changes (a page count, at most CHANGES_LIMIT being the usual) and
+    before (the files previous holds), the pages changed since previous's
+    bundles were made go into a changes index while they are at most that
+    many, and every bundle is taken from previous.
     """
     pages = sorted(name for name in files if name.endswith(".html"))
+    was = _Listing.read(previous) if previous is not None else None
+    if changes and was is not None and before is not None:
+        assert previous is not None
+        if _index_changes(site_dir, pages, previous, was, kept, before, changes):
+            return
+    since = was.changed if was is not None else {}
     count = max(1, -(-len(pages) // (per_bundle or PAGES_PER_BUNDLE)))
     bundles: list[list[str]] = [[] for _ in range(count)]
     for name in pages:
@@ -87,7 +115,7 @@ def index(
             named[f"{number}-{digest.hexdigest()[:12]}"] = members
     todo = []
     for name, members in named.items():
-        if previous is not None and _reusable(previous, site_dir, name, members, kept):
+        if previous is not None and _reusable(previous, site_dir, name, members, kept, since):
             shutil.copytree(
                 previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy
             )
@@ -106,12 +134,141 @@ def index(
             turns.stop()
             raise
         empty = {name for name, done in zip(todo, made, strict=True) if not done}
-    listing = {"bundles": [name for name in named if name not in empty]}
+    _Listing([name for name in named if name not in empty], count).write(root)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """bundles.json: what search.js merges, and what a next build needs to know of it."""
+
+    bundles: list[str]  # folder names, in order; the first one's pagefind.js is loaded
+    count: int  # bundles the pages were spread over (empty ones are not listed)
+    changes: str | None = None  # the changes index's folder name
+    stale: tuple[str, ...] = ()  # Pagefind ids of the bundles' pages the changes replace
+    changed: dict[str, str | None] = field(default_factory=dict)  # page -> id in the bundles
+
+    @classmethod
+    def read(cls, tree: Path) -> _Listing | None:
+        """The listing of an output tree's index; None when there is none or it is not ours."""
+        root = tree / SEARCH_BUNDLE
+        try:
+            data = json.loads((root / LISTING).read_text(encoding="utf-8"))
+            changed = {}
+            if data.get("changes") or data.get("stale"):
+                changed = json.loads((root / _CHANGED).read_text(encoding="utf-8"))["pages"]
+            return cls(
+                [str(name) for name in data["bundles"]],
+                int(data["count"]),
+                data.get("changes"),
+                tuple(data.get("stale", ())),
+                {str(page): value for page, value in changed.items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # an index from before "count", or none: index every bundle
+
+    def write(self, root: Path) -> None:
+        listing: dict[str, object] = {"bundles": self.bundles, "count": self.count}
+        if self.changes is not None:
+            listing["changes"] = self.changes
+        if self.stale:
+            listing["stale"] = list(self.stale)
+        try:
+            root.mkdir(exist_ok=True)
+            (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
+            if self.changed:
+                book = {"pages": dict(sorted(self.changed.items()))}
+                (root / _CHANGED).write_text(json.dumps(book, indent=0), encoding="utf-8")
+        except OSError as exc:  # a full disk, say: the build fails and the output stays
+            raise SearchIndexError(
+                f"cannot write {SEARCH_BUNDLE}/{LISTING}: {exc.strerror}"
+            ) from exc
+
+
+def _index_changes(  # noqa: PLR0913 - index()'s arguments, as it passes them on
+    site_dir: Path,
+    pages: list[str],
+    previous: Path,
+    was: _Listing,
+    kept: Collection[str],
+    before: Collection[str],
+    limit: int,
+) -> bool:
+    """Index the pages changed since previous's bundles into a changes index.
+
+    Returns False, having written nothing, when they are more than limit:
+    then the bundles that hold them are to be indexed again.
+    """
+    changed = dict(was.changed)
+    fresh = [name for name in pages if name not in changed and name not in kept]
+    new = [name for name in fresh if not _same(previous / name, site_dir / name)]
+    now = set(pages)
+    gone = [name for name in before if name.endswith(".html") and name not in now]
+    gone = [name for name in gone if name not in changed]
+    if len(changed) + len(new) + len(gone) > limit:
+        return False
+    # A page previous held and that was not changed then is in the bundles as it was.
+    ids = _BundleIds(previous, was)
+    held = set(before)
+    for name in [*new, *gone]:
+        changed[name] = ids.of(name) if name in held else None
+    root = site_dir / SEARCH_BUNDLE
+    for name in was.bundles:
+        shutil.copytree(previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy)
+    members = sorted(name for name in changed if name in now)
+    digest = hashlib.sha256("\n".join([metadata.version("pagefind"), _LAYOUT]).encode())
+    for name in members:
+        digest.update(b"\0" + name.encode() + b"\0" + (site_dir / name).read_bytes())
+    folder: str | None = f"{_CHANGES}-{digest.hexdigest()[:12]}"
+    assert folder is not None
+    if not _run_pagefind(site_dir, members, root / folder, _Turns(1)):
+        folder = None
+    # A page whose indexed text did not change has the same id in both: keep it.
+    replaced = set(_fragment_ids(root / folder).values()) if folder is not None else set()
+    stale = sorted({key for key in changed.values() if key is not None} - replaced)
+    _Listing(was.bundles, was.count, folder, tuple(stale), changed).write(root)
+    return True
+
+
+class _BundleIds:
+    """The Pagefind id of a page in previous's bundles, read from their fragments."""
+
+    def __init__(self, previous: Path, was: _Listing) -> None:
+        self._root = previous / SEARCH_BUNDLE
+        self._count = was.count
+        self._bundles = {name.split("-", 1)[0]: name for name in was.bundles}
+        self._read: dict[str, dict[str, str]] = {}
+
+    def of(self, page: str) -> str | None:
+        bundle = self._bundles.get(str(_bundle_of(page, self._count)))
+        if bundle is None:
+            return None
+        if bundle not in self._read:
+            self._read[bundle] = _fragment_ids(self._root / bundle)
+        return self._read[bundle].get(_page_url(page))
+
+
+def _fragment_ids(bundle: Path) -> dict[str, str]:
+    """A Pagefind index's pages: URL (as Pagefind saw it) -> the page's id."""
+    ids = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        if data.startswith(_FRAGMENT_SIGN):
+            ids[json.loads(data[len(_FRAGMENT_SIGN) :])["url"]] = path.stem
+    return ids
+
+
+def _page_url(name: str) -> str:
+    """The URL Pagefind gives a page of the tree it reads, as in its fragments."""
+    if name == "index.html" or name.endswith("/index.html"):
+        return "/" + name[: -len("index.html")]
+    return "/" + name
+
+
+def _same(old: Path, new: Path) -> bool:
     try:
-        root.mkdir(exist_ok=True)
-        (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
-    except OSError as exc:  # a full disk, say: the build fails and the output stays
-        raise SearchIndexError(f"cannot write {SEARCH_BUNDLE}/{LISTING}: {exc.strerror}") from exc
+        return old.read_bytes() == new.read_bytes()
+    except OSError:
+        return False
 
 
 class _Turns:
@@ -189,20 +346,24 @@ def _bundle_of(name: str, count: int) -> int:
 
 
 def _reusable(
-    previous: Path, site_dir: Path, bundle: str, members: list[str], kept: Collection[str]
+    previous: Path,
+    site_dir: Path,
+    bundle: str,
+    members: list[str],
+    kept: Collection[str],
+    since: Collection[str],
 ) -> bool:
-    """Whether previous has the bundle and its pages hold what members hold now."""
+    """Whether previous has the bundle and its pages hold what members hold now.
+
+    since names the pages previous's changes index stands for: the bundle
+    holds them as they were before.
+    """
     if not (previous / SEARCH_BUNDLE / bundle).is_dir():
         return False
-    for name in members:
-        if name in kept:
-            continue
-        try:
-            if (previous / name).read_bytes() != (site_dir / name).read_bytes():
-                return False
-        except OSError:
-            return False
-    return True
+    return all(
+        name not in since and (name in kept or _same(previous / name, site_dir / name))
+        for name in members
+    )
 
 
 def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turns) -> bool:

@@ -21,6 +21,8 @@ with hard links:
               new paragraph with a unique word, indexed again the way a
               rebuild after editing that guide does it: the indexed output as
               previous, every other file as kept; a different guide each run;
+- changes:    the same edit indexed as `build --index-changes` does it: the
+              bundles linked, the edited page alone in a changes index;
 - readers:    the indexed output served on 127.0.0.1 to Debian's Chromium
               through Playwright, a new browser context (cold cache) each run,
               as "desktop" (no emulation) and as "slow-net" (a phone's network:
@@ -158,6 +160,7 @@ class SizeResult:
     index_all_load_before: float = 0.0
     pagefind_bytes: int = 0
     edits: list[EditRun] = field(default_factory=list)
+    changes: list[EditRun] = field(default_factory=list)  # with a changes index
     readers: list[ReaderRun] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -172,6 +175,8 @@ class SizeResult:
             "edit_one_min_s": min(edit, default=None),
             "edit_one_max_s": max(edit, default=None),
             "edit_one_runs": [asdict(run) for run in self.edits],
+            "changes_median_s": _median([run.seconds for run in self.changes]),
+            "changes_runs": [asdict(run) for run in self.changes],
         }
         for profile in PROFILES:
             runs = [run for run in self.readers if run.profile == profile]
@@ -273,10 +278,19 @@ def index_all(output: Path, copy: Path, files: list[str], result: SizeResult) ->
     )
 
 
-def edit_one(
-    indexed: Path, copy: Path, files: list[str], per_bundle: int, page: str, number: int
+def edit_one(  # noqa: PLR0913 - the case, as bench() lays it out
+    indexed: Path,
+    copy: Path,
+    files: list[str],
+    per_bundle: int,
+    page: str,
+    number: int,
+    changes: bool = False,
 ) -> EditRun:
-    """Index a copy of indexed with one page changed, as a rebuild after that edit does."""
+    """Index a copy of indexed with one page changed, as a rebuild after that edit does.
+
+    With changes, as build --index-changes does it: into a changes index.
+    """
     from careersite import search
 
     linked_copy(indexed, copy)
@@ -286,7 +300,15 @@ def edit_one(
     kept = [name for name in files if name != page]
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    search.index(copy, files, previous=indexed, kept=kept, per_bundle=per_bundle)
+    search.index(
+        copy,
+        files,
+        previous=indexed,
+        kept=kept,
+        per_bundle=per_bundle,
+        before=files if changes else None,
+        changes=search.CHANGES_LIMIT if changes else 0,
+    )
     seconds = time.perf_counter() - started
     return EditRun(page, seconds, reindexed_bundles(indexed, copy), load)
 
@@ -416,9 +438,9 @@ def _num(value: float | None, digits: int = 2) -> str:
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| pages a bundle | bundles | index all s | edit-one s, median (min–max) "
-        "| desktop first results ms | desktop next search ms "
+        "| edit-one with a changes index s | desktop first results ms | desktop next search ms "
         "| slow-net first results ms | slow-net next search ms | pagefind/ MB |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         edit = (
@@ -427,6 +449,7 @@ def markdown_table(rows: list[dict[str, Any]]) -> str:
         )
         lines.append(
             f"| {row['per_bundle']:,} | {row['bundles']} | {_num(row['index_all_s'])} | {edit} "
+            f"| {_num(row['changes_median_s'])} "
             f"| {_num(row['desktop_first_ms'], 0)} | {_num(row['desktop_next_ms'], 0)} "
             f"| {_num(row['slow-net_first_ms'], 0)} | {_num(row['slow-net_next_ms'], 0)} "
             f"| {row['pagefind_bytes'] / 1e6:,.1f} |"
@@ -448,6 +471,11 @@ def problems(rows: list[dict[str, Any]]) -> list[str]:
             f"S={row['per_bundle']} edit-one: {edit['reindexed']} bundles indexed again"
             for edit in row["edit_one_runs"]
             if edit["reindexed"] != 1
+        ]
+        found += [
+            f"S={row['per_bundle']} changes: {edit['reindexed']} bundles indexed again"
+            for edit in row["changes_runs"]
+            if edit["reindexed"] != 0
         ]
     return found
 
@@ -495,6 +523,14 @@ def bench(args: argparse.Namespace, root: Path, sizes: list[int], cli: list[str]
             print(
                 f"  S={size:<6} edit-one   {run.seconds:8.2f} s  {run.reindexed} bundle(s) "
                 f"indexed again  load {run.load_before:.2f}  ({run.page})",
+                flush=True,
+            )
+            shutil.rmtree(copies / "edited", ignore_errors=True)
+            run = edit_one(whole, copies / "edited", files, size, page, number, changes=True)
+            result.changes.append(run)
+            print(
+                f"  S={size:<6} changes    {run.seconds:8.2f} s  {run.reindexed} bundle(s) "
+                f"indexed again  load {run.load_before:.2f}",
                 flush=True,
             )
         shutil.rmtree(copies / "edited", ignore_errors=True)
