@@ -1,6 +1,7 @@
 """careersite against its peers: Hugo (Debian's package) and Hugo + Pagefind.
 
     python tests/benchmarks/peers.py [--sizes 1000,10000] [--runs 3] [--json out.json]
+                                     [--cases "no search,with search"]
 
 For each size N the corpus of corpus.py is generated once (under /dev/shm
 when it is writable, else in the system temp folder) and written again as a
@@ -175,7 +176,7 @@ class Case:
 
 
 def bench_size(
-    n: int, runs: int, hugo: str, base: Path, keep: bool
+    n: int, runs: int, hugo: str, base: Path, keep: bool, chosen: tuple[str, ...] = CASES
 ) -> tuple[list[Case], dict[str, Any]]:
     from corpus import generate
     from hugo_site import write_hugo_site
@@ -206,7 +207,7 @@ def bench_size(
     }
     cases = []
     try:
-        for name in CASES:
+        for name in chosen:
             ours, peer = commands[name]
             case = Case(n, name)
             for number in range(runs):
@@ -226,10 +227,10 @@ def bench_size(
                     )
                     if run.exit_code != 0:
                         print("    " + run.stderr.strip()[-600:].replace("\n", "\n    "))
-                    if number == 0 and name == CASES[0]:
+                    if number == 0 and name == chosen[0]:
                         info[f"{key}_pages"] = count_pages(out)
             cases.append(case)
-            if name == CASES[0]:
+            if name == chosen[0]:
                 check_pages(info)
     finally:
         if not keep:
@@ -299,7 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", help="where corpora go (default /dev/shm, else temp)")
     parser.add_argument("--hugo", help="the hugo binary (default: hugo on PATH)")
     parser.add_argument("--keep", action="store_true", help="keep corpora and outputs")
+    parser.add_argument(
+        "--cases", default=",".join(CASES), help=f"comma-separated, of: {', '.join(CASES)}"
+    )
     args = parser.parse_args(argv)
+    chosen = tuple(name.strip() for name in args.cases.split(",") if name.strip())
+    if not chosen or any(name not in CASES for name in chosen):
+        parser.error(f"--cases takes {' and '.join(CASES)}, comma-separated")
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     hugo = find_hugo(args.hugo)
     compile_bytecode()
@@ -312,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     corpora = []
     for n in sizes:
-        cases, info = bench_size(n, args.runs, hugo, base, args.keep)
+        cases, info = bench_size(n, args.runs, hugo, base, args.keep, chosen)
         corpora.append(info)
         rows += [case.summary() for case in cases]
     print("\n" + table(rows))
