@@ -219,3 +219,23 @@ def test_results_come_ten_at_a_time_and_the_button_brings_the_next(page: Page, m
     expect(results).to_have_count(total)
     hrefs = page.locator("#cs-treffer li a").evaluate_all("as => as.map(a => a.href)")
     assert len(set(hrefs)) == total
+
+
+def test_bundles_beside_a_changes_index_of_unknown_pages_are_not_taken(tmp_path: Path) -> None:
+    old = pages_only(tmp_path, "old")
+    search.index(old, html_files(old), per_bundle=3)
+    one = pages_only(tmp_path, "one")
+    (one / BREMEN).write_bytes((one / BREMEN).read_bytes().replace(b"Bremen", b"Bremenn"))
+    search.index(
+        one, html_files(one), previous=old, before=html_files(old), per_bundle=3, changes=5
+    )
+    (one / "pagefind/changes.json").unlink()  # which pages its bundles hold as they were: unknown
+    two = pages_only(tmp_path, "two")
+    (two / BREMEN).write_bytes((one / BREMEN).read_bytes())
+    # Every page said to be taken unchanged from one: only the listing can tell
+    # that Bremen's bundle holds the guide as it was before.
+    search.index(two, html_files(two), previous=one, kept=html_files(two), per_bundle=3)
+    clean = tmp_path / "clean"
+    shutil.copytree(two, clean, ignore=shutil.ignore_patterns("pagefind"))
+    search.index(clean, html_files(clean), per_bundle=3)
+    assert files(two / "pagefind") == files(clean / "pagefind")

@@ -25,14 +25,14 @@ from .urls import alias_problem, slug, too_long
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: each guide holds its own
 class Level:
     name: str
     min: float
     max: float
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Salary:
     min: float
     max: float
@@ -41,7 +41,7 @@ class Salary:
     levels: tuple[Level, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Article:
     """One validated source: a guide (role in a city) or a role overview."""
 

@@ -79,7 +79,7 @@ def language_tag_is_valid(tag: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: each article holds its role and city
 class Entry:
     """A role or a city: found by name, slug or alias."""
 
@@ -89,12 +89,12 @@ class Entry:
     summary: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role(Entry):
     related: tuple[str, ...] = ()  # names as written in data/roles.yaml
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class City(Entry):
     state: str | None = None
 

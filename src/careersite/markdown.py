@@ -64,7 +64,7 @@ class SourceLink:
     pos: SourcePos
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one a guide
 class Body:
     """A rendered body whose links to sources are still markers."""
 

@@ -96,7 +96,12 @@ def index(  # noqa: PLR0913 - what the build knows of the tree before, each opti
     many, and every bundle is taken from previous.
     """
     pages = sorted(name for name in files if name.endswith(".html"))
-    was = _Listing.read(previous) if previous is not None else None
+    was = None
+    if previous is not None:
+        try:
+            was = _Listing.read(previous)
+        except _UnknownChanges:  # its bundles are not what its pages are: take none of them
+            previous = None
     if changes and was is not None and before is not None:
         assert previous is not None
         if _index_changes(site_dir, pages, previous, was, kept, before, changes):
@@ -137,6 +142,10 @@ def index(  # noqa: PLR0913 - what the build knows of the tree before, each opti
     _Listing([name for name in named if name not in empty], count).write(root)
 
 
+class _UnknownChanges(Exception):
+    """An index with a changes index whose pages are not known (changes.json is gone)."""
+
+
 @dataclass(frozen=True)
 class _Listing:
     """bundles.json: what search.js merges, and what a next build needs to know of it."""
@@ -149,22 +158,29 @@ class _Listing:
 
     @classmethod
     def read(cls, tree: Path) -> _Listing | None:
-        """The listing of an output tree's index; None when there is none or it is not ours."""
+        """The listing of an output tree's index; None when there is none or it is older.
+
+        Raises _UnknownChanges when it has a changes index whose pages cannot be read.
+        """
         root = tree / SEARCH_BUNDLE
         try:
             data = json.loads((root / LISTING).read_text(encoding="utf-8"))
-            changed = {}
-            if data.get("changes") or data.get("stale"):
-                changed = json.loads((root / _CHANGED).read_text(encoding="utf-8"))["pages"]
+            bundles, count = [str(name) for name in data["bundles"]], int(data["count"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # none, or from before changes indexes: bundles are compared page by page
+        if not (data.get("changes") or data.get("stale")):
+            return cls(bundles, count)
+        try:
+            changed = json.loads((root / _CHANGED).read_text(encoding="utf-8"))["pages"]
             return cls(
-                [str(name) for name in data["bundles"]],
-                int(data["count"]),
+                bundles,
+                count,
                 data.get("changes"),
-                tuple(data.get("stale", ())),
-                {str(page): value for page, value in changed.items()},
+                tuple(str(key) for key in data.get("stale", ())),
+                {str(page): None if key is None else str(key) for page, key in changed.items()},
             )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # an index from before "count", or none: index every bundle
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _UnknownChanges from exc
 
     def write(self, root: Path) -> None:
         listing: dict[str, object] = {"bundles": self.bundles, "count": self.count}

@@ -211,7 +211,7 @@ View = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one a guide
 class Page:
     """An output page; its view is built only when asked for (a rebuild renders few).
 
@@ -252,14 +252,16 @@ def build_pages(
         pages.append(Page(path, "roles.html", partial(views.roles_index, number)))
     for number, path in enumerate(site.cities_index_pages(), 1):
         pages.append(Page(path, "cities.html", partial(views.cities_index, number)))
+    # One bound method for all the pages of a kind, not one a page.
+    role_view, guide_view, city_view = views.role_hub, views.guide, views.city_hub
     for role_hub in site.roles:
         for number, path in enumerate(site.hub_pages(role_hub), 1):
-            pages.append(Page(path, "role.html", partial(views.role_hub, role_hub, number)))
+            pages.append(Page(path, "role.html", partial(role_view, role_hub, number)))
         for guide in role_hub.guides:
-            pages.append(Page(site.paths[guide.source], "guide.html", partial(views.guide, guide)))
+            pages.append(Page(site.paths[guide.source], "guide.html", partial(guide_view, guide)))
     for city_hub in site.cities:
         for number, path in enumerate(site.hub_pages(city_hub), 1):
-            pages.append(Page(path, "city.html", partial(views.city_hub, city_hub, number)))
+            pages.append(Page(path, "city.html", partial(city_view, city_hub, number)))
     listed = [page.path for page in pages]
     for redirect in site.redirects:
         pages.append(Page(redirect.path, "redirect.html", partial(views.redirect, redirect)))

@@ -128,6 +128,9 @@ title = {json.dumps(site["title"], ensure_ascii=False)}
 paginate = {PER_PAGE}
 # The corpus dates guides in 2026: publish them whatever today's date is.
 buildFuture = true
+# Hugo stops a page that takes longer than 30 s to initialise by default; at
+# 100,000 guides under memory pressure some do ("timed out initializing value").
+timeout = "1200s"
 enableRobotsTXT = true
 
 [params]

@@ -41,8 +41,9 @@ BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of th
 # 7: cards in two parts (sources.card); 8: paths through shared_path;
 # 9: bodies keep their ids and links to ids (anchors.py); 10: links with slots;
 # 11: articles hold where their date is written and their stale_after_months; links
-# their targets in NFC (markdown.source_key); 12: warnings on images without alt text
-FORMAT = 12
+# their targets in NFC (markdown.source_key); 12: warnings on images without alt text;
+# 13: articles, bodies, roles and cities with slots, a source's links a sorted tuple
+FORMAT = 13
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 Fits = Callable[[Any], bool]  # whether a value read from the cache has the shape it should
