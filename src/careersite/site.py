@@ -11,6 +11,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .article import Article
@@ -32,17 +33,25 @@ class RoleHub:
     overview: Article | None
     guides: tuple[Article, ...]  # one per city, by city name
 
+    @cached_property
+    def _places(self) -> dict[Path, int]:
+        """Each guide's place in guides, by its source: looked up for each of them."""
+        return {g.source: i for i, g in enumerate(self.guides)}
+
     def beside(self, guide: Article, shown: int = SAME_ROLE_SHOWN) -> list[Article]:
         """The guides a guide's page lists: up to shown after it in this order, wrapping round."""
-        others = [g for g in self.guides if g is not guide]
-        if len(others) <= shown:
-            return others
-        start = next(i for i, g in enumerate(self.guides) if g is guide)
-        return [others[(start + i) % len(others)] for i in range(shown)]
+        at = self._places.get(guide.source)
+        count = len(self.guides) - (at is not None)  # the others
+        if at is None or count <= shown:
+            return [g for g in self.guides if g.source != guide.source]
+        # the others' k-th is guides' k-th before the guide's place, else the next one
+        return [
+            self.guides[k if k < at else k + 1] for k in ((at + i) % count for i in range(shown))
+        ]
 
     def listing(self, guide: Article, shown: int = SAME_ROLE_SHOWN) -> list[Article]:
         """The guides whose pages list this one (see beside): up to shown before it."""
-        at = next((i for i, g in enumerate(self.guides) if g.source == guide.source), None)
+        at = self._places.get(guide.source)
         if at is None or len(self.guides) - 1 <= shown:
             return [g for g in self.guides if g.source != guide.source]
         return [self.guides[(at - d) % len(self.guides)] for d in range(1, shown + 1)]

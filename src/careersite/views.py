@@ -288,6 +288,8 @@ class _ViewBuilder:
         self.city_hubs = {hub.city.slug: hub for hub in site.cities}
         self.role_hubs = {hub.role.slug: hub for hub in site.roles}
         self.range_links: dict[tuple[str, Path], RangeLink] = {}
+        # A hub's chart sums up the whole hub, and each of its pages shows it.
+        self.hub_charts: dict[str, Chart | None] = {}
 
     def meta(
         self,
@@ -384,6 +386,18 @@ class _ViewBuilder:
         chart = salary_chart(data, currencies.pop(), self.config.locale, many)
         return dataclasses.replace(chart, period=periods.pop()) if chart else None
 
+    def hub_chart(self, hub: RoleHub | CityHub) -> Chart | None:
+        """The chart of a whole hub, made once for all its pages (50 at 2,500 cities)."""
+        if hub.path not in self.hub_charts:
+            if isinstance(hub, RoleHub):
+                rows = [(g.city.name, g) for g in hub.guides if g.city is not None]
+                self.hub_charts[hub.path] = self.chart(rows, "Städte")
+            else:
+                self.hub_charts[hub.path] = self.chart(
+                    [(g.role.name, g) for g in hub.guides], "Berufe"
+                )
+        return self.hub_charts[hub.path]
+
     def guide(self, guide: Article) -> GuideView:
         assert guide.city is not None
         words = self.config.url_words
@@ -469,9 +483,7 @@ class _ViewBuilder:
             overview=Markup(self.bodies[hub.path]) if overview else None,
             cities=tuple(self.range_link(name, g) for name, g in cities),
             # of the whole hub, on each of its pages: a bar each, or past CHART_ROWS the overview
-            chart=self.chart(
-                [(g.city.name, g) for g in hub.guides if g.city is not None], "Städte"
-            ),
+            chart=self.hub_chart(hub),
             related=tuple(
                 Link(h.role.name, self.link.href(h.path)) for h in self.site.related_hubs(role)
             ),
@@ -494,7 +506,7 @@ class _ViewBuilder:
             state=city.state,
             summary=city.summary if number == 1 else None,
             roles=tuple(self.range_link(name, g) for name, g in roles),
-            chart=self.chart([(g.role.name, g) for g in hub.guides], "Berufe"),
+            chart=self.hub_chart(hub),
             pagination=pages,
         )
 
