@@ -103,7 +103,8 @@ def test_base_url_option_wins_over_site_yaml(load: LoadConfig) -> None:
             "title: T\nfoo: 1\n",
             "data/site.yaml:2:1: warning: unknown key 'foo'\n  hint: known keys: title, "
             "description, base_url, language, locale, currency, url_words, per_page, "
-            "level_labels, markdown, minimum_wage, hours_per_month, layout_ids, stale_after_months",
+            "level_labels, markdown, minimum_wage, hours_per_month, layout_ids, "
+            "stale_after_months, near_duplicate",
         ),
     ],
 )

@@ -388,7 +388,8 @@ def test_completion_offers_the_keys_not_yet_written(editor: Editor, site: Path) 
     text = "\n".join([*lines[: at + 1], "", *lines[at + 1 :]])
     editor.open(path, text)
     offered = editor.complete(path, at + 1, 0)
-    assert sorted(labels(offered)) == ["aliases", "draft", "slug", "stale_after_months"]
+    expected = ["aliases", "draft", "similar_to", "slug", "stale_after_months"]
+    assert sorted(labels(offered)) == expected
     draft = next(item for item in offered if item.label == "draft")
     assert draft.documentation is not None
     assert "--drafts" in str(draft.documentation)

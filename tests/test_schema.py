@@ -56,6 +56,7 @@ def test_every_documented_key_is_a_property(schema: dict[str, Any]) -> None:
         "slug",
         "aliases",
         "stale_after_months",
+        "similar_to",
     }
 
 

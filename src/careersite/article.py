@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 
-from . import markdown, sense
+from . import markdown, sense, similar
 from .config import City, Config, Lookup, Role, T, currencies_in_use, currency_hint
 from .diagnostics import Diagnostic, SourcePos, display_path, error, warning
 from .frontmatter import YamlDoc, checked_text, load_yaml, read_text, split
@@ -63,6 +63,9 @@ class Article:
     url_at: SourcePos | None = None
     # the guide's own age after which its figures are stale (stale.py); None: the site's
     stale_after_months: int | Literal[False] | None = None
+    signature: bytes | None = None  # similar.signature of its body; None: too short
+    # guides whose text is knowingly nearly the same (similar_to), as links find them
+    similar_to: tuple[Path, ...] = ()
 
     @property
     def is_guide(self) -> bool:
@@ -221,6 +224,11 @@ def load_article(
         dated_at=doc.pos(("updated" if fields.updated else "date",)),
         url_at=doc.pos(("slug" if fields.slug else "role",)) or head,
         stale_after_months=fields.stale_after_months,
+        signature=similar.signature(parts.body) if config.near_duplicate else None,
+        similar_to=tuple(
+            markdown.source_key(shared_path(os.path.normpath(path.parent / name)))
+            for name in fields.similar_to
+        ),
     ), diagnostics
 
 

@@ -149,6 +149,7 @@ class Config:
     wages: Wages = field(default_factory=Wages)  # the minimum wage, hours: sense checks
     layout_ids: frozenset[str] = frozenset()  # the site's layouts' own ids on guide pages
     stale_after_months: int | None = STALE_AFTER_MONTHS  # figures reviewed longer ago: stale
+    near_duplicate: int | None = None  # percent alike: near-duplicate guides; None: not checked
 
     @property
     def content_dir(self) -> Path:
@@ -230,6 +231,7 @@ def load_config(
         ),
         layout_ids=frozenset(site.layout_ids),
         stale_after_months=site.stale_after_months or None,
+        near_duplicate=site.near_duplicate or None,
     )
     return config, diagnostics
 

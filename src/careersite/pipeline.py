@@ -24,11 +24,11 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import anchors, markdown, url_changes
+from . import anchors, markdown, similar, url_changes
 from .article import Article, discover, load_article
 from .assets import Assets, check_layouts, collect, layout_dirs
 from .config import Config, load_config
-from .diagnostics import Diagnostic, display_path, has_failures, ordered
+from .diagnostics import Diagnostic, SourcePos, display_path, has_failures, ordered, warning
 from .incremental import cache, deps
 from .incremental.fresh import Inputs, Previous
 from .incremental.stamps import Stamp, file_stamp, same_file
@@ -219,6 +219,7 @@ def build(
     body_problems = _prepare_bodies(linked, bodies, stale, reuse, settled, read)
     diagnostics += [*assets.problems, *chain.from_iterable(body_problems.values())]
     diagnostics += _anchor_problems(linked.site.articles, config.layout_ids)
+    diagnostics += _near_duplicates(linked.site.articles, config.near_duplicate)
     # A build that has failed already renders only to find more problems, and
     # writes nothing: its pages may meet (two guides with one URL, say).
     writing = into if not has_failures(diagnostics, options.strict) else None
@@ -721,6 +722,39 @@ def _anchor_problems(
     return anchors.problems(links, ids_of, GUIDE_LAYOUT_IDS | frozenset(layout_ids))
 
 
+def _near_duplicates(built: Collection[Article], percent: int | None) -> list[Diagnostic]:
+    """A warning at each of two built guides whose text is at least percent alike.
+
+    Unless one of them names the other in similar_to. Checked on every build
+    over every guide, as the anchors are: an edit to one guide may make it
+    alike to another that is not rendered again.
+    """
+    if percent is None:
+        return []
+    guides = {a.source: a for a in built if a.is_guide and a.signature is not None}
+    signed = ((path, guide.signature) for path, guide in guides.items() if guide.signature)
+    found = []
+    for one, two, share in similar.near_pairs(signed, percent / 100):
+        first, second = guides[one], guides[two]
+        if markdown.source_key(two) in first.similar_to:
+            continue
+        if markdown.source_key(one) in second.similar_to:
+            continue
+        for this, other in ((first, second), (second, first)):
+            link = os.path.relpath(other.source, this.source.parent)
+            found.append(
+                warning(
+                    f"this guide's text is nearly the same as {display_path(other.source)}'s "
+                    f"({round(share * 100)} % alike): search engines show one of such pages "
+                    "and demote the rest",
+                    SourcePos(this.source, 1, 1),
+                    hint=f"write each for its own role and city; if they are meant to be alike, "
+                    f"add 'similar_to: [{link}]' to the front matter",
+                )
+            )
+    return found
+
+
 def _link_targets(site: Site, articles: list[Article], failed: list[Path]) -> markdown.Targets:
     """What a link to each source file finds: its page, or that it is a draft, scheduled or failed.
 
@@ -780,4 +814,5 @@ def check_text(reuse: Reuse, path: Path, text: str) -> list[Diagnostic]:
         found += _anchor_problems(site.articles, config.layout_ids, article)
         if reuse.options.builds(draft=article.draft, date=article.date):
             found += stale_figures([article], config.stale_after_months, reuse.options.today)
+            found += _near_duplicates(site.articles, config.near_duplicate)  # this one's kept
     return [d for d in ordered(found) if d.pos is not None and d.pos.path == path]

@@ -83,6 +83,24 @@ MonthsOrNever = Annotated[
 STALE_AFTER_MONTHS = 18  # salary figures older than this are stale (stale.py)
 
 
+def _percent_or_false(value: object) -> int | Literal[False]:
+    if value is False or (type(value) is int and 1 <= value <= 100):
+        return value
+    raise PydanticCustomError(
+        "percent_or_false", "Input should be a percentage (1 to 100) or false"
+    )
+
+
+# A share in percent, or false: never (near_duplicate).
+PercentOrNever = Annotated[
+    int | Literal[False],
+    PlainValidator(_percent_or_false),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100}, {"const": False}]}
+    ),
+]
+
+
 class _Strict(BaseModel):
     # Unknown keys are reported by the validator as warnings with a
     # did-you-mean; editors flag them at once.
@@ -139,6 +157,11 @@ class FrontMatterModel(_Strict):
         description="careersite check warns when updated (else date) is older than this many "
         "months; false: never for this guide. Default from data/site.yaml.",
     )
+    similar_to: list[Text] = Field(
+        default_factory=list,
+        description="Guides whose text is knowingly nearly the same as this one's, as links name "
+        "them (e.g. ../kundendienstleiter/bremen.md): no near-duplicate warning for the pair.",
+    )
 
 
 class RoleModel(_Strict):
@@ -193,6 +216,10 @@ class SiteModel(_Strict):
     layout_ids: list[Text] = Field(default_factory=list)
     # careersite check: a guide reviewed longer ago has stale figures; false: no such check
     stale_after_months: MonthsOrNever = STALE_AFTER_MONTHS
+    # two guides whose text is at least this many percent alike: a warning (similar.py);
+    # false, the default: no such check (its pair search grows with the square of a
+    # role's guides when they are written from one template: see README)
+    near_duplicate: PercentOrNever = False
 
 
 class _Draft07(GenerateJsonSchema):

@@ -304,7 +304,13 @@ def card(article: Article | None) -> str:
     """
     if article is None:
         return ""
-    shown = dataclasses.replace(article, body=markdown.Body(b"", (), article.body.summary))
+    # The body's signature and similar_to decide only warnings (similar.py), no page.
+    shown = dataclasses.replace(
+        article,
+        body=markdown.Body(b"", (), article.body.summary),
+        signature=None,
+        similar_to=(),
+    )
     linked = cache.digest(repr(linked_as(article)).encode())
     return f"{linked}.{cache.digest(repr(shown).encode())}"
 

@@ -42,8 +42,9 @@ BUCKETS = 32  # files the entries are spread over, so an edit rewrites one of th
 # 9: bodies keep their ids and links to ids (anchors.py); 10: links with slots;
 # 11: articles hold where their date is written and their stale_after_months; links
 # their targets in NFC (markdown.source_key); 12: warnings on images without alt text;
-# 13: articles, bodies, roles and cities with slots, a source's links a sorted tuple
-FORMAT = 13
+# 13: articles, bodies, roles and cities with slots, a source's links a sorted tuple;
+# 14: articles hold their body's signature (similar.py) and similar_to
+FORMAT = 14
 
 Entries = dict[Path, tuple[str, Any]]  # source -> (content digest, what was loaded from it)
 Fits = Callable[[Any], bool]  # whether a value read from the cache has the shape it should
