@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import http.server
@@ -30,6 +31,18 @@ def serve(root: Path) -> tuple[str, http.server.ThreadingHTTPServer, threading.T
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return f"http://127.0.0.1:{server.server_address[1]}", server, thread
+
+
+@contextlib.contextmanager
+def served(root: Path) -> Iterator[str]:
+    """root served on 127.0.0.1 while the block runs: its URL, with a slash."""
+    url, server, thread = serve(root)
+    try:
+        yield url + "/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -145,13 +158,8 @@ def split(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example site with its index in bundles of at most three pages, served."""
     output = pages_only(tmp_path_factory.mktemp("split"), "site")
     search.index(output, html_files(output), per_bundle=3)
-    url, server, thread = serve(output)
-    try:
-        yield url + "/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(output) as url:
+        yield url
 
 
 def test_each_page_is_in_one_bundle(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from helpers import copy_example_site, run_cli
 from playwright.sync_api import Page, expect
 from test_browser import browser_type_launch_args  # noqa: F401
-from test_search import files, html_files, inodes, pages_only, serve
+from test_search import files, html_files, inodes, pages_only, served
 
 from careersite import search
 
@@ -63,13 +63,8 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
     edit(site, "Hafentradition", "Zwiebelturm")
     result = run_cli("build", "--source", site, "-q", "--index-changes")
     assert result.returncode == 0, result.stderr
-    url, server, thread = serve(output)
-    try:
-        yield {"site": site, "before": before, "inodes": bundle_inodes, "url": url + "/"}
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(output) as url:
+        yield {"site": site, "before": before, "inodes": bundle_inodes, "url": url}
 
 
 def test_the_rebuild_indexes_the_edited_guide_alone_and_links_the_bundles(
@@ -189,13 +184,8 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     corpus = importlib.import_module("corpus").generate(tmp_path_factory.mktemp("many") / "s", 30)
     result = run_cli("build", "--source", corpus.root, "--no-cache", "-q")
     assert result.returncode == 0, result.stderr
-    url, server, thread = serve(corpus.root / "public")
-    try:
-        yield url + "/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(corpus.root / "public") as url:
+        yield url
 
 
 def test_results_come_ten_at_a_time_and_the_button_brings_the_next(page: Page, many: str) -> None:
