@@ -95,8 +95,8 @@ golden: $(STAMP)  ## regenerate tests/golden/ after an intended output change
 bench: $(STAMP)  ## timings and peak memory at 1,000 and 10,000 guides (minutes)
 	$(BIN)/python tests/benchmarks/run.py --sizes 1000,10000 --runs 3 --json tests/benchmarks/results.json
 
-bench-search: $(STAMP)  ## search bundle sizes: rebuild after one edit vs. readers' searches (minutes)
-	$(BIN)/python tests/benchmarks/search_bundles.py --guides 10000 --bundles 250,500,1000,2500 --runs 3 --json tests/benchmarks/search_results.json
+bench-search: $(STAMP)  ## the search index at 10,000 guides: index all, re-index after one edit, readers' searches (minutes)
+	$(BIN)/python tests/benchmarks/search_index.py --guides 10000 --runs 3 --json tests/benchmarks/search_results.json
 
 bench-peers: $(STAMP)  ## careersite / Hugo (Debian's hugo) and / Hugo + Pagefind, cold, at 1,000 and 10,000 guides (minutes)
 	$(BIN)/python tests/benchmarks/peers.py --sizes 1000,10000 --runs 3 --json tests/benchmarks/peers_results.json

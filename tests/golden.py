@@ -49,13 +49,13 @@ def build(output: Path) -> dict[str, bytes]:
 def read_tree(root: Path) -> dict[str, bytes]:
     """Every file below root by its POSIX path relative to root, without the marker.
 
-    Pagefind's bundle (pagefind/) is left out: it is Pagefind's output, not
+    The search index (suchindex/) is left out: tests/test_search.py checks it, not
     ours, and tests/test_search.py checks it.
     """
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name != MARKER and path.relative_to(root).parts[0] != "pagefind"
+        if path.is_file() and path.name != MARKER and path.relative_to(root).parts[0] != "suchindex"
     }
 
 

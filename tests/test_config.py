@@ -366,7 +366,7 @@ def test_suggest_a_city(load: LoadConfig) -> None:
 
 # url_words: the first folder of each list's pages ------------------------------------
 
-WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
+WORDS_HINT = "\n  hint: careersite's own folders are static, suche and suchindex"
 
 
 @pytest.mark.parametrize(
@@ -378,8 +378,8 @@ WORDS_HINT = "\n  hint: careersite's own folders are pagefind, static and suche"
             "careersite writes its own files there" + WORDS_HINT,
         ),
         (
-            "  roles: pagefind\n",
-            "data/site.yaml:3:10: error: 'url_words.roles' cannot be 'pagefind': "
+            "  roles: suchindex\n",
+            "data/site.yaml:3:10: error: 'url_words.roles' cannot be 'suchindex': "
             "careersite writes its own files there" + WORDS_HINT,
         ),
         (

@@ -254,8 +254,8 @@ def test_every_expected_file_is_built_and_nothing_else(output: Path) -> None:
         for path in output.rglob("*")
         if path.is_file() and path.name != ".careersite-output"
     )
-    # Pagefind's bundle is checked in tests/test_search.py.
-    ours = [name for name in built if not name.startswith("pagefind/")]
+    # The search index is checked in tests/test_search.py.
+    ours = [name for name in built if not name.startswith("suchindex/")]
     assets = [name for name in ours if name.startswith("static/")]
     assert [re.sub(r"\.[0-9a-f]{10}\.", ".", name) for name in assets] == [
         "static/favicon.svg",
@@ -263,8 +263,8 @@ def test_every_expected_file_is_built_and_nothing_else(output: Path) -> None:
         "static/style.css",
     ]
     assert ours == sorted([f"{path}index.html" for path in PAGES] + [*SPECIAL_FILES, *assets])
-    assert "pagefind/bundles.json" in built
-    assert any(re.fullmatch(r"pagefind/0-[0-9a-f]{12}/pagefind\.js", name) for name in built)
+    assert "suchindex/index.json" in built
+    assert any(re.fullmatch(r"suchindex/w/[0-9a-f]{16}\.json", name) for name in built)
 
 
 # --- links ------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import os
 import pickle
 import shutil
@@ -193,7 +192,7 @@ def test_a_failed_build_after_a_good_one_is_not_mistaken_for_up_to_date(site: Pa
 
 
 def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes | None]:
-    """What a build from scratch writes, without the search index (its files are not stable)."""
+    """What a build from scratch writes, its search index too."""
     output = tmp_path / "clean"
     result = run_cli("build", "--source", site, "--output", output, "--no-cache")
     assert result.returncode == 0, result.stderr
@@ -201,11 +200,10 @@ def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes | None]:
 
 
 def contents(root: Path) -> dict[str, bytes | None]:
-    """Every file below root with its bytes, and every folder (None), the search index aside."""
+    """Every file below root with its bytes, and every folder (None)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None
         for p in sorted(root.rglob("*"))
-        if "pagefind" not in p.relative_to(root).parts
     }
 
 
@@ -220,7 +218,6 @@ def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
 ) -> None:
     assert build(site)[0] == 0
     before = stamps(site / "public")
-    fragments = {p.name for p in (site / "public/pagefind").glob("*/fragment/*")}
     with (site / GUIDE).open("a", encoding="utf-8") as handle:
         handle.write("\nEin Satz, der nur im Text steht.\n")
     code, stderr = build(site)
@@ -233,8 +230,11 @@ def test_an_edited_body_renders_its_page_and_takes_the_rest_from_the_output(
     assert after["staedte/dortmund/index.html"] == before["staedte/dortmund/index.html"]
     assert contents(site / "public") == clean_tree(site, tmp_path)
     assert "Ein Satz, der nur im Text steht." in (site / "public" / PAGE).read_text()
-    # The search index is made again over the new page.
-    assert {p.name for p in (site / "public/pagefind").glob("*/fragment/*")} != fragments
+    # The search index is made again over the new page, as a build from scratch makes it.
+    assert any(
+        b"Ein Satz, der nur im Text steht." in p.read_bytes()
+        for p in (site / "public/suchindex/p").iterdir()
+    )
 
 
 @pytest.mark.parametrize(
@@ -419,39 +419,35 @@ def test_no_search_leaves_out_the_index_and_is_not_mistaken_for_a_full_build(sit
     code, stderr = build(site, "--no-search")
     assert code == 0, stderr
     assert (site / "public" / PAGE).is_file() and (site / "public/suche/index.html").is_file()
-    assert not (site / "public/pagefind").exists()
+    assert not (site / "public/suchindex").exists()
     code, stderr = build(site)
     assert code == 0 and stderr.startswith("built "), stderr
-    assert (site / "public/pagefind/bundles.json").is_file()
+    assert (site / "public/suchindex/index.json").is_file()
 
 
-def test_an_edit_indexes_again_only_the_search_bundle_of_its_page(
+def test_an_edit_reads_again_only_the_pages_written_for_the_index(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 3)  # the example site in several bundles
+    read: list[str] = []
+    reading = search.read_page
+
+    def read_page(name: str, content: bytes) -> search.Page | None:
+        read.append(name)
+        return reading(name, content)
+
+    monkeypatch.setattr(search, "read_page", read_page)
 
     def build_here() -> None:
         result = CliRunner().invoke(main, ["build", "--source", str(site), "--jobs", "1"])
         assert result.exit_code == 0, result.output
 
     build_here()
-    before = stamps(site / "public/pagefind")
+    assert PAGE in read and len(read) > 9
+    read.clear()
     with (site / GUIDE).open("a", encoding="utf-8") as handle:
         handle.write("\nEin Satz, der nur im Text steht.\n")
     build_here()
-    after = stamps(site / "public/pagefind")
-    bundles = {name.split("/")[0] for name in after} - {"bundles.json"}
-    again = {name.split("/")[0] for name in after if after[name] != before.get(name)}
-    assert len(bundles) > 2
-    assert again == {"bundles.json", *(b for b in bundles if _holds(site, b, PAGE))}
-    assert len(again) == 2
-
-
-def _holds(site: Path, bundle: str, page: str) -> bool:
-    """Whether a bundle indexes page: its fragments name each page's URL."""
-    url = "/" + page.removesuffix("index.html")
-    fragments = (site / "public/pagefind" / bundle / "fragment").iterdir()
-    return any(url.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
+    assert read == [PAGE, PAGE]  # as it was (in the output before) and as it is
 
 
 # fingerprints: files not written since the last build are not read again ------------------

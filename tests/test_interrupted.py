@@ -210,7 +210,7 @@ def test_a_killed_build_leaves_the_old_tree_or_the_new_one_never_a_mix(
 
 # Only the main process is signalled: `kill PID`, a CI step's timeout, the
 # out-of-memory killer. Its workers (the build child, the read and render
-# pools, Pagefind, rm) must end with it, and the next build must not wait for
+# pools, the search index's readers, rm) must end with it, and the next build must not wait for
 # a lock that a leftover worker inherited.
 
 ORPHAN_GUIDES = 1000  # a build of a few seconds: reading, rendering and indexing can be hit
@@ -258,7 +258,7 @@ def pages_in(tree: Path) -> bool:
 
 
 def indexing(tree: Path) -> bool:
-    return any(tree.glob(".careersite-index-*")) or (tree / "pagefind").is_dir()
+    return (tree / "suchindex").is_dir()
 
 
 POINTS: dict[str, tuple[bool, Callable[[Path], bool]]] = {
@@ -289,8 +289,7 @@ def test_killing_only_the_main_process_leaves_no_worker_and_the_next_build_runs(
     try:
         wait_until(process, lambda: reached(staging_of(output)))
         time.sleep(rng.uniform(0, 0.3))
-        # A stage may be between two of its child processes (linking a bundle's
-        # pages before Pagefind reads them, say): the kill waits for the next one.
+        # A stage may be between two of its child processes: the kill waits for the next one.
         workers = started_workers(process)
         assert process.poll() is None, "the build ended before it could be killed"
         assert workers, "the build had started no worker yet"

@@ -52,8 +52,9 @@ def test_a_guide_dated_after_today_is_left_out_of_every_page(site: Path) -> None
     assert "/kundendienstleiter/bremen/" not in everything  # hubs, lists, feed, sitemap
     assert "Kundendienstleiter in Bremen</a>" not in everything  # no card, no link
     # The search index holds the pages there are: not this one.
-    fragments = b"".join(p.read_bytes() for p in (output / "pagefind").rglob("*.pf_fragment"))
-    assert fragments  # an index was written
+    fragments = b"".join(p.read_bytes() for p in (output / "suchindex/p").glob("*.json"))
+    assert b"kundendienstleiter/potsdam/" in fragments  # an index was written
+    assert b"kundendienstleiter/bremen/" not in fragments
     assert (output / "berufe/kundendienstleiter/potsdam/index.html").exists()
     # A guide that links to it gets a warning, and the link is left out.
     assert "content/customer-service/dortmund.md:73:" in result.stderr.replace(

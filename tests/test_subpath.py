@@ -177,11 +177,11 @@ def links_on(url: str, kind: str, body: bytes) -> tuple[list[str], set[str]]:
     if kind == "text/html":
         parser = _Links()
         parser.feed(body.decode("utf-8"))
-        listings = [bundle + "bundles.json" for bundle in parser.bundles]
+        listings = [bundle + "index.json" for bundle in parser.bundles]
         return [urljoin(url, link) for link in [*parser.urls, *listings]], parser.ids
-    if url.endswith("/bundles.json"):  # the search index's bundles, as search.js loads them
-        names = json.loads(body)["bundles"]
-        return [urljoin(url, f"{name}/pagefind.js") for name in names], set()
+    if url.endswith("/suchindex/index.json"):  # the search index's shards, as search.js loads them
+        shards = json.loads(body)["shards"]
+        return [urljoin(url, f"w/{name}.json") for _, name in shards], set()
     if kind == "text/css":
         return [urljoin(url, link) for link in CSS_URL.findall(body.decode("utf-8"))], set()
     return [], set()

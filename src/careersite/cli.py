@@ -24,7 +24,6 @@ from .incremental import fresh
 from .incremental.cache import KEY_VARIABLE, NoKey, signing_key
 from .options import Options, build_date
 from .output import OutputError, cache_refusal, check_places, one_build_at_a_time
-from .search import CHANGES_LIMIT
 from .urls import base_url_problem
 
 if TYPE_CHECKING:
@@ -124,15 +123,7 @@ def main() -> None:
 @click.option(
     "--no-search",
     is_flag=True,
-    help="Skip the search index (Pagefind): faster, for previews; the search page then says so.",
-)
-@click.option(
-    "--index-changes",
-    is_flag=True,
-    help="On a rebuild, index only the pages changed since the search index's bundles were "
-    f"made, into a small index beside them (up to {CHANGES_LIMIT} pages; then the bundles "
-    "that hold them are indexed again). Faster, but pagefind/ then differs from a clean "
-    "build's.",
+    help="Skip the search index: faster, for previews; the search page then says so.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
 @click.option(
@@ -151,7 +142,6 @@ def build_command(  # noqa: PLR0913 - one parameter per option, as click passes 
     cache_dir: Path | None,
     no_cache: bool,
     no_search: bool,
-    index_changes: bool,
     quiet: bool,
     explain: bool,
 ) -> None:
@@ -169,7 +159,6 @@ def build_command(  # noqa: PLR0913 - one parameter per option, as click passes 
         jobs=jobs,
         cache=cache,
         search=not no_search,
-        index_changes=index_changes,
     )
     check_places(output, source, cache)  # before building: touch nothing that may not be
     _hold(options, quiet)

@@ -43,7 +43,6 @@ class Options:
     jobs: int = 0  # worker processes for reading and rendering; 0: one per core
     cache: Path | None = None  # the persistent build cache's folder; None: no cache
     search: bool = True  # write the search index (the command line's build only)
-    index_changes: bool = False  # index a rebuild's changed pages apart (search.py)
 
     @property
     def shaping(self) -> tuple[object, ...]:

@@ -223,17 +223,15 @@ def _commit(
         spare = (options.cache / SPARE, secrets.token_hex(8))  # the token names it
     index = None
     if options.search:
-        # Search bundles may be taken from the output only when it is as the record says.
-        reuse = options.output.resolve() if plan.previous is not None else None
-        before = plan.matching.files if plan.matching is not None else None
+        # The index's postings may be taken from the cache only when the output is
+        # as the record says: then its pages and index are the ones they were made with.
         index = functools.partial(
             search.index,
             files=result.names,
-            previous=reuse,
-            kept=result.kept,
             jobs=options.jobs,
-            before=before,
-            changes=search.CHANGES_LIMIT if options.index_changes else 0,
+            cache=options.cache,
+            previous=options.output.resolve() if plan.previous is not None else None,
+            kept=result.kept,
         )
     token = spare[1] if spare is not None else None
     write_output(

@@ -1,454 +1,487 @@
-"""The site's search index, built by Pagefind over the written tree.
+"""The site's search index: files a reader's browser loads by the word.
 
-Pagefind's PyPI package ships its binary, so nothing is downloaded at run time.
-It reads each page's <html lang> and stems German words; only the parts of a
-page marked data-pagefind-body (guides and hubs) are indexed.
+A reader's first search should cost the same at 1,000 guides as at 100,000.
+Pagefind, which careersite used before, could not do that here: its
+per-page metadata and its index chunks grow with the site, and at 10,000
+guides a first search on a phone's network took about 6 s (README, "Search").
+No well-kept tool writes a static index whose cost to a reader stays flat, so
+careersite writes its own, which search.js reads:
 
-Pagefind has no incremental mode, and its time and memory grow with the pages
-it sees. So the pages are split into bundles of about PAGES_PER_BUNDLE, each a
-Pagefind index of its own, which search.js merges with pagefind.mergeIndex. A
-page's bundle depends only on its path and the number of bundles, and a
-bundle's folder is named by what it holds, so a rebuild indexes again only the
-bundles whose pages changed and links the others from the previous output.
+- index.json: the number of pages and, for each shard, the first word it holds;
+- w/<digest>.json: a shard, words in sorted order, each with the number of
+  pages it is in and its postings: page ids and weights. A word in more than
+  TOP pages keeps only its TOP best postings (a word that common filters
+  little), so no shard outgrows about SHARD_CHARS;
+- p/<id>.json: a page's URL, title and text, loaded for the results shown.
 
-That still costs a whole bundle (about 2 s) for one edited guide. So a
-rebuild may instead index only the pages changed since the bundles were made
-into a small index of their own, the changes index, which search.js merges
-too: results from it replace the bundles' results for the same pages, whose
-Pagefind ids the listing names as stale. Once the changes pass
-CHANGES_LIMIT pages, the bundles that hold them are indexed again and the
-changes index goes. The index then depends on the builds before, not only on
-the pages, so this is asked for (build --index-changes), not done by default.
+A query loads index.json, the shard of each of its words, and one file for
+each result it shows: a handful of requests of a few KB whatever the size of
+the site. Words are folded (lower case, without accents, "ß" as "ss") the same
+way here and in search.js; a query word matches the words it begins, and the
+words that begin it with at most three letters less ("Gehälter" finds
+"Gehalt"), which stands in for German stemming.
+
+The index is made from the written pages, from the part of each marked
+data-pagefind-body (guides and hubs' first pages) less what is marked
+data-pagefind-ignore: the attributes Pagefind reads, so that layouts written
+for it work as they are. It depends on those pages alone: the same pages give
+the same bytes, whatever was built before.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
+import bisect
+import functools
 import hashlib
+import html
 import json
+import operator
 import os
+import re
 import shutil
-import signal
-import subprocess
 import sys
-import threading
-from collections.abc import Collection, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from importlib import metadata
+import unicodedata
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import children
 from .errors import CareersiteError
+from .incremental import cache as cache_files
 from .output import link_or_copy
 from .urls import SEARCH_BUNDLE
 
-PAGES_PER_BUNDLE = 1000  # about 300 MB and 2 s of Pagefind here; see README
-CHANGES_LIMIT = 250  # pages in a changes index: Pagefind takes about 0.6 s for them
-LISTING = "bundles.json"  # the bundles' folder names, read by search.js
-_CHANGED = "changes.json"  # the pages a changes index stands for, for the next build
-_CHANGES = "changes"  # the changes index's folder name starts with it
-_FRAGMENT_SIGN = b"pagefind_dcd"  # before the JSON of each decompressed fragment
-_FARM = ".careersite-index"  # a bundle's pages, linked, while Pagefind reads them
-_MARK = b"data-pagefind-body"  # on the part of a page Pagefind indexes
-_BUILDING = "[Building search indexes]"  # Pagefind's log, once it has read the pages
-# Pagefind's ready-made search interfaces: search.js uses its API (pagefind.js)
-# alone, so these are left out of each bundle (about 420 KB, 7 files).
-_UNUSED = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-)
-_LAYOUT = "without-ui"  # in each bundle's name: bundles made before the trim are not reused
-TIMEOUT = 600  # seconds one Pagefind run may take
+FORMAT = 1  # in index.json: search.js reads this layout of files
+TOP = 400  # postings kept for a word in more pages than that: the best by weight
+SHARD_CHARS = 24_000  # a shard is cut after about this much JSON
+TEXT_CHARS = 12_000  # of a page's text kept for its excerpt
+MAX_WORD = 40  # longer "words" (a hash, say) are not indexed
+# The weight of a word in a page: a share for being in the title, the rest
+# BM25's (k1 1.2, b 0.75) for its count in the text, with a fixed average
+# length, so that a page's weights depend on that page alone.
+_K1, _B, _AVERAGE_WORDS = 1.2, 0.75, 400
+_TITLE = 0.6  # of the weight, for a word of the title
+_LEVELS = 255  # weights are written as whole numbers 1..255
+_PAGES_PER_TASK = 250  # pages read by one worker task
+_MARK = b"data-pagefind-body"
+_IGNORE = "data-pagefind-ignore"
 
 
 class SearchIndexError(CareersiteError):
-    """Pagefind failed; the message carries what it said."""
+    """The index could not be written; the message says why."""
 
 
-def index(  # noqa: PLR0913 - what the build knows of the tree before, each optional
+def index(
     site_dir: Path,
     files: Iterable[str],
+    jobs: int = 0,
+    cache: Path | None = None,
     previous: Path | None = None,
     kept: Collection[str] = (),
-    per_bundle: int | None = None,
-    jobs: int = 0,
-    before: Collection[str] | None = None,
-    changes: int = 0,
 ) -> None:
-    """Index the pages among files (what site_dir holds) into site_dir/pagefind/.
+    """Index the marked pages among files (what site_dir holds) into site_dir/SEARCH_BUNDLE.
 
-    previous is an output tree whose bundles may be reused: a bundle is taken
-    from it when every page of the bundle is named in kept (taken unchanged
-    from previous) or has the same bytes there. Pass it only for a tree that
-    is known to be as careersite wrote it. jobs caps how many Pagefind runs
-    go at once (0: the number of cores).
-
-    With changes (a page count, at most CHANGES_LIMIT being the usual) and
-    before (the files previous holds), the pages changed since previous's
-    bundles were made go into a changes index while they are at most that
-    many, and every bundle is taken from previous.
+    jobs caps the worker processes that read the pages (0: one per core).
+    cache is a folder where the index's full postings are kept for the next
+    build. With them, an output tree previous that holds the same pages and
+    the index made with them, and kept (the pages taken unchanged from
+    previous), only the other pages are read again; the index is the same.
     """
-    pages = sorted(name for name in files if name.endswith(".html"))
-    was = None
-    if previous is not None:
-        try:
-            was = _Listing.read(previous)
-        except _UnknownChanges:  # its bundles are not what its pages are: take none of them
-            previous = None
-    if changes and was is not None and before is not None:
-        assert previous is not None
-        if _index_changes(site_dir, pages, previous, was, kept, before, changes):
-            return
-    since = was.changed if was is not None else {}
-    count = max(1, -(-len(pages) // (per_bundle or PAGES_PER_BUNDLE)))
-    bundles: list[list[str]] = [[] for _ in range(count)]
-    for name in pages:
-        bundles[_bundle_of(name, count)].append(name)
-    version = metadata.version("pagefind")
+    names = sorted(name for name in files if name.endswith(".html"))
     root = site_dir / SEARCH_BUNDLE
-    named: dict[str, list[str]] = {}
-    for number, members in enumerate(bundles):
-        if members:
-            digest = hashlib.sha256("\n".join([version, _LAYOUT, str(count), *members]).encode())
-            named[f"{number}-{digest.hexdigest()[:12]}"] = members
-    todo = []
-    for name, members in named.items():
-        if previous is not None and _reusable(previous, site_dir, name, members, kept, since):
-            shutil.copytree(
-                previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy
-            )
-        else:
-            todo.append(name)
-    # Two runs at a time keep two cores busy: one reads pages while one builds.
-    turns = _Turns(max(1, min(jobs or os.cpu_count() or 1, 2)))
-
-    def run(name: str) -> bool:
-        return _run_pagefind(site_dir, named[name], root / name, turns)
-
-    with ThreadPoolExecutor(turns.runs) as pool:
-        try:
-            made = list(pool.map(run, todo))
-        except BaseException:  # a run failed, or this build is stopped: end the others now
-            turns.stop()
-            raise
-        empty = {name for name, done in zip(todo, made, strict=True) if not done}
-    _Listing([name for name in named if name not in empty], count).write(root)
+    try:
+        postings = None
+        if cache is not None and previous is not None:
+            _empty(root)
+            postings = _Postings.since(cache, previous, names, site_dir, kept)
+        if postings is None:
+            _empty(root)  # what since() linked is not written into
+            postings = _read_all(site_dir, names, jobs)
+        listing = postings.write(root)
+        if cache is not None:
+            postings.save(cache, listing)
+    except OSError as exc:  # a full disk, say: the build fails and the output stays
+        raise SearchIndexError(
+            f"cannot write the search index ({SEARCH_BUNDLE}/): {exc.strerror}"
+        ) from exc
 
 
-class _UnknownChanges(Exception):
-    """An index with a changes index whose pages are not known (changes.json is gone)."""
+def _empty(root: Path) -> None:
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "p").mkdir(parents=True)
+    (root / "w").mkdir()
 
 
-@dataclass(frozen=True)
-class _Listing:
-    """bundles.json: what search.js merges, and what a next build needs to know of it."""
+class _Postings:
+    """Every page a word is in, with its weight there, packed as page << 8 | weight.
 
-    bundles: list[str]  # folder names, in order; the first one's pagefind.js is loaded
-    count: int  # bundles the pages were spread over (empty ones are not listed)
-    changes: str | None = None  # the changes index's folder name
-    stale: tuple[str, ...] = ()  # Pagefind ids of the bundles' pages the changes replace
-    changed: dict[str, str | None] = field(default_factory=dict)  # page -> id in the bundles
+    A page's id is its place among all the pages' names, sorted, so that ids
+    stay as they are while no page comes or goes. The ids of unmarked pages
+    are left unused.
+    """
+
+    def __init__(self, names: list[str], words: dict[str, array[int]], pages: int) -> None:
+        self.names = names
+        self.words = words
+        self.pages = pages  # how many are indexed
+
+    def write(self, root: Path) -> bytes:
+        """The shards and index.json (the pages' files are written as they are read).
+
+        Returns index.json's bytes, which name every shard by its content.
+        """
+        shards = []
+        for words in _shards(self.words):
+            content = _dumps({"w": words}).encode()
+            name = hashlib.sha256(content).hexdigest()[:16]
+            (root / "w" / f"{name}.json").write_bytes(content)
+            shards.append([words[0][0], name])
+        if shards:
+            shards[0][0] = ""  # every word sorts after the first shard's start
+        listing = _dumps({"format": FORMAT, "pages": self.pages, "shards": shards}).encode()
+        (root / _INDEX).write_bytes(listing)
+        return listing
+
+    def save(self, cache: Path, listing: bytes) -> None:
+        """Kept for the next build, with the index.json written from them."""
+        state = {
+            "format": FORMAT,
+            "index": hashlib.sha256(listing).hexdigest(),
+            "names": self.names,
+            "pages": self.pages,
+            "words": {word: packed.tobytes() for word, packed in self.words.items()},
+        }
+        cache_files.write(cache, _SAVED, state)
 
     @classmethod
-    def read(cls, tree: Path) -> _Listing | None:
-        """The listing of an output tree's index; None when there is none or it is older.
+    def since(
+        cls,
+        cache: Path,
+        previous: Path,
+        names: list[str],
+        site_dir: Path,
+        kept: Collection[str],
+    ) -> _Postings | None:
+        """The postings saved with previous's index, brought up to date with site_dir's pages.
 
-        Raises _UnknownChanges when it has a changes index whose pages cannot be read.
+        None when there are none, they are not previous's, the pages are not
+        the same ones or too many of them changed: then all are read again.
         """
-        root = tree / SEARCH_BUNDLE
+        state = cache_files.read(cache / _SAVED)  # None unless sealed with this user's key
         try:
-            data = json.loads((root / LISTING).read_text(encoding="utf-8"))
-            bundles, count = [str(name) for name in data["bundles"]], int(data["count"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # none, or from before changes indexes: bundles are compared page by page
-        if not (data.get("changes") or data.get("stale")):
-            return cls(bundles, count)
-        try:
-            changed = json.loads((root / _CHANGED).read_text(encoding="utf-8"))["pages"]
-            return cls(
-                bundles,
-                count,
-                data.get("changes"),
-                tuple(str(key) for key in data.get("stale", ())),
-                {str(page): None if key is None else str(key) for page, key in changed.items()},
-            )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise _UnknownChanges from exc
-
-    def write(self, root: Path) -> None:
-        listing: dict[str, object] = {"bundles": self.bundles, "count": self.count}
-        if self.changes is not None:
-            listing["changes"] = self.changes
-        if self.stale:
-            listing["stale"] = list(self.stale)
-        try:
-            root.mkdir(exist_ok=True)
-            (root / LISTING).write_text(json.dumps(listing), encoding="utf-8")
-            if self.changed:
-                book = {"pages": dict(sorted(self.changed.items()))}
-                (root / _CHANGED).write_text(json.dumps(book, indent=0), encoding="utf-8")
-        except OSError as exc:  # a full disk, say: the build fails and the output stays
-            raise SearchIndexError(
-                f"cannot write {SEARCH_BUNDLE}/{LISTING}: {exc.strerror}"
-            ) from exc
-
-
-def _index_changes(  # noqa: PLR0913 - index()'s arguments, as it passes them on
-    site_dir: Path,
-    pages: list[str],
-    previous: Path,
-    was: _Listing,
-    kept: Collection[str],
-    before: Collection[str],
-    limit: int,
-) -> bool:
-    """Index the pages changed since previous's bundles into a changes index.
-
-    Returns False, having written nothing, when they are more than limit:
-    then the bundles that hold them are to be indexed again.
-    """
-    changed = dict(was.changed)
-    fresh = [name for name in pages if name not in changed and name not in kept]
-    new = [name for name in fresh if not _same(previous / name, site_dir / name)]
-    now = set(pages)
-    gone = [name for name in before if name.endswith(".html") and name not in now]
-    gone = [name for name in gone if name not in changed]
-    if len(changed) + len(new) + len(gone) > limit:
-        return False
-    # A page previous held and that was not changed then is in the bundles as it was.
-    ids = _BundleIds(previous, was)
-    held = set(before)
-    for name in [*new, *gone]:
-        changed[name] = ids.of(name) if name in held else None
-    root = site_dir / SEARCH_BUNDLE
-    for name in was.bundles:
-        shutil.copytree(previous / SEARCH_BUNDLE / name, root / name, copy_function=link_or_copy)
-    members = sorted(name for name in changed if name in now)
-    digest = hashlib.sha256("\n".join([metadata.version("pagefind"), _LAYOUT]).encode())
-    for name in members:
-        digest.update(b"\0" + name.encode() + b"\0" + (site_dir / name).read_bytes())
-    folder: str | None = f"{_CHANGES}-{digest.hexdigest()[:12]}"
-    assert folder is not None
-    if not _run_pagefind(site_dir, members, root / folder, _Turns(1)):
-        folder = None
-    # A page whose indexed text did not change has the same id in both: keep it.
-    replaced = set(_fragment_ids(root / folder).values()) if folder is not None else set()
-    stale = sorted({key for key in changed.values() if key is not None} - replaced)
-    _Listing(was.bundles, was.count, folder, tuple(stale), changed).write(root)
-    return True
-
-
-class _BundleIds:
-    """The Pagefind id of a page in previous's bundles, read from their fragments."""
-
-    def __init__(self, previous: Path, was: _Listing) -> None:
-        self._root = previous / SEARCH_BUNDLE
-        self._count = was.count
-        self._bundles = {name.split("-", 1)[0]: name for name in was.bundles}
-        self._read: dict[str, dict[str, str]] = {}
-
-    def of(self, page: str) -> str | None:
-        bundle = self._bundles.get(str(_bundle_of(page, self._count)))
-        if bundle is None:
+            listing = (previous / SEARCH_BUNDLE / _INDEX).read_bytes()
+            ok = state["format"] == FORMAT and state["names"] == names
+            if not ok or state["index"] != hashlib.sha256(listing).hexdigest():
+                return None
+            words = {word: array("I", packed) for word, packed in state["words"].items()}
+        except (OSError, KeyError, TypeError, ValueError):
             return None
-        if bundle not in self._read:
-            self._read[bundle] = _fragment_ids(self._root / bundle)
-        return self._read[bundle].get(_page_url(page))
+        changed = [number for number, name in enumerate(names) if name not in kept]
+        if len(changed) > _CHANGED_LIMIT:
+            return None
+        root = site_dir / SEARCH_BUNDLE
+        pages = state["pages"]
+        _link_pages(previous / SEARCH_BUNDLE / "p", root / "p", {f"{n}.json" for n in changed})
+        for number in changed:
+            name = names[number]
+            try:  # as the postings hold it
+                old = read_page(name, (previous / name).read_bytes())
+            except OSError:  # then which words it had is not known: read every page
+                return None
+            new = _read_one(site_dir, name, number, root)
+            pages += (new is not None) - (old is not None)
+            for word in {*(old.weights if old else ()), *(new.weights if new else ())}:
+                packed = words.setdefault(word, array("I"))
+                at = bisect.bisect_left(packed, number << 8)
+                if at < len(packed) and packed[at] >> 8 == number:
+                    del packed[at]
+                if new is not None and word in new.weights:
+                    packed.insert(at, number << 8 | new.weights[word])
+                if not packed:
+                    del words[word]
+        return cls(names, words, pages)
 
 
-def _fragment_ids(bundle: Path) -> dict[str, str]:
-    """A Pagefind index's pages: URL (as Pagefind saw it) -> the page's id."""
-    ids = {}
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        if data.startswith(_FRAGMENT_SIGN):
-            ids[json.loads(data[len(_FRAGMENT_SIGN) :])["url"]] = path.stem
-    return ids
+def _link_pages(before: Path, now: Path, leave: set[str]) -> None:
+    """The pages' files in before linked into now, but those named in leave."""
+    into = str(now)
+    with os.scandir(before) as entries:
+        for entry in entries:
+            if entry.name not in leave:
+                link_or_copy(entry.path, os.path.join(into, entry.name))
 
 
-def _page_url(name: str) -> str:
-    """The URL Pagefind gives a page of the tree it reads, as in its fragments."""
-    if name == "index.html" or name.endswith("/index.html"):
-        return "/" + name[: -len("index.html")]
-    return "/" + name
+_INDEX = "index.json"
+_SAVED = "search-postings.pickle"  # in the cache folder
+_CHANGED_LIMIT = 1000  # pages read again on a rebuild; more, and all are read
 
 
-def _same(old: Path, new: Path) -> bool:
-    try:
-        return old.read_bytes() == new.read_bytes()
-    except OSError:
-        return False
+@dataclass(frozen=True, slots=True)
+class Page:
+    """An indexed page: its URL below the site's root, title, text and word weights."""
+
+    url: str
+    title: str
+    text: str
+    weights: dict[str, int]
 
 
-class _Turns:
-    """Whose turn it is to read pages and to build an index, among Pagefind runs.
-
-    A run first reads its pages, on every core and in little memory (about
-    110 MB per 1,000 pages), then builds the index on one core, holding most
-    of its memory (about 290 MB). Two runs that build at once need twice
-    that. So one run builds while the next reads; a run that is done reading
-    while another still builds is paused (SIGSTOP) until that one ends.
-    Once stopped, the runs are killed and no other starts.
-    """
-
-    def __init__(self, runs: int) -> None:
-        self.runs = runs
-        self._turn = threading.Condition()
-        self._reading = 0
-        self._building = 0
-        self._running: set[subprocess.Popen[str]] = set()
-        self._stopped = False
-
-    def start(self) -> None:
-        """Wait until this run may read its pages."""
-        with self._turn:
-            self._turn.wait_for(
-                lambda: self._stopped or (self._reading == 0 and self._building < self.runs)
-            )
-            if self._stopped:
-                raise SearchIndexError("the search index was stopped")
-            self._reading += 1
-
-    def started(self, process: subprocess.Popen[str]) -> None:
-        with self._turn:
-            self._running.add(process)
-            if self._stopped:
-                process.kill()
-
-    def stop(self) -> None:
-        """Kill the runs under way; start no other."""
-        with self._turn:
-            self._stopped = True
-            for process in self._running:
-                with contextlib.suppress(OSError):
-                    process.kill()
-            self._turn.notify_all()
-
-    def build(self, process: subprocess.Popen[str]) -> None:
-        """This run has read its pages: wait (paused) until it may build."""
-        with self._turn:
-            paused = self._building > 0 and os.name == "posix"
-            if paused:
-                process.send_signal(signal.SIGSTOP)
-            try:
-                self._turn.wait_for(lambda: self._building == 0 or self._stopped)
-            finally:
-                if paused:
-                    process.send_signal(signal.SIGCONT)
-            self._reading -= 1
-            self._building += 1
-            self._turn.notify_all()
-
-    def end(self, built: bool, process: subprocess.Popen[str] | None = None) -> None:
-        with self._turn:
-            if process is not None:
-                self._running.discard(process)
-            if built:
-                self._building -= 1
-            else:
-                self._reading -= 1
-            self._turn.notify_all()
-
-
-def _bundle_of(name: str, count: int) -> int:
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest()) % count
-
-
-def _reusable(
-    previous: Path,
-    site_dir: Path,
-    bundle: str,
-    members: list[str],
-    kept: Collection[str],
-    since: Collection[str],
-) -> bool:
-    """Whether previous has the bundle and its pages hold what members hold now.
-
-    since names the pages previous's changes index stands for: the bundle
-    holds them as they were before.
-    """
-    if not (previous / SEARCH_BUNDLE / bundle).is_dir():
-        return False
-    return all(
-        name not in since and (name in kept or _same(previous / name, site_dir / name))
-        for name in members
-    )
-
-
-def _run_pagefind(site_dir: Path, members: list[str], bundle: Path, turns: _Turns) -> bool:
-    """Index members into bundle; False when none of them is to be indexed.
-
-    Pagefind reads a folder, so the members are linked into one. Only pages
-    with data-pagefind-body go there: in a run without any, Pagefind would
-    index every page whole. Its log says when it has read them (see _Turns).
-    """
-    indexed = [name for name in members if _MARK in (site_dir / name).read_bytes()]
-    if not indexed:
-        return False
-    farm = site_dir / f"{_FARM}-{bundle.name}"
-    shutil.rmtree(farm, ignore_errors=True)
-    for name in indexed:
-        target = farm / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(site_dir / name, target)
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(farm),
-        "--output-path",
-        str(bundle),
+def _read_all(site_dir: Path, names: list[str], jobs: int) -> _Postings:
+    """Every page read, its file for results written, its words posted."""
+    tasks = [
+        range(at, min(at + _PAGES_PER_TASK, len(names)))
+        for at in range(0, len(names), _PAGES_PER_TASK)
     ]
-    said: list[str] = []
-    built = False
-    late = threading.Event()
-    process: subprocess.Popen[str] | None = None
-    turns.start()
-    try:
-        with subprocess.Popen(
-            children.command(command),  # ends with this process, even when it is killed
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            encoding="utf-8",
-            errors="replace",
-            env={**os.environ, "RUST_BACKTRACE": "0"},  # a panic's message, not its frames
-        ) as process:
-            turns.started(process)
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    words: dict[str, array[int]] = {}
+    pages = 0
 
-            def stop() -> None:
-                late.set()
-                process.kill()
+    def add(part: tuple[int, dict[str, bytes]]) -> None:
+        nonlocal pages
+        pages += part[0]
+        for word, packed in part[1].items():
+            found = words.get(word)
+            if found is None:
+                words[word] = array("I", packed)
+            else:
+                found.frombytes(packed)
 
-            watchdog = threading.Timer(TIMEOUT, stop)
-            watchdog.start()
-            try:
-                assert process.stdout is not None
-                for line in process.stdout:  # its log, a step a line, as it goes
-                    said.append(line.rstrip())
-                    if line.startswith(_BUILDING) and not built:
-                        turns.build(process)
-                        built = True
-            finally:
-                watchdog.cancel()
-            code = process.wait()
-    except OSError as exc:
-        raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
-    finally:
-        turns.end(built, process)
-        shutil.rmtree(farm, ignore_errors=True)
-    if late.is_set():
-        raise SearchIndexError(f"could not run Pagefind: it took longer than {TIMEOUT} s")
-    if code != 0:
-        told = [line for line in said if line.strip() and not line.startswith(("note:", " "))]
-        raise SearchIndexError(f"Pagefind failed: {told[-1] if told else f'exit {code}'}")
-    for name in _UNUSED:
-        (bundle / name).unlink(missing_ok=True)
-    return True
+    read = functools.partial(_read_some, site_dir, names)
+    if workers <= 1:
+        for task in tasks:
+            add(read(task))
+    else:
+        with children.pool(workers) as pool:
+            for part in pool.map(read, tasks):  # in order: each word's pages stay sorted
+                add(part)
+    return _Postings(names, words, pages)
+
+
+def _read_some(site_dir: Path, names: list[str], numbers: range) -> tuple[int, dict[str, bytes]]:
+    """In a worker: the pages numbers of names read; how many are indexed, and their postings."""
+    root = site_dir / SEARCH_BUNDLE
+    words: defaultdict[str, list[int]] = defaultdict(list)
+    count = 0
+    for number in numbers:
+        page = _read_one(site_dir, names[number], number, root)
+        if page is None:
+            continue
+        count += 1
+        base = number << 8
+        for word, weight in page.weights.items():
+            words[word].append(base | weight)
+    return count, {word: array("I", packed).tobytes() for word, packed in words.items()}
+
+
+def _read_one(site_dir: Path, name: str, number: int, root: Path) -> Page | None:
+    """The page read, and its file for results written; None (and no file) if unmarked."""
+    page = read_page(name, (site_dir / name).read_bytes())
+    if page is not None:
+        _put(root / "p" / f"{number}.json", {"u": page.url, "t": page.title, "x": page.text})
+    return page
+
+
+def read_page(name: str, content: bytes) -> Page | None:
+    """The page at name (a path below the site) as the index sees it; None if unmarked."""
+    at = content.find(_MARK)
+    if at < 0:
+        return None
+    markup = content.decode("utf-8", errors="replace")
+    body = _element(markup, markup.rfind("<", 0, markup.find(_MARK.decode())))
+    body = _without_ignored(body)
+    heading = _H1.search(body)
+    title = _text(heading.group(1)) if heading else ""
+    if heading is not None:  # shown above the excerpt; its words weigh as the title's
+        body = body[: heading.start()] + " " + body[heading.end() :]
+    if not title:
+        found = _TITLE_TAG.search(markup)
+        title = _text(found.group(1)) if found else ""
+    text = _text(body)
+    return Page(_url_of(name), title, text[:TEXT_CHARS], weigh(text, title))
+
+
+def weigh(text: str, title: str) -> dict[str, int]:
+    """Each word of the title and text: its weight in the page, 1 to 255."""
+    words = words_of(text)
+    counts = Counter(words)
+    norm = _K1 * (1 - _B + _B * len(words) / _AVERAGE_WORDS)
+    levels = {
+        count: max(1, round((1 - _TITLE) * count / (count + norm) * _LEVELS))
+        for count in set(counts.values())
+    }
+    weights = {word: levels[count] for word, count in counts.items()}
+    for word in set(words_of(title)):
+        weights[word] = min(_LEVELS, weights.get(word, 0) + round(_TITLE * _LEVELS))
+    return weights
+
+
+def _url_of(name: str) -> str:
+    """A page's URL below the site's root, as links to it are written."""
+    if name == "index.html":
+        return ""
+    if name.endswith("/index.html"):
+        return name[: -len("index.html")]
+    return name
+
+
+# Folding: what search.js's fold() does, in the same order. Combining marks of
+# the Basic Multilingual Plane are dropped after NFKD ("ä" is "a" + a mark).
+def _marks() -> re.Pattern[str]:
+    marks = [c for c in range(0x10000) if unicodedata.category(chr(c)).startswith("M")]
+    ranges: list[list[int]] = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]+")
+
+
+_MARKS = _marks()
+_WORD = re.compile(r"\w+")  # letters, digits and "_", as search.js's [\p{L}\p{N}_]+
+
+
+def fold(text: str) -> str:
+    text = text.lower()
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text)).replace("ß", "ss")
+    return text
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of text, in order; as search.js splits a query."""
+    words: list[str] = _WORD.findall(fold(text))
+    if words and max(map(len, words)) > MAX_WORD:
+        words = [word for word in words if len(word) <= MAX_WORD]
+    return words
+
+
+# --- reading careersite's own markup -------------------------------------------------------
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>")
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_TITLE_TAG = re.compile(r"<title\b[^>]*>(.*?)</title>", re.S)
+_UNSEEN = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1>|<!--.*?-->", re.S)
+# Inside a word, these tags join what is before and after; any other tag parts words.
+_INLINE = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|i|kbd|mark|q|s|samp|small|span|strong|sub"
+    r"|sup|time|u|var|wbr)\b[^>]*>",
+    re.I,
+)
+
+
+def _element(markup: str, start: int) -> str:
+    """The content of the element whose start tag begins at start (to the end if unclosed)."""
+    opening = _TAG.match(markup, start)
+    if opening is None:
+        return ""
+    name = opening.group(2).lower()
+    same = re.compile(rf"<(/?){name}\b[^>]*>", re.I)
+    depth = 1
+    for tag in same.finditer(markup, opening.end()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return markup[opening.end() : tag.start()]
+    return markup[opening.end() :]
+
+
+def _without_ignored(body: str) -> str:
+    while (at := body.find(_IGNORE)) >= 0:
+        start = body.rfind("<", 0, at)
+        inner = _element(body, start)
+        opening = _TAG.match(body, start)
+        assert opening is not None
+        end = opening.end() + len(inner)
+        closing = _TAG.match(body, end)
+        body = body[:start] + " " + body[closing.end() if closing else end :]
+    return body
+
+
+def _text(markup: str) -> str:
+    """What markup reads as: tags gone, entities resolved, white space single."""
+    markup = _UNSEEN.sub(" ", markup)
+    markup = _TAG.sub(" ", _INLINE.sub("", markup))
+    return " ".join(html.unescape(markup).split())
+
+
+# --- writing the index --------------------------------------------------------------------
+
+
+Entry = list[object]  # [word, pages it is in, [id step, weight, id step, weight, ...]]
+
+
+def _shards(postings: dict[str, array[int]]) -> Iterator[list[Entry]]:
+    """The words with their postings, sorted, in shards of about SHARD_CHARS."""
+    shard: list[Entry] = []
+    size = 0
+    for word in sorted(postings):
+        packed = postings[word]
+        count = len(packed)
+        if count > TOP:
+            packed = _best(packed)
+        pages = [posting >> 8 for posting in packed]
+        flat: list[int] = [0] * (2 * len(pages))
+        flat[0::2] = map(operator.sub, pages, [0, *pages[:-1]])
+        flat[1::2] = _weights(packed)
+        shard.append([word, count, flat])
+        size += len(word) + 8 + 6 * len(pages)
+        if size >= SHARD_CHARS:
+            yield shard
+            shard, size = [], 0
+    if shard:
+        yield shard
+
+
+def _weights(packed: array[int]) -> bytes:
+    """The low byte of each posting: its weight."""
+    return packed.tobytes()[0 if sys.byteorder == "little" else 3 :: 4]
+
+
+def _best(packed: array[int]) -> array[int]:
+    """The TOP postings of highest weight, the first pages among equals, in page order."""
+    weights = _weights(packed)
+    taken = 0
+    for level in sorted(set(weights), reverse=True):  # down to the lowest weight taken
+        taken += weights.count(level)
+        if taken >= TOP:
+            break
+    chosen = bytearray(weights.translate(_ABOVE[level]))
+    at = -1
+    for _ in range(TOP - chosen.count(1)):  # the first pages of that weight
+        at = weights.find(level, at + 1)
+        chosen[at] = 1
+    best = array("I")
+    at = -1
+    for _ in range(TOP):
+        at = chosen.find(1, at + 1)
+        best.append(packed[at])
+    return best
+
+
+# For each weight level: a table that maps a weight to 1 when it is above it, else 0.
+_ABOVE = [bytes(int(weight > level) for weight in range(256)) for level in range(256)]
+
+
+def _dumps(data: object) -> str:
+    """Compact JSON with <, > and & as escapes: no file of the index holds markup,
+    whatever a host that sniffs a type would take it for."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _put(path: Path, data: object) -> None:
+    path.write_text(_dumps(data), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Index an output folder written without its index: python -m careersite.search DIR."""
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0])
+    index(root, [p.relative_to(root).as_posix() for p in root.rglob("*.html")])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

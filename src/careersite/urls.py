@@ -31,7 +31,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Paths of the files careersite writes besides the pages of guides and hubs.
 STATIC_DIR = "static"  # fingerprinted copies of layouts/static/
-SEARCH_BUNDLE = "pagefind"  # Pagefind's index and scripts
+SEARCH_BUNDLE = "suchindex"  # the search index (search.py)
 SEARCH_PATH = "suche/"
 SPECIAL_FILES = (
     "404.html",

@@ -1,44 +1,45 @@
-"""Time the search index at several bundle sizes: rebuilds against readers' searches.
+"""Time the search index at one or more corpus sizes: indexing, re-indexing, readers' searches.
 
-    python tests/benchmarks/search_bundles.py [--guides 10000] [--bundles 250,500,1000,2500]
-                                              [--runs 3] [--json out.json]
+    python tests/benchmarks/search_index.py [--guides 10000,100000] [--runs 3] [--json out.json]
 
-careersite splits the search index into Pagefind bundles of about
-PAGES_PER_BUNDLE pages (src/careersite/search.py); the search page's
-search.js loads the first bundle's pagefind.js and merges the others with
-pagefind.mergeIndex. The size is a trade-off. Smaller bundles make a rebuild
-after an edit cheaper: Pagefind indexes again only the edited page's bundle,
-about 2 ms a page. Larger bundles make readers' searches faster: the browser
-fetches every merged index and searches each on its own.
+careersite writes its own search index (src/careersite/search.py):
+suchindex/index.json lists the shards, suchindex/w/<digest>.json are the
+shards of words and their postings, suchindex/p/<id>.json one file for each
+page's result. A reader's search loads index.json, the shard of each query
+word and the files of the ten results shown, so what a reader waits for
+should not grow with the site; what a build spends on the index does.
 
-The corpus (corpus.py; under /dev/shm when it is writable, as run.py does,
-else in the system temp folder) is built once with `careersite build
---no-search`. Then, for each bundle size S, on copies of that output made
-with hard links:
+For each size, the corpus (corpus.py; under /dev/shm when it is writable, as
+run.py does, else in the system temp folder) is built once with `careersite
+build --no-search`. Then, on copies of that output made with hard links:
 
-- index all:  search.index over the whole output with S pages a bundle, once;
+- index all:  search.index over the whole output with a new cache folder,
+              once: the time, the size of suchindex/, its shards, index.json
+              and the largest shard;
 - edit-one:   a copy of the indexed output in which one guide's page has a
               new paragraph with a unique word, indexed again the way a
-              rebuild after editing that guide does it: the indexed output as
-              previous, every other file as kept; a different guide each run;
-- changes:    the same edit indexed as `build --index-changes` does it: the
-              bundles linked, the edited page alone in a changes index;
+              rebuild after editing that guide does it: a copy of the cache
+              folder that index all saved, the indexed output as previous,
+              every other file as kept; a different guide each run, each from
+              the same cache. Afterwards the word must be in one of the
+              copy's shards, listing that page, and no page but the edited
+              one may have been read again;
 - readers:    the indexed output served on 127.0.0.1 to Debian's Chromium
               through Playwright, a new browser context (cold cache) each run,
               as "desktop" (no emulation) and as "slow-net" (a phone's network:
-              150 ms latency, 1.6 Mbit/s down, 0.75 Mbit/s up):
+              150 ms latency, 1.6 Mbit/s down, 0.75 Mbit/s up, and the page's
+              main thread slowed down 4x):
               first results: /suche/?q=Gehalt opened, until the status line
               names the query, in ms since navigation start, read in the page;
               next search:   then a city and a role typed into the search
               field, until the status line names them, in ms since the
               field's input event.
 
-slow-net also slows the page's main thread down 4x, as on a phone, but
-that reaches no further: Pagefind searches in a Web Worker, and Chromium
-throttles no workers ("Operation is only supported for pages, not
-workers"). So the slow-net columns show the network: each bundle costs its
-own round trips. The test server speaks HTTP/1.1 (6 connections at a time);
-a host with HTTP/2 would send a bundle's requests side by side.
+search.js searches on the page's main thread (it uses no Web Worker), so
+slow-net's 4x CPU slowdown applies to the search itself, not only to
+loading the page: the slow-net columns show the network and a phone's
+slower processor together. The test server speaks HTTP/1.1 (6 connections
+at a time); a host with HTTP/2 would send a query's requests side by side.
 
 Edit-one and the readers report the median of --runs runs. Without
 /usr/bin/chromium or Playwright the reader columns stay empty. Unlike run.py,
@@ -49,8 +50,10 @@ search part of a build, not the whole process.
 from __future__ import annotations
 
 import argparse
+import bisect
 import functools
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -64,7 +67,6 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -85,7 +87,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SEARCH_PAGE = "/suche/"  # the search page's URL, as DESIGN.md names it
-SEARCH_MARK = b"data-pagefind-body"  # on the element of a page that Pagefind indexes
+INDEX_DIR = "suchindex"  # the search index in the output (careersite.urls.SEARCH_BUNDLE)
+SEARCH_MARK = b"data-pagefind-body"  # on the element of a page that the index reads
 FIRST_QUERY = "Gehalt"  # in every guide
 SLOW_NET_CPU_SLOWDOWN = 4
 SLOW_NETWORK = {
@@ -132,9 +135,11 @@ SHOWN = """
 @dataclass
 class EditRun:
     page: str  # the edited page, relative to the output
+    word: str  # the unique word its new paragraph holds
     seconds: float
-    reindexed: int  # bundles Pagefind indexed again; the rest were linked from previous
+    pages_read: int  # pages' result files written anew; the rest were linked from previous
     load_before: float  # 1-minute load average just before the run
+    problem: str = ""  # why the edit did not reach the index as it should
 
 
 @dataclass
@@ -143,7 +148,7 @@ class ReaderRun:
     load_before: float
     first_ms: float | None = None  # navigation start -> status line names FIRST_QUERY
     first_hits: int | None = None
-    first_requests: int | None = None  # responses until then, the page's and its worker's
+    first_requests: int | None = None  # responses until then
     first_bytes: int | None = None  # their Content-Length, summed
     next_ms: float | None = None  # input event -> status line names the second query
     next_hits: int | None = None
@@ -154,35 +159,65 @@ class ReaderRun:
 
 @dataclass
 class SizeResult:
-    per_bundle: int
-    bundles: int = 0
+    guides: int
+    root: str = ""
+    source_files: int = 0
+    source_mb: float = 0.0
+    pages: int = 0  # HTML pages in the output
+    pages_marked: int = 0  # of them, those with SEARCH_MARK
+    pages_indexed: int = 0  # as index.json counts them
+    build_s: float = 0.0
+    queries: list[str] = field(default_factory=list)
+    edited_pages: list[str] = field(default_factory=list)
     index_all_s: float = 0.0
     index_all_load_before: float = 0.0
-    pagefind_bytes: int = 0
+    index_bytes: int = 0  # all of suchindex/
+    shards: int = 0
+    index_json_bytes: int = 0
+    largest_shard_bytes: int = 0
+    cache_bytes: int = 0  # the postings index all saved in its cache folder
     edits: list[EditRun] = field(default_factory=list)
-    changes: list[EditRun] = field(default_factory=list)  # with a changes index
     readers: list[ReaderRun] = field(default_factory=list)
+    chromium: str | None = None
+    readers_problem: str | None = None
+    total_s: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         edit = [run.seconds for run in self.edits]
         row: dict[str, Any] = {
-            "per_bundle": self.per_bundle,
-            "bundles": self.bundles,
+            "guides": self.guides,
+            "root": self.root,
+            "source_files": self.source_files,
+            "source_mb": self.source_mb,
+            "pages": self.pages,
+            "pages_marked": self.pages_marked,
+            "pages_indexed": self.pages_indexed,
+            "build_s": round(self.build_s, 2),
+            "queries": self.queries,
+            "edited_pages": self.edited_pages,
             "index_all_s": round(self.index_all_s, 3),
             "index_all_load_before": round(self.index_all_load_before, 2),
-            "pagefind_bytes": self.pagefind_bytes,
+            "index_bytes": self.index_bytes,
+            "shards": self.shards,
+            "index_json_bytes": self.index_json_bytes,
+            "largest_shard_bytes": self.largest_shard_bytes,
+            "cache_bytes": self.cache_bytes,
             "edit_one_median_s": _median(edit),
             "edit_one_min_s": min(edit, default=None),
             "edit_one_max_s": max(edit, default=None),
             "edit_one_runs": [asdict(run) for run in self.edits],
-            "changes_median_s": _median([run.seconds for run in self.changes]),
-            "changes_runs": [asdict(run) for run in self.changes],
+            "chromium": self.chromium,
+            "readers_problem": self.readers_problem,
         }
         for profile in PROFILES:
             runs = [run for run in self.readers if run.profile == profile]
             row[f"{profile}_first_ms"] = _median([r.first_ms for r in runs if r.first_ms])
             row[f"{profile}_next_ms"] = _median([r.next_ms for r in runs if r.next_ms])
             row[f"{profile}_runs"] = [asdict(run) for run in runs]
+        shown = [run for run in self.readers if run.first_ms]
+        row["first_requests_median"] = _median([r.first_requests or 0 for r in shown])
+        row["first_bytes_median"] = _median([r.first_bytes or 0 for r in shown])
+        row["total_s"] = round(self.total_s, 1)
         return row
 
 
@@ -231,7 +266,7 @@ def guide_page(source: Path) -> str:
 
 
 def with_word(page: bytes, word: str) -> bytes:
-    """page with a paragraph holding word at the end of the part Pagefind indexes."""
+    """page with a paragraph holding word at the end of the part the index reads."""
     opening = re.search(rb"<(\w+)[^>]*\s" + SEARCH_MARK, page)
     if opening is None:
         raise ValueError("the page has no element with data-pagefind-body")
@@ -245,72 +280,120 @@ def replace_file(path: Path, content: bytes) -> None:
     path.write_bytes(content)
 
 
-def reindexed_bundles(previous: Path, tree: Path) -> int:
-    """Bundles in tree/pagefind that are not hard links of previous/pagefind's."""
-    listing = json.loads((tree / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+def pages_read(previous: Path, tree: Path) -> int:
+    """Result files in tree's suchindex/p/ that are not hard links of previous's: pages read."""
+    before, now = previous / INDEX_DIR / "p", tree / INDEX_DIR / "p"
     count = 0
-    for name in listing["bundles"]:
-        old, new = previous / "pagefind" / name, tree / "pagefind" / name
-        files = [path.relative_to(new) for path in new.rglob("*") if path.is_file()]
-        if not all((old / file).exists() and (old / file).samefile(new / file) for file in files):
-            count += 1
+    with os.scandir(now) as entries:
+        for entry in entries:
+            try:
+                linked = os.path.samefile(entry.path, before / entry.name)
+            except OSError:
+                linked = False
+            count += not linked
     return count
+
+
+def edit_problem(tree: Path, word: str, page: str, files: list[str]) -> str:
+    """Why word, added to page, is not in tree's index as it should be; "" when it is.
+
+    The shard it sorts into is found as search.js finds it (index.json lists
+    where each shard starts); the word's entry there must list exactly that
+    page, whose result file names the page's URL.
+    """
+    from careersite.search import fold
+
+    folded = fold(word)
+    root = tree / INDEX_DIR
+    listing = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    starts = [start for start, _ in listing["shards"]]
+    if not starts:
+        return f"edit-one: {word!r} not indexed (the index has no shards)"
+    name = listing["shards"][max(0, bisect.bisect_right(starts, folded) - 1)][1]
+    shard = json.loads((root / "w" / f"{name}.json").read_text(encoding="utf-8"))
+    entry = next((entry for entry in shard["w"] if entry[0] == folded), None)
+    if entry is None:
+        holding = [p.name for p in (root / "w").glob("*.json") if f'["{folded}",' in p.read_text()]
+        where = f"; it is in {', '.join(holding)} instead" if holding else ""
+        return f"edit-one: {word!r} ({page}) is not in shard {name}{where}"
+    _, count, flat = entry
+    number = sorted(name for name in files if name.endswith(".html")).index(page)
+    listed = list(itertools.accumulate(flat[0::2]))  # ids are written as steps from the last
+    if count != 1 or listed != [number]:
+        return f"edit-one: {word!r} lists pages {listed} (of {count}), not {number} ({page})"
+    result = json.loads((root / "p" / f"{number}.json").read_text(encoding="utf-8"))
+    url = page.removesuffix("index.html")
+    if result["u"] != url:
+        return f"edit-one: page {number}'s result is {result['u']!r}, not {url!r}"
+    return ""
 
 
 # --- the two cases of the index ------------------------------------------------------------
 
 
-def index_all(output: Path, copy: Path, files: list[str], result: SizeResult) -> None:
+def index_all(output: Path, copy: Path, cache: Path, files: list[str], result: SizeResult) -> None:
+    """Index a copy of output, with a new cache folder, as a clean build does."""
     from careersite import search
 
     linked_copy(output, copy)
+    shutil.rmtree(cache, ignore_errors=True)
     result.index_all_load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    search.index(copy, files, per_bundle=result.per_bundle)
+    search.index(copy, files, cache=cache)
     result.index_all_s = time.perf_counter() - started
-    listing = json.loads((copy / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
-    result.bundles = len(listing["bundles"])
-    result.pagefind_bytes = folder_bytes(copy / "pagefind")
+    root = copy / INDEX_DIR
+    listing = json.loads((root / "index.json").read_text(encoding="utf-8"))
+    result.pages_indexed = listing["pages"]
+    result.shards = len(listing["shards"])
+    result.index_json_bytes = (root / "index.json").stat().st_size
+    result.largest_shard_bytes = max(
+        (path.stat().st_size for path in (root / "w").glob("*.json")), default=0
+    )
+    result.index_bytes = folder_bytes(root)
+    result.cache_bytes = folder_bytes(cache)
     print(
-        f"  S={result.per_bundle:<6} index all  {result.index_all_s:8.2f} s  "
-        f"{result.bundles} bundles  {result.pagefind_bytes / 1e6:.1f} MB",
+        f"  N={result.guides:<7} index all  {result.index_all_s:8.2f} s  "
+        f"{result.pages_indexed} pages  {result.shards} shards  "
+        f"{result.index_bytes / 1e6:.1f} MB  load {result.index_all_load_before:.2f}",
         flush=True,
     )
 
 
-def edit_one(  # noqa: PLR0913 - the case, as bench() lays it out
+def edit_one(
     indexed: Path,
     copy: Path,
+    cache: Path,
     files: list[str],
-    per_bundle: int,
     page: str,
     number: int,
-    changes: bool = False,
 ) -> EditRun:
     """Index a copy of indexed with one page changed, as a rebuild after that edit does.
 
-    With changes, as build --index-changes does it: into a changes index.
+    The postings come from a copy of cache (as index all saved them), so
+    that every run starts from the same cache.
     """
     from careersite import search
 
     linked_copy(indexed, copy)
-    shutil.rmtree(copy / "pagefind", ignore_errors=True)
+    shutil.rmtree(copy / INDEX_DIR, ignore_errors=True)
     edited = copy / page
-    replace_file(edited, with_word(edited.read_bytes(), f"Messnachtrag{number}x{time.time_ns()}"))
-    kept = [name for name in files if name != page]
+    word = f"Messnachtrag{number}x{time.time_ns()}"
+    replace_file(edited, with_word(edited.read_bytes(), word))
+    saved = copy.parent / f"{copy.name}-cache"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(cache, saved)
+    kept = frozenset(name for name in files if name != page)  # a set, as a build passes it
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    search.index(
-        copy,
-        files,
-        previous=indexed,
-        kept=kept,
-        per_bundle=per_bundle,
-        before=files if changes else None,
-        changes=search.CHANGES_LIMIT if changes else 0,
-    )
+    search.index(copy, files, cache=saved, previous=indexed, kept=kept)
     seconds = time.perf_counter() - started
-    return EditRun(page, seconds, reindexed_bundles(indexed, copy), load)
+    run = EditRun(page, word, seconds, pages_read(indexed, copy), load)
+    try:
+        run.problem = edit_problem(copy, word, page, files)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:  # no or a broken index
+        run.problem = f"edit-one: the index of {page} cannot be read: {exc!r}"
+    shutil.rmtree(saved, ignore_errors=True)
+    return run
 
 
 # --- readers ---------------------------------------------------------------------------------
@@ -356,7 +439,7 @@ def read_once(browser: Browser, url: str, profile: str, second: str) -> ReaderRu
 
     run = ReaderRun(profile, os.getloadavg()[0])
     context = browser.new_context()
-    sizes: list[int] = []  # of every response so far, the worker's too
+    sizes: list[int] = []  # of every response so far
     context.on("response", lambda response: sizes.append(_length(response.headers)))
     try:
         page = context.new_page()
@@ -413,11 +496,12 @@ def readers(root: Path, runs: int, second: str, result: SizeResult) -> str:
                         run = read_once(browser, url, profile, second)
                         result.readers.append(run)
                         print(
-                            f"  S={result.per_bundle:<6} {profile:<8}  first results "
+                            f"  N={result.guides:<7} {profile:<8}  first results "
                             f"{_num(run.first_ms, 0):>7} ms ({run.first_requests} requests, "
-                            f"{(run.first_bytes or 0) / 1e6:.2f} MB)  next search "
-                            f"{_num(run.next_ms, 0):>7} ms ({run.next_requests} requests)  "
-                            f"load {run.load_before:.2f}  {run.problem}",
+                            f"{(run.first_bytes or 0) / 1e3:.1f} KB, {run.first_hits} hits)  "
+                            f"next search {_num(run.next_ms, 0):>7} ms ({run.next_requests} "
+                            f"requests, {run.next_hits} hits)  load {run.load_before:.2f}  "
+                            f"{run.problem}",
                             flush=True,
                         )
                 return browser.version
@@ -437,171 +521,177 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 def markdown_table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| pages a bundle | bundles | index all s | edit-one s, median (min–max) "
-        "| edit-one with a changes index s | desktop first results ms | desktop next search ms "
-        "| slow-net first results ms | slow-net next search ms | pagefind/ MB |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| guides | pages indexed | index all s | index MB | shards | index.json bytes "
+        "| largest shard KB | edit-one s, median (min–max) | desktop first / next ms "
+        "| slow-net first / next ms | first results: requests, KB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
     ]
     for row in rows:
         edit = (
             f"{_num(row['edit_one_median_s'])} "
             f"({_num(row['edit_one_min_s'])}–{_num(row['edit_one_max_s'])})"
         )
+        first_kb = None if row["first_bytes_median"] is None else row["first_bytes_median"] / 1e3
         lines.append(
-            f"| {row['per_bundle']:,} | {row['bundles']} | {_num(row['index_all_s'])} | {edit} "
-            f"| {_num(row['changes_median_s'])} "
-            f"| {_num(row['desktop_first_ms'], 0)} | {_num(row['desktop_next_ms'], 0)} "
-            f"| {_num(row['slow-net_first_ms'], 0)} | {_num(row['slow-net_next_ms'], 0)} "
-            f"| {row['pagefind_bytes'] / 1e6:,.1f} |"
+            f"| {row['guides']:,} | {row['pages_indexed']:,} | {_num(row['index_all_s'])} "
+            f"| {row['index_bytes'] / 1e6:,.1f} | {row['shards']:,} "
+            f"| {row['index_json_bytes']:,} | {row['largest_shard_bytes'] / 1e3:,.1f} | {edit} "
+            f"| {_num(row['desktop_first_ms'], 0)} / {_num(row['desktop_next_ms'], 0)} "
+            f"| {_num(row['slow-net_first_ms'], 0)} / {_num(row['slow-net_next_ms'], 0)} "
+            f"| {_num(row['first_requests_median'], 0)}, {_num(first_kb, 1)} |"
         )
     return "\n".join(lines)
 
 
 def problems(rows: list[dict[str, Any]]) -> list[str]:
-    """Reader runs that failed, and edits that made more than their own bundle stale."""
+    """Reader runs that failed, edits that did not reach the index or read more than their page."""
     found = []
     for row in rows:
         for profile in PROFILES:
             found += [
-                f"S={row['per_bundle']} {profile}: {run['problem']}"
+                f"N={row['guides']} {profile}: {run['problem']}"
                 for run in row[f"{profile}_runs"]
                 if run["problem"]
             ]
-        found += [
-            f"S={row['per_bundle']} edit-one: {edit['reindexed']} bundles indexed again"
-            for edit in row["edit_one_runs"]
-            if edit["reindexed"] != 1
-        ]
-        found += [
-            f"S={row['per_bundle']} changes: {edit['reindexed']} bundles indexed again"
-            for edit in row["changes_runs"]
-            if edit["reindexed"] != 0
-        ]
+        for edit in row["edit_one_runs"]:
+            if edit["problem"]:
+                found.append(f"N={row['guides']} {edit['problem']}")
+            if edit["pages_read"] != 1:
+                found.append(
+                    f"N={row['guides']} edit-one: {edit['pages_read']} pages read again, not 1 "
+                    f"(the saved postings were not used?)"
+                )
     return found
 
 
 # --- the whole measurement -----------------------------------------------------------------
 
 
-def bench(args: argparse.Namespace, root: Path, sizes: list[int], cli: list[str]) -> dict[str, Any]:
+def bench_size(args: argparse.Namespace, root: Path, guides: int, cli: list[str]) -> SizeResult:
+    """Every case at one corpus size, in root."""
     from corpus import generate
 
+    result = SizeResult(guides, root=str(root))
     site, copies = root / "site", root / "copies"
     started = time.perf_counter()
-    corpus = generate(site, args.guides)
+    corpus = generate(site, guides)
+    result.source_files, result.source_mb = corpus.files, round(corpus.bytes / 1e6, 2)
     print(f"{corpus.files} source files, {corpus.bytes / 1e6:.1f} MB in {site}", flush=True)
-    built_s = build_site(cli, site)
+    result.build_s = build_site(cli, site)
     output = site / "public"
     if not (output / SEARCH_PAGE.strip("/") / "index.html").is_file():
         raise SystemExit(f"the output has no search page at {SEARCH_PAGE}")
     files = tree_files(output)
     pages = [name for name in files if name.endswith(".html")]
-    indexed = sum(1 for name in pages if SEARCH_MARK in (output / name).read_bytes())
-    edited = [
+    result.pages = len(pages)
+    result.pages_marked = sum(1 for name in pages if SEARCH_MARK in (output / name).read_bytes())
+    result.edited_pages = [
         guide_page(corpus.guides[(k * 7919 + len(corpus.guides) // 2) % len(corpus.guides)])
         for k in range(args.runs)
     ]
-    second = second_query(args.guides)
-    problem = reader_problem()
-    if problem is not None:
-        print(f"note: readers not measured: {problem}", file=sys.stderr)
+    second = second_query(guides)
+    result.queries = [FIRST_QUERY, second]
+    result.readers_problem = reader_problem()
+    if result.readers_problem is not None:
+        print(f"note: readers not measured: {result.readers_problem}", file=sys.stderr)
     print(
-        f"built {len(pages)} pages ({indexed} to index) in {built_s:.1f} s; "
+        f"built {len(pages)} pages ({result.pages_marked} to index) in {result.build_s:.1f} s; "
         f"queries {FIRST_QUERY!r} and {second!r}",
         flush=True,
     )
-    results: list[SizeResult] = []
-    chromium = None
-    for size in sizes:
-        result = SizeResult(size)
-        results.append(result)
-        whole = copies / f"indexed-{size}"
-        index_all(output, whole, files, result)
-        for number, page in enumerate(edited):
-            run = edit_one(whole, copies / "edited", files, size, page, number)
-            result.edits.append(run)
-            print(
-                f"  S={size:<6} edit-one   {run.seconds:8.2f} s  {run.reindexed} bundle(s) "
-                f"indexed again  load {run.load_before:.2f}  ({run.page})",
-                flush=True,
-            )
-            shutil.rmtree(copies / "edited", ignore_errors=True)
-            run = edit_one(whole, copies / "edited", files, size, page, number, changes=True)
-            result.changes.append(run)
-            print(
-                f"  S={size:<6} changes    {run.seconds:8.2f} s  {run.reindexed} bundle(s) "
-                f"indexed again  load {run.load_before:.2f}",
-                flush=True,
-            )
+    whole, cache = copies / "indexed", copies / "cache"
+    index_all(output, whole, cache, files, result)
+    if result.pages_indexed != result.pages_marked:
+        print(
+            f"  note: index.json counts {result.pages_indexed} pages, "
+            f"{result.pages_marked} are marked {SEARCH_MARK.decode()}",
+            flush=True,
+        )
+    for number, page in enumerate(result.edited_pages):
+        run = edit_one(whole, copies / "edited", cache, files, page, number)
+        result.edits.append(run)
+        print(
+            f"  N={guides:<7} edit-one   {run.seconds:8.2f} s  {run.pages_read} page(s) "
+            f"read again  load {run.load_before:.2f}  ({run.page})  {run.problem}",
+            flush=True,
+        )
         shutil.rmtree(copies / "edited", ignore_errors=True)
-        if problem is None:
-            chromium = readers(whole, args.runs, second, result)
-        shutil.rmtree(whole)
-    return {
-        "guides": args.guides,
-        "root": str(root),
-        "source_files": corpus.files,
-        "source_mb": round(corpus.bytes / 1e6, 2),
-        "pages": len(pages),
-        "pages_indexed": indexed,
-        "build_s": round(built_s, 2),
-        "total_s": round(time.perf_counter() - started, 1),
-        "queries": [FIRST_QUERY, second],
-        "edited_pages": edited,
-        "chromium": chromium,
-        "readers_problem": problem,
-        "results": [result.summary() for result in results],
-    }
+    if result.readers_problem is None:
+        result.chromium = readers(whole, args.runs, second, result)
+    shutil.rmtree(copies, ignore_errors=True)
+    result.total_s = time.perf_counter() - started
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     from run import _bench_dir, careersite_command, compile_bytecode, machine_info
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--guides", type=int, default=10_000, help="guides in the corpus")
     parser.add_argument(
-        "--bundles", default="250,500,1000,2500", help="pages a bundle, comma-separated"
+        "--guides", default="10000", help="guides in the corpus, comma-separated for several"
     )
     parser.add_argument("--runs", type=int, default=3, help="runs per case (median reported)")
     parser.add_argument("--json", type=Path, help="write results and machine info here")
-    parser.add_argument("--dir", help="where the corpus goes (default /dev/shm, else temp)")
+    parser.add_argument("--dir", help="where the corpora go (default /dev/shm, else temp)")
     parser.add_argument("--careersite", help="command that builds (default: the venv's careersite)")
-    parser.add_argument("--keep", action="store_true", help="keep the corpus and its output")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and their output")
     args = parser.parse_args(argv)
-    sizes = [int(s.replace("_", "")) for s in args.bundles.split(",") if s.strip()]
+    sizes = [int(s.replace("_", "")) for s in args.guides.split(",") if s.strip()]
     cli = careersite_command(args.careersite)
     compile_bytecode()
     machine = machine_info(cli)
-    machine["pagefind"] = metadata.version("pagefind")
     machine["load_at_start"] = os.getloadavg()
-    root = Path(
-        tempfile.mkdtemp(prefix=f"careersite-search-{args.guides}-", dir=_bench_dir(args.dir))
-    )
+    root = Path(tempfile.mkdtemp(prefix="careersite-search-", dir=_bench_dir(args.dir)))
     print(
-        f"{machine['careersite_version']}; Pagefind {machine['pagefind']}; "
-        f"{machine['nproc']} CPUs; corpus of {args.guides} guides in {root}",
+        f"{machine['careersite_version']}; {machine['nproc']} CPUs; "
+        f"corpora of {', '.join(f'{n:,}' for n in sizes)} guides in {root}",
         flush=True,
     )
+    started = time.perf_counter()
+    results: list[SizeResult] = []
     try:
-        report = bench(args, root, sizes, cli)
+        for guides in sizes:
+            folder = root / str(guides)
+            try:
+                results.append(bench_size(args, folder, guides, cli))
+            finally:
+                shutil.rmtree(folder / "copies", ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(folder, ignore_errors=True)
     finally:
-        shutil.rmtree(root / "copies", ignore_errors=True)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
-    print("\n" + markdown_table(report["results"]))
-    found = problems(report["results"])
+    rows = [result.summary() for result in results]
+    print("\n" + markdown_table(rows))
+    print(
+        f"\nslow-net: {SLOW_NETWORK['latency']} ms latency, "
+        f"{SLOW_NETWORK['downloadThroughput'] * 8 / 1e6:g} Mbit/s down, "
+        f"{SLOW_NETWORK['uploadThroughput'] * 8 / 1e6:g} Mbit/s up, and the main thread, "
+        f"where search.js searches, slowed down {SLOW_NET_CPU_SLOWDOWN}x"
+    )
+    found = problems(rows)
+    if found:
+        print("\nProblems:")
     for line in found:
         print(f"  {line}")
     if args.json:
-        report = {"machine": machine, "runs": args.runs, **report}
-        report["generated"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        report = {
+            "machine": machine,
+            "runs": args.runs,
+            "guides": sizes,
+            "root": str(root),
+            "total_s": round(time.perf_counter() - started, 1),
+            "results": rows,
+            "problems": found,
+            "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"\nwrote {args.json}")
     return 1 if found else 0
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # so that the corpus and the copies are removed on the way out
+    raise SystemExit(128 + signum)  # so that the corpora and the copies are removed on the way out
 
 
 if __name__ == "__main__":
